@@ -1,0 +1,188 @@
+"""Command line: ``capacity-model run|validate FILE...``.
+
+The one error boundary of the package: :func:`main` turns the package's own
+errors into messages on stderr and an exit code (0 success, 2 invalid input
+or usage, 1 internal error). Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import CapacityModelError, Problem, ScenarioError
+from .schema import Scenario
+from .scenario_files import dump_scenario_yaml, load_scenario
+from .units import format_bit_rate, format_duration, format_month
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INVALID = 2
+
+DEFAULT_OUTPUT = Path("reports")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="capacity-model",
+        description=(
+            "Project connectivity capacity targets against the demand they invite, "
+            "from scenario files written in YAML."
+        ),
+        epilog="Exit codes: 0 success, 2 invalid scenario or usage, 1 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="run scenarios and write their reports",
+        description=(
+            "Run each scenario and write report.pdf, timeline.csv, summary.json and "
+            "scenario.resolved.yaml into DIR/<scenario file name>/. Every file is checked "
+            "before anything is written."
+        ),
+    )
+    run.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
+    run.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=DEFAULT_OUTPUT,
+        metavar="DIR",
+        help="folder for the reports (default: %(default)s); each scenario gets DIR/<name>/",
+    )
+    run.add_argument("-q", "--quiet", action="store_true", help="print only the folders written")
+    run.add_argument("--debug", action="store_true", help="show tracebacks for scenario errors too")
+
+    validate = commands.add_parser(
+        "validate", help="check scenario files without running them", description="Check scenario files."
+    )
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
+    validate.add_argument("--debug", action="store_true", help="show tracebacks for scenario errors too")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "validate":
+            return _validate(arguments.files)
+        return _run(arguments.files, arguments.output, quiet=arguments.quiet)
+    except ScenarioError as error:
+        if arguments.debug:
+            raise
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except CapacityModelError as error:
+        if arguments.debug:
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _load_all(files: Sequence[Path]) -> list[Scenario]:
+    """Load every file, collecting the problems of all of them before failing."""
+    scenarios, problems = [], []
+    for file in files:
+        try:
+            scenarios.append(load_scenario(file))
+        except ScenarioError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios
+
+
+def _validate(files: Sequence[Path]) -> int:
+    scenarios = _load_all(files)
+    for file, scenario in zip(files, scenarios, strict=True):
+        print(f"{file}: ok ({scenario.name!r}, {len(scenario.links)} links, {len(scenario.demand)} demand streams)")
+    return EXIT_OK
+
+
+def _output_folders(files: Sequence[Path], output: Path) -> list[Path]:
+    folders = [output / file.stem for file in files]
+    seen: dict[Path, Path] = {}
+    for file, folder in zip(files, folders, strict=True):
+        if folder in seen:
+            raise ScenarioError(
+                Problem(f"{seen[folder]} and {file} would both write to {folder}; rename one of them")
+            )
+        seen[folder] = file
+    return folders
+
+
+def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
+    from .engine import project  # numpy work only once input is valid
+    from .report import write_outputs  # imports matplotlib: keep `validate` fast
+
+    scenarios = _load_all(files)
+    folders = _output_folders(files, output)
+    for file, scenario, folder in zip(files, scenarios, folders, strict=True):
+        projection = project(scenario)
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        try:
+            write_outputs(
+                projection,
+                folder,
+                scenario_file=str(file),
+                scenario_sha256=digest,
+                resolved_yaml=dump_scenario_yaml(scenario),
+            )
+        except OSError as error:
+            raise CapacityModelError(f"cannot write the report to {folder}: {error.strerror or error}") from None
+        if quiet:
+            print(folder)
+        else:
+            print(_summary_text(projection, file, folder))
+    return EXIT_OK
+
+
+def _summary_text(projection: object, file: Path, folder: Path) -> str:
+    """A short plain-text summary of one run for stdout."""
+    from .engine import Projection
+
+    assert isinstance(projection, Projection)
+    scenario = projection.scenario
+    threshold = f"{scenario.planning.max_utilisation:.0%}"
+    lines = [f"{scenario.name} ({file}) -> {folder}/"]
+    for target in projection.targets:
+        if target.met_month is None:
+            status = "not reached in the period"
+        elif target.months_late:
+            status = f"reached {format_month(target.met_month)}, late by {format_duration(target.months_late)}"
+        else:
+            status = f"reached {format_month(target.met_month)}, on time"
+        lines.append(
+            f"  target {target.name}: {format_bit_rate(target.capacity_gbps)} by {format_month(target.by)}: {status}"
+        )
+    if projection.exhaustions:
+        for e in projection.exhaustions:
+            passed = ", already passed" if e.order_by < scenario.period.start else ""
+            lines.append(
+                f"  shortfall from {format_month(e.month)} (demand above {threshold}): "
+                f"order the fix by {format_month(e.order_by)}{passed}"
+            )
+    else:
+        lines.append(f"  no shortfall: demand stays within {threshold} of capacity")
+    gap, month = projection.largest_gap
+    if month is not None:
+        lines.append(f"  largest gap: {format_bit_rate(gap, 3)} in {format_month(month)}")
+    lines.append(
+        f"  at {format_month(scenario.period.end)}: needs {format_bit_rate(projection.required_capacity_gbps[-1], 3)}, "
+        f"{format_bit_rate(projection.capacity_gbps[-1], 3)} in service"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

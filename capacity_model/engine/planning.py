@@ -1,0 +1,89 @@
+"""Planning quantities derived from capacity and demand, and the events in them.
+
+All functions are elementwise or act along the last (months) axis, so they
+work unchanged on ``(samples, months)`` arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "CAPACITY_RTOL",
+    "utilisation",
+    "headroom_gbps",
+    "required_capacity_gbps",
+    "gap_gbps",
+    "shortfall_starts",
+    "first_index_reaching",
+    "implied_cagr",
+]
+
+#: Relative tolerance when asking whether a capacity reaches a target, so that
+#: sums of phases such as 0.45 + 0.55 Tbps count as reaching 1 Tbps.
+CAPACITY_RTOL = 1e-9
+
+
+def utilisation(demand_gbps: ArrayLike, capacity_gbps: ArrayLike) -> NDArray[np.float64]:
+    """Peak utilisation ``demand / capacity`` [fraction].
+
+    Where capacity is 0 the utilisation is ``inf`` if there is demand and 0
+    if there is none.
+    """
+    demand = np.asarray(demand_gbps, dtype=float)
+    capacity = np.asarray(capacity_gbps, dtype=float)
+    shape = np.broadcast_shapes(demand.shape, capacity.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.divide(demand, capacity, out=np.zeros(shape), where=capacity > 0)
+    return np.where((capacity <= 0) & (demand > 0), np.inf, ratio)
+
+
+def headroom_gbps(demand_gbps: ArrayLike, capacity_gbps: ArrayLike, max_utilisation: ArrayLike) -> NDArray[np.float64]:
+    """Usable capacity left over: ``capacity * max_utilisation - demand`` [Gbps].
+
+    Negative headroom is a shortfall: the threshold is exceeded.
+    """
+    return np.asarray(capacity_gbps, dtype=float) * np.asarray(max_utilisation) - np.asarray(demand_gbps)
+
+
+def required_capacity_gbps(demand_gbps: ArrayLike, max_utilisation: ArrayLike) -> NDArray[np.float64]:
+    """Capacity at which demand sits exactly at the threshold: ``demand / max_utilisation`` [Gbps]."""
+    return np.asarray(demand_gbps, dtype=float) / np.asarray(max_utilisation)
+
+
+def gap_gbps(demand_gbps: ArrayLike, capacity_gbps: ArrayLike, max_utilisation: ArrayLike) -> NDArray[np.float64]:
+    """Capacity missing to stay at the threshold: ``max(0, required - capacity)`` [Gbps]."""
+    required = required_capacity_gbps(demand_gbps, max_utilisation)
+    return np.maximum(0.0, required - np.asarray(capacity_gbps, dtype=float))
+
+
+def shortfall_starts(headroom: ArrayLike) -> NDArray[np.bool_]:
+    """Months where a shortfall (headroom < 0) begins.
+
+    True in the first month of each run of negative headroom, including the
+    first month of the period if it already falls short.
+    """
+    short = np.asarray(headroom) < 0
+    before = np.zeros_like(short)
+    before[..., 1:] = short[..., :-1]
+    return short & ~before
+
+
+def first_index_reaching(values: ArrayLike, level: ArrayLike) -> NDArray[np.int64]:
+    """Index along the last axis of the first value ``>= level``, or -1 if none.
+
+    The comparison allows a relative shortfall of :data:`CAPACITY_RTOL`.
+    """
+    reached = np.asarray(values) >= np.asarray(level)[..., None] * (1.0 - CAPACITY_RTOL)
+    index = np.argmax(reached, axis=-1)
+    return np.where(reached.any(axis=-1), index, -1)
+
+
+def implied_cagr(start_value: ArrayLike, end_value: ArrayLike, months: ArrayLike) -> NDArray[np.float64]:
+    """Compound annual growth rate taking ``start_value`` to ``end_value`` in ``months``.
+
+    ``(end / start) ** (12 / months) - 1`` [fraction per year].
+    """
+    ratio = np.asarray(end_value, dtype=float) / np.asarray(start_value, dtype=float)
+    return ratio ** (12.0 / np.asarray(months, dtype=float)) - 1.0

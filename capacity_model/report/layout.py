@@ -1,0 +1,138 @@
+"""Flow headings, paragraphs and tables of text onto A4 pages of matplotlib figures.
+
+Text is drawn as text (not images), so the PDF stays searchable. Tables wrap
+their cells to the column widths and continue on a new page, header
+repeated, when a page is full.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .style import PAGE_SIZE
+
+__all__ = ["TextFlow"]
+
+_MARGIN_IN = 0.6
+_TOP_IN = 0.55
+_BOTTOM_IN = 0.75
+_LINE_IN = 0.185
+#: Characters of 8.5 pt DejaVu Sans per inch, on the safe side.
+_CHARS_PER_IN = 15.5
+
+
+class TextFlow:
+    """Pages of flowing text, each a Figure, with the same title on every page.
+
+    Parameters
+    ----------
+    title
+        Page title, drawn at the top of each page.
+    """
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.pages: list[Figure] = []
+        self._y = 0.0
+        self._new_page()
+
+    @property
+    def _width_in(self) -> float:
+        return PAGE_SIZE[0] - 2 * _MARGIN_IN
+
+    def _new_page(self) -> None:
+        figure = Figure(figsize=PAGE_SIZE)
+        self.pages.append(figure)
+        self._y = _TOP_IN
+        self._text(_MARGIN_IN, self.title, size=16, weight="bold")
+        self._y += 0.45
+
+    def _text(self, x_in: float, text: str, **style: object) -> None:
+        width, height = PAGE_SIZE
+        self.pages[-1].text(x_in / width, 1 - self._y / height, text, va="top", ha="left", **style)  # type: ignore[arg-type]
+
+    def _room(self, height_in: float) -> None:
+        if self._y + height_in > PAGE_SIZE[1] - _BOTTOM_IN:
+            self._new_page()
+
+    def _rule(self, strong: bool) -> None:
+        """A horizontal line under the current row."""
+        width, height = PAGE_SIZE
+        y = 1 - (self._y - 0.03) / height
+        self.pages[-1].add_artist(
+            Line2D(
+                [_MARGIN_IN / width, 1 - _MARGIN_IN / width],
+                [y, y],
+                color="#333333" if strong else "#cccccc",
+                linewidth=0.8 if strong else 0.5,
+            )
+        )
+
+    def heading(self, text: str) -> None:
+        """A section heading; starts a new page if fewer than four lines fit below it."""
+        self._room(0.35 + 4 * _LINE_IN)
+        self._y += 0.12
+        self._text(_MARGIN_IN, text, size=12.5, weight="bold", color="#0072B2")
+        self._y += 0.3
+
+    def paragraph(self, text: str, size: float = 10, indent_in: float = 0.0) -> None:
+        """Wrapped text across the page width."""
+        chars = int((self._width_in - indent_in) * _CHARS_PER_IN * 8.5 / size)
+        for line in textwrap.wrap(text, chars) or [""]:
+            self._room(_LINE_IN * size / 9)
+            self._text(_MARGIN_IN + indent_in, line, size=size)
+            self._y += _LINE_IN * size / 9
+        self._y += 0.06
+
+    def bullets(self, items: Sequence[str]) -> None:
+        """A list of wrapped items, each with a bullet."""
+        for item in items:
+            lines = textwrap.wrap(item, int((self._width_in - 0.25) * _CHARS_PER_IN * 8.5 / 10.5))
+            for k, line in enumerate(lines):
+                self._room(_LINE_IN * 1.15)
+                if k == 0:
+                    self._text(_MARGIN_IN + 0.05, "\u2022", size=10.5)
+                self._text(_MARGIN_IN + 0.25, line, size=10.5)
+                self._y += _LINE_IN * 1.15
+        self._y += 0.08
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+        """A table; ``widths`` are relative column widths, scaled to the page width."""
+        scale = self._width_in / sum(widths)
+        columns_in = [w * scale for w in widths]
+
+        def wrapped(cells: Sequence[str]) -> list[list[str]]:
+            return [
+                textwrap.wrap(str(cell), max(4, int((w - 0.1) * _CHARS_PER_IN))) or [""]
+                for cell, w in zip(cells, columns_in, strict=True)
+            ]
+
+        def draw(cells: list[list[str]], bold: bool) -> None:
+            height = max(len(c) for c in cells) * _LINE_IN
+            x = _MARGIN_IN
+            top = self._y
+            for lines, w in zip(cells, columns_in, strict=True):
+                self._y = top
+                for line in lines:
+                    self._text(x, line, size=8.5, weight="bold" if bold else "normal")
+                    self._y += _LINE_IN
+                x += w
+            self._y = top + height + 0.05
+            self._rule(strong=bold)
+
+        head = wrapped(header)
+        self._room((max(len(c) for c in head) + 1) * _LINE_IN)
+        draw(head, bold=True)
+        for row in rows:
+            cells = wrapped(row)
+            needed = max(len(c) for c in cells) * _LINE_IN + 0.05
+            if self._y + needed > PAGE_SIZE[1] - _BOTTOM_IN:
+                self._new_page()
+                draw(head, bold=True)
+            draw(cells, bold=False)
+        self._y += 0.12
+

@@ -1,0 +1,375 @@
+"""Read scenario files: safe YAML with line marks, then validation.
+
+``load_scenario(path)`` is the only entry point most callers need. Reading
+keeps the line of every value, so that each problem pydantic finds is
+reported as ``file:line: field.path: message``. Loading is safe: only plain
+mappings, lists, strings, numbers, booleans and nulls are built; any YAML tag
+that would construct an object is an error.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, ScenarioError
+from .schema import Scenario, did_you_mean
+
+__all__ = ["read_yaml", "load_scenario", "scenario_from_data", "dump_scenario_yaml", "LineMap"]
+
+Path_ = tuple[str | int, ...]
+LineMap = dict[Path_, int]
+"""1-based line of each value, keyed by its path of mapping keys and list indices."""
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """Safe loader that leaves dates as text (the schema parses them)."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
+    """Parse YAML text into plain Python data and the line of every value.
+
+    Parameters
+    ----------
+    text
+        The file's contents.
+    file
+        Name used in error messages.
+
+    Returns
+    -------
+    data, lines
+        The document as dicts, lists and scalars; and the 1-based line of
+        each value by path.
+
+    Raises
+    ------
+    ScenarioError
+        On a syntax error, a duplicate key, or a tag other than the plain ones.
+    """
+    loader = _PlainLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = f", column {mark.column + 1}" if mark is not None else ""
+        what = error.problem or "the file is not valid YAML"
+        context = f" {error.context}" if error.context else ""
+        raise ScenarioError(
+            Problem(f"YAML syntax error: {what}{context}{column}", file=file, line=line)
+        ) from None
+    except yaml.YAMLError as error:
+        raise ScenarioError(Problem(f"YAML error: {error}", file=file)) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, {}
+    lines: LineMap = {}
+    problems: list[Problem] = []
+    data = _construct(node, (), lines, problems, loader, file)
+    if problems:
+        raise ScenarioError(problems)
+    return data, lines
+
+
+def _construct(
+    node: yaml.Node,
+    path: Path_,
+    lines: LineMap,
+    problems: list[Problem],
+    loader: yaml.SafeLoader,
+    file: str | None,
+) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(
+            Problem(
+                f"YAML tag {tag!r} is not allowed; a scenario holds plain text, numbers, lists "
+                "and mappings only",
+                file=file,
+                line=node.start_mark.line + 1,
+                field=_field_path(path),
+            )
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = _construct(key_node, path, {}, problems, loader, file)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                problems.append(
+                    Problem("a key must be a plain name", file=file, line=key_node.start_mark.line + 1)
+                )
+                continue
+            if key in result:
+                problems.append(
+                    Problem(
+                        f"key {key!r} appears twice in the same mapping; keep one",
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                        field=_field_path(path + (str(key),)),
+                    )
+                )
+                continue
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _construct(value_node, path + (key,), lines, problems, loader, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _construct(item, path + (i,), lines, problems, loader, file) for i, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, parse and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each naming the file, line and field.
+    """
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(Problem("file not found", file=file)) from None
+    except IsADirectoryError:
+        raise ScenarioError(Problem("is a folder, not a scenario file", file=file)) from None
+    except OSError as error:
+        raise ScenarioError(Problem(f"cannot read the file: {error.strerror}", file=file)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ScenarioError(
+            Problem(
+                f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
+                file=file,
+                line=line,
+            )
+        ) from None
+    text = text.removeprefix("\ufeff")
+    data, lines = read_yaml(text, file)
+    return scenario_from_data(data, lines, file)
+
+
+_REQUIRED_TOP = "name, period, links and demand"
+
+
+def scenario_from_data(data: Any, lines: LineMap | None = None, file: str | None = None) -> Scenario:
+    """Validate plain data as a :class:`Scenario`, reporting problems by line.
+
+    Raises
+    ------
+    ScenarioError
+        With one :class:`Problem` per mistake found.
+    """
+    lines = lines or {}
+    if data is None:
+        raise ScenarioError(
+            Problem(f"the file is empty; a scenario needs at least {_REQUIRED_TOP}", file=file, line=1)
+        )
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            Problem(
+                "the top level must be a mapping of fields such as 'name:' and 'period:', "
+                f"found {_kind(data)}",
+                file=file,
+                line=lines.get((), 1),
+            )
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = [_problem_from_error(e, data, lines, file) for e in error.errors()]
+        raise ScenarioError(_unique(problems)) from None
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    return [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+
+
+_TAGS = {"growth": ("cagr", "piecewise", "series"), "share": ("constant", "linear", "logistic", "bass")}
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "list_type": "a list (lines starting with '- ', or [a, b])",
+    "dict_type": "a mapping of fields (key: value)",
+    "model_type": "a mapping of fields (key: value)",
+    "model_attributes_type": "a mapping of fields (key: value)",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+}
+
+
+def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, file: str | None) -> Problem:
+    """Turn one pydantic error into a user-facing Problem with file, line and field."""
+    ctx = error.get("ctx") or {}
+    loc = tuple(error["loc"]) + tuple(ctx.get("at", ()))
+    kind = error["type"]
+    value = error.get("input")
+    field, line_path = _locate(data, loc)
+    if kind == "scenario":
+        message = str(ctx["message"])
+    elif kind == "extra_forbidden":
+        allowed = _allowed_fields(error["loc"][:-1])
+        key = str(error["loc"][-1])
+        message = f"unknown field {key!r}" + (did_you_mean(key, allowed) or f"; allowed here: {', '.join(allowed)}")
+    elif kind == "missing":
+        message = "required field is missing"
+    elif kind == "union_tag_invalid":
+        tags = _TAGS.get(str(line_path[-1]) if line_path else "", ())
+        tag = str(ctx.get("tag"))
+        message = f"unknown model {tag!r}" + (did_you_mean(tag, tags) or f"; use one of {', '.join(tags)}")
+        field += ".model"
+        line_path += ("model",)
+    elif kind == "union_tag_not_found":
+        tags = _TAGS.get(str(line_path[-1]) if line_path else "", ())
+        message = f"needs a 'model' field: one of {', '.join(tags)}"
+    elif kind in _TYPE_WORDS:
+        message = f"expected {_TYPE_WORDS[kind]}, found {_kind(value)}"
+    elif kind == "too_short":
+        minimum = ctx.get("min_length", 1)
+        noun = "entry" if minimum == 1 else "entries"
+        message = f"needs at least {minimum} {noun}, found {len(value) if hasattr(value, '__len__') else 0}"
+    elif kind == "string_pattern_mismatch":
+        message = (
+            f"{value!r} is not a valid id; use letters, digits, '-' and '_', starting with a letter "
+            "or digit"
+        )
+    elif kind == "string_too_long":
+        message = f"is too long; use at most {ctx.get('max_length')} characters"
+    else:
+        message = str(error["msg"])
+    return Problem(message, file=file, line=_line(lines, line_path), field=field)
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by following ``loc`` from :class:`Scenario`."""
+    model: Any = Scenario
+    pending: list[Any] = []
+    for step in loc:
+        if isinstance(step, str) and isinstance(model, type) and issubclass(model, BaseModel):
+            fields = {f.alias or name: f for name, f in model.model_fields.items()}
+            if step not in fields:
+                return []
+            pending = [fields[step].annotation]
+        elif isinstance(step, str):  # a union tag chooses the member
+            pending = [m for m in pending if _literal_model_tag(m) == step]
+        model = _unwrap(pending, isinstance(step, int))
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            pending = [model]
+        elif isinstance(model, list):
+            pending = model
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or name for name, f in model.model_fields.items()]
+    return []
+
+
+def _unwrap(candidates: list[Any], into_item: bool) -> Any:
+    """Strip Optional, Annotated and (when ``into_item``) list from a type."""
+    members: list[Any] = []
+    for annotation in candidates:
+        stack = [annotation]
+        while stack:
+            current = stack.pop()
+            origin = typing.get_origin(current)
+            if origin is typing.Annotated:
+                stack.append(typing.get_args(current)[0])
+            elif origin in (typing.Union, types.UnionType):
+                stack.extend(typing.get_args(current))
+            elif origin is list and into_item:
+                stack.append(typing.get_args(current)[0])
+            elif current is not type(None):
+                members.append(current)
+    return members[0] if len(members) == 1 else members
+
+
+def _literal_model_tag(model: Any) -> str | None:
+    field = getattr(model, "model_fields", {}).get("model")
+    args = typing.get_args(field.annotation) if field is not None else ()
+    return str(args[0]) if args else None
+
+
+def _line(lines: LineMap, path: Path_) -> int | None:
+    """Line of ``path``, or of its nearest ancestor that has one."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Path_]:
+    """Follow a pydantic ``loc`` through the raw data.
+
+    Returns the field path as shown to the user (list entries named by their
+    ``id``, targets by ``name``) and the path of keys and indices that exists
+    in the data (for the line number). Discriminator tags that pydantic puts
+    in ``loc`` are skipped.
+    """
+    shown = ""
+    found: Path_ = ()
+    node: Any = data
+    for step in loc:
+        if isinstance(node, Mapping) and step in node:
+            shown += f".{step}" if shown else str(step)
+            found += (step,)
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            item = node[step]
+            label: Any = step
+            if isinstance(item, Mapping) and isinstance(item.get("id"), (str, int)):
+                label = item["id"]
+            elif isinstance(item, Mapping) and found and found[-1] == "targets" and item.get("name"):
+                label = item["name"]
+            shown += f"[{label}]"
+            found += (step,)
+            node = item
+        elif isinstance(node, Mapping) and step == node.get("model"):
+            continue  # a discriminated union's tag, not a key
+        elif isinstance(step, str) and not step.startswith(("function-", "json-or-python")):
+            shown += f".{step}" if shown else step
+            node = None
+        elif isinstance(step, int):
+            shown += f"[{step}]"
+            node = None
+    return shown, found
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def dump_scenario_yaml(scenario: Scenario) -> str:
+    """Write a scenario as YAML in readable units, every default filled in."""
+    data = scenario.resolved().model_dump(mode="json", by_alias=True, exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,599 @@
+"""Pydantic models of one scenario: types, units, bounds and cross-field rules.
+
+No I/O happens here: :class:`Scenario` is built from a plain dict (see
+``scenario_files`` for reading YAML). Values are held in the package's base
+units: bit rates in Gbps (float), dates as month indices (int, see
+:mod:`capacity_model.units`), durations in months (int), percentages as
+fractions. They are written back in readable units when dumped in JSON mode.
+
+A rule that involves several fields is a named validator whose message names
+the fields and the values found. When such a rule points at a field deeper
+than the model it is checked on, the error carries that relative path in its
+context under ``"at"``, so that the loader can name the exact line.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from . import units
+
+__all__ = [
+    "BitRate",
+    "Month",
+    "Duration",
+    "Fraction",
+    "GrowthRate",
+    "Period",
+    "Planning",
+    "Phase",
+    "Link",
+    "Target",
+    "Base",
+    "CagrGrowth",
+    "PiecewiseGrowth",
+    "SeriesGrowth",
+    "ConstantShare",
+    "LinearShare",
+    "LogisticShare",
+    "BassShare",
+    "DemandStream",
+    "Scenario",
+    "problem",
+    "did_you_mean",
+]
+
+
+def problem(message: str, *at: str | int) -> PydanticCustomError:
+    """Build a validation error whose message is ``message``.
+
+    ``at`` is the path, relative to the model being validated, of the field
+    the message is about (e.g. ``"phases", 2, "in_service"``).
+    """
+    return PydanticCustomError("scenario", "{message}", {"message": message, "at": at})
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _from_units(parse: Any) -> Any:
+    def validate(value: object) -> object:
+        try:
+            return parse(value)
+        except units.UnitError as error:
+            raise problem(str(error)) from None
+
+    return validate
+
+
+BitRate = Annotated[
+    float,
+    BeforeValidator(_from_units(units.parse_bit_rate_gbps)),
+    PlainSerializer(lambda gbps: units.format_bit_rate(gbps, digits=15), return_type=str, when_used="json"),
+]
+"""A bit rate, written ``'450 Gbps'``; held in Gbps."""
+
+Month = Annotated[
+    int,
+    BeforeValidator(_from_units(units.parse_month)),
+    PlainSerializer(units.format_month, return_type=str, when_used="json"),
+]
+"""A date, written ``'2029-06'``; held as the month index ``12 * year + month - 1``."""
+
+Duration = Annotated[
+    int,
+    BeforeValidator(_from_units(units.parse_duration_months)),
+    PlainSerializer(units.format_duration, return_type=str, when_used="json"),
+]
+"""A duration, written ``'18 months'`` or ``'2 years'``; held in months."""
+
+Fraction = Annotated[
+    float,
+    BeforeValidator(_from_units(units.parse_fraction)),
+    PlainSerializer(units.format_percent, return_type=str, when_used="json"),
+]
+"""A percentage in 0–100%, written ``'12.5%'`` or ``0.125``; held as a fraction."""
+
+GrowthRate = Annotated[
+    float,
+    BeforeValidator(_from_units(lambda v: units.parse_fraction(v, allow_outside_unit_interval=True))),
+    PlainSerializer(units.format_percent, return_type=str, when_used="json"),
+]
+"""An annual growth rate, written ``'25%'``; above -100%; held as a fraction."""
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
+"""An identifier used in field paths and CSV column names: letters, digits, ``-``, ``_``."""
+
+SourceKey = Annotated[str, Field(min_length=1)]
+"""A key of the scenario's ``sources`` mapping."""
+
+
+class StrictModel(BaseModel):
+    """Base of every scenario model: frozen, and unknown fields are errors."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        populate_by_name=True,
+    )
+
+
+class Period(StrictModel):
+    """The months the model steps through, both ends included."""
+
+    start: Month
+    """First month of the projection, e.g. ``2026-01``."""
+    end: Month
+    """Last month of the projection (included), e.g. ``2040-12``."""
+
+    @model_validator(mode="after")
+    def check_end_after_start(self) -> Period:
+        if self.end < self.start:
+            raise problem(
+                f"{units.format_month(self.end)} is before start "
+                f"{units.format_month(self.start)}; the period must run forwards",
+                "end",
+            )
+        if self.end - self.start >= 12 * 200:
+            raise problem("the period is longer than 200 years; shorten it", "end")
+        return self
+
+
+class Planning(StrictModel):
+    """Planning rules applied to the whole corridor."""
+
+    max_utilisation: Fraction = 0.7
+    """Peak utilisation above which capacity counts as exhausted [fraction]. Default 70%
+    (operators "work toward completing the upgrade by 70%": NANOG, 2020)."""
+    default_lead_time: Duration = 24
+    """Time from ordering capacity to having it in service, for phases that give
+    no ``lead_time`` and for shortfalls with no later phase [months]."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for these planning values."""
+
+    @field_validator("max_utilisation")
+    @classmethod
+    def check_threshold_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise problem("max_utilisation must be above 0%, e.g. '70%'")
+        return value
+
+
+class Phase(StrictModel):
+    """A step of a link's capacity: the link's total capacity from ``in_service`` on."""
+
+    capacity: BitRate
+    """Total capacity of the link once this phase is in service [Gbps]."""
+    in_service: Month
+    """Month the phase's capacity is in service (fully, unless ``ramp`` is set)."""
+    lead_time: Duration | None = None
+    """Time from order to service [months]; ``planning.default_lead_time`` if left out."""
+    ramp: Duration = 0
+    """Months over which capacity grows linearly from the previous phase's capacity,
+    reaching this phase's capacity ``ramp`` months after ``in_service``."""
+    id: Id | None = None
+    """Optional name of the phase, used in messages."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for this phase's figures."""
+
+    @field_validator("capacity")
+    @classmethod
+    def check_capacity_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise problem(f"capacity must be more than 0 bps, found {units.format_bit_rate(value)}")
+        return value
+
+
+class Link(StrictModel):
+    """One physical system (a cable or route) whose capacity grows in phases."""
+
+    id: Id
+    """Short identifier, used in field paths and CSV columns (``capacity_<id>_gbps``)."""
+    name: str | None = None
+    """Readable name for the report; the ``id`` if left out."""
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    """Capacity steps, in date order."""
+    retire: Month | None = None
+    """Month from which the link carries nothing; never, if left out."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the link as a whole."""
+
+    @model_validator(mode="after")
+    def check_phases_in_date_order(self) -> Link:
+        for i in range(1, len(self.phases)):
+            before, after = self.phases[i - 1], self.phases[i]
+            if after.in_service <= before.in_service:
+                raise problem(
+                    f"{units.format_month(after.in_service)} is not after the previous phase's "
+                    f"in_service {units.format_month(before.in_service)}; "
+                    "list phases in date order, at most one per month",
+                    "phases",
+                    i,
+                    "in_service",
+                )
+        return self
+
+    @model_validator(mode="after")
+    def check_retire_after_first_phase(self) -> Link:
+        if self.retire is not None and self.retire <= self.phases[0].in_service:
+            raise problem(
+                f"{units.format_month(self.retire)} is not after the first phase's "
+                f"in_service {units.format_month(self.phases[0].in_service)}",
+                "retire",
+            )
+        return self
+
+    @property
+    def display_name(self) -> str:
+        """The name to show a reader."""
+        return self.name or self.id
+
+
+class Target(StrictModel):
+    """An announced corridor capacity and the month it should be reached by."""
+
+    name: Annotated[str, Field(min_length=1)]
+    """Name shown in the report, e.g. ``Phase 2``."""
+    capacity: BitRate
+    """Total corridor capacity aimed for [Gbps]."""
+    by: Month
+    """Deadline month: the target is on time if reached in this month or before."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the target."""
+
+    @field_validator("capacity")
+    @classmethod
+    def check_capacity_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise problem(f"capacity must be more than 0 bps, found {units.format_bit_rate(value)}")
+        return value
+
+
+class Base(StrictModel):
+    """The demand stream's value at one month, from which growth is applied."""
+
+    value: BitRate
+    """Peak traffic at ``at`` [Gbps]."""
+    at: Month
+    """Month of ``value``."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the base value."""
+
+    @field_validator("value")
+    @classmethod
+    def check_value_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise problem(f"value must be more than 0 bps, found {units.format_bit_rate(value)}")
+        return value
+
+
+def _check_growth_rate(value: float) -> float:
+    if value <= -1.0:
+        raise problem(f"a growth rate must be above -100%, found {units.format_percent(value)}")
+    return value
+
+
+class CagrGrowth(StrictModel):
+    """Constant compound annual growth: ``D(t) = D0 * (1 + rate) ** ((t - t0) / 12)``."""
+
+    model: Literal["cagr"]
+    rate: GrowthRate
+    """Annual growth rate [fraction per year], e.g. ``25%``."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the rate."""
+
+    _rate_above_minus_one = field_validator("rate")(_check_growth_rate)
+
+
+class RateFrom(StrictModel):
+    """An annual growth rate holding from one month until the next ``from``."""
+
+    from_: Month = Field(alias="from")
+    """First month the rate applies to."""
+    rate: GrowthRate
+    """Annual growth rate [fraction per year]."""
+
+    _rate_above_minus_one = field_validator("rate")(_check_growth_rate)
+
+
+class PiecewiseGrowth(StrictModel):
+    """Annual growth rates that change at given months."""
+
+    model: Literal["piecewise"]
+    rates: Annotated[list[RateFrom], Field(min_length=1)]
+    """Rates in date order; the first also applies before its ``from``."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the rates."""
+
+    @field_validator("rates")
+    @classmethod
+    def check_rates_in_date_order(cls, rates: list[RateFrom]) -> list[RateFrom]:
+        _check_increasing((r.from_ for r in rates), "rates", "from")
+        return rates
+
+
+class SeriesPoint(StrictModel):
+    """One observed value of a demand stream."""
+
+    at: Month
+    """Month of the observation."""
+    value: BitRate
+    """Observed peak traffic [Gbps]."""
+
+    @field_validator("value")
+    @classmethod
+    def check_value_positive(cls, value: float) -> float:
+        if value <= 0:
+            raise problem(f"value must be more than 0 bps, found {units.format_bit_rate(value)}")
+        return value
+
+
+class SeriesGrowth(StrictModel):
+    """Observed points, joined log-linearly; the end segments' growth carries on outside them."""
+
+    model: Literal["series"]
+    points: Annotated[list[SeriesPoint], Field(min_length=2)]
+    """At least two observations, in date order."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the observations."""
+
+    @field_validator("points")
+    @classmethod
+    def check_points_in_date_order(cls, points: list[SeriesPoint]) -> list[SeriesPoint]:
+        _check_increasing((p.at for p in points), "points", "at")
+        return points
+
+
+def _check_increasing(months_in_order: Iterable[int], list_name: str, field: str) -> None:
+    months = list(months_in_order)
+    for i in range(1, len(months)):
+        if months[i] <= months[i - 1]:
+            raise problem(
+                f"{units.format_month(months[i])} is not after the previous entry's {field} "
+                f"{units.format_month(months[i - 1])}; list {list_name} in date order",
+                i,
+                field,
+            )
+
+
+class ConstantShare(StrictModel):
+    """A constant share of the stream."""
+
+    model: Literal["constant"]
+    value: Fraction
+    """Share [fraction]."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the share."""
+
+
+class LinearShare(StrictModel):
+    """A share moving linearly from ``start`` to ``end`` between two months, flat outside."""
+
+    model: Literal["linear"]
+    start: Fraction
+    """Share up to ``from`` [fraction]."""
+    end: Fraction
+    """Share from ``to`` on [fraction]."""
+    from_: Month = Field(alias="from")
+    """Month the change begins."""
+    to: Month
+    """Month the change is complete."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the share."""
+
+    @model_validator(mode="after")
+    def check_to_after_from(self) -> LinearShare:
+        if self.to <= self.from_:
+            raise problem(
+                f"{units.format_month(self.to)} is not after from {units.format_month(self.from_)}",
+                "to",
+            )
+        return self
+
+
+class LogisticShare(StrictModel):
+    """An S-curve from ``start`` to ``end`` centred on ``midpoint``.
+
+    ``share(t) = start + (end - start) / (1 + exp(-(t - midpoint) / tau))``
+    with ``tau = ramp / (2 ln 9)``, so that ``ramp`` is the time from 10% to
+    90% of the transition.
+    """
+
+    model: Literal["logistic"]
+    start: Fraction
+    """Share long before the midpoint [fraction]."""
+    end: Fraction
+    """Share long after the midpoint [fraction]."""
+    midpoint: Month
+    """Month at which the share is halfway from ``start`` to ``end``."""
+    ramp: Duration
+    """Time from 10% to 90% of the transition [months]."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the share."""
+
+    @field_validator("ramp")
+    @classmethod
+    def check_ramp_positive(cls, value: int) -> int:
+        if value <= 0:
+            raise problem("ramp must be at least 1 month, e.g. '4 years'")
+        return value
+
+
+class BassShare(StrictModel):
+    """A share following the Bass diffusion curve from ``start`` to ``end``.
+
+    ``share(t) = start + (end - start) * F(y)``, ``y`` = years since ``from``
+    (0 before it), ``F(y) = (1 - exp(-(p + q) y)) / (1 + (q / p) exp(-(p + q) y))``
+    (Bass, 1969).
+    """
+
+    model: Literal["bass"]
+    start: Fraction = 0.0
+    """Share up to ``from`` [fraction]."""
+    end: Fraction
+    """Share once adoption is complete [fraction]."""
+    from_: Month = Field(alias="from")
+    """Month adoption starts."""
+    p: float = Field(gt=0, le=1)
+    """Coefficient of innovation [1/year], e.g. 0.03."""
+    q: float = Field(ge=0, le=5)
+    """Coefficient of imitation [1/year], e.g. 0.38."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the share and the coefficients."""
+
+
+Growth = Annotated[CagrGrowth | PiecewiseGrowth | SeriesGrowth, Field(discriminator="model")]
+Share = Annotated[ConstantShare | LinearShare | LogisticShare | BassShare, Field(discriminator="model")]
+
+
+class DemandStream(StrictModel):
+    """One stream of peak traffic, grown from a base, optionally times a share."""
+
+    id: Id
+    """Short identifier, used in field paths and CSV columns (``demand_<id>_gbps``)."""
+    name: str | None = None
+    """Readable name for the report; the ``id`` if left out."""
+    base: Base | None = None
+    """Value and month growth starts from; may be left out with ``growth.model: series``."""
+    growth: Growth
+    """How the stream grows: ``cagr``, ``piecewise`` or ``series``."""
+    share: Share | None = None
+    """Optional share multiplying the stream: ``constant``, ``linear``, ``logistic`` or ``bass``."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the stream as a whole."""
+
+    @model_validator(mode="after")
+    def check_base_given(self) -> DemandStream:
+        if self.base is None and not isinstance(self.growth, SeriesGrowth):
+            raise problem(
+                f"base is missing; growth model {self.growth.model!r} grows from a base, "
+                "e.g. base: {value: 200 Gbps, at: 2026-01}",
+                "base",
+            )
+        return self
+
+    @property
+    def display_name(self) -> str:
+        """The name to show a reader."""
+        return self.name or self.id
+
+
+class Scenario(StrictModel):
+    """A whole scenario: the corridor's links, targets, demand and planning rules."""
+
+    name: Annotated[str, Field(min_length=1)]
+    """Title of the scenario, shown on the report."""
+    description: str = ""
+    """One or two sentences shown under the title."""
+    period: Period
+    """Months to project, both ends included."""
+    planning: Planning = Field(default_factory=Planning)
+    """Utilisation threshold and default lead time."""
+    links: Annotated[list[Link], Field(min_length=1)]
+    """The corridor's links; corridor capacity is their sum."""
+    targets: list[Target] = []
+    """Announced capacity targets."""
+    demand: Annotated[list[DemandStream], Field(min_length=1)]
+    """Demand streams; corridor demand is their sum."""
+    sources: dict[SourceKey, str] = {}
+    """Citations, by key: the ``source`` fields elsewhere name these keys."""
+
+    @field_validator("links", "demand")
+    @classmethod
+    def check_ids_unique(cls, items: list[Link] | list[DemandStream]) -> Any:
+        _check_unique([item.id for item in items], "id")
+        return items
+
+    @field_validator("targets")
+    @classmethod
+    def check_target_names_unique(cls, targets: list[Target]) -> list[Target]:
+        _check_unique([t.name for t in targets], "name")
+        return targets
+
+    @model_validator(mode="after")
+    def check_sources_defined(self) -> Scenario:
+        for path, key in _source_references(self):
+            if key not in self.sources:
+                defined = (
+                    "sources defines " + ", ".join(repr(k) for k in self.sources)
+                    if self.sources
+                    else "the file has no sources: section"
+                )
+                hint = did_you_mean(key, self.sources) or f"; {defined}"
+                raise problem(f"{key!r} is not defined under sources{hint}", *path)
+        return self
+
+    def resolved(self) -> Scenario:
+        """Return the scenario with every default written out.
+
+        Each phase gets its effective lead time and each link and stream its
+        display name, so that the dumped file reproduces the run even if a
+        default changes.
+        """
+        lead = self.planning.default_lead_time
+        links = [
+            link.model_copy(
+                update={
+                    "name": link.display_name,
+                    "phases": [
+                        p.model_copy(update={"lead_time": lead if p.lead_time is None else p.lead_time})
+                        for p in link.phases
+                    ],
+                }
+            )
+            for link in self.links
+        ]
+        demand = [s.model_copy(update={"name": s.display_name}) for s in self.demand]
+        return self.model_copy(update={"links": links, "demand": demand})
+
+    def lead_time_months(self, phase: Phase) -> int:
+        """Effective lead time of a phase [months]."""
+        return self.planning.default_lead_time if phase.lead_time is None else phase.lead_time
+
+
+def _check_unique(keys: Sequence[str], field: str) -> None:
+    seen: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key in seen:
+            raise problem(
+                f"{key!r} is already used by entry {seen[key]}; each {field} must be unique",
+                i,
+                field,
+            )
+        seen[key] = i
+
+
+def _source_references(scenario: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Yield ``(path, key)`` for every ``source`` field that is set."""
+
+    def walk(model: BaseModel, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            key = field.alias or name
+            if name == "source" and isinstance(value, str):
+                yield path + (key,), value
+            elif isinstance(value, BaseModel):
+                yield from walk(value, path + (key,))
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, BaseModel):
+                        yield from walk(item, path + (key, i))
+
+    yield from walk(scenario, ())

@@ -1,0 +1,293 @@
+"""Parse and format the units a scenario is written in.
+
+Inside the package every bit rate is a float in Gbps, every date a month index
+(``12 * year + month - 1``, an int) and every duration a whole number of
+months. These converters are the only place where text meets those numbers.
+
+>>> parse_bit_rate_gbps("1.5 Tbps")
+1500.0
+>>> format_bit_rate(450.0)
+'450 Gbps'
+>>> format_month(parse_month("2029-Q3"))
+'2029-07'
+>>> parse_duration_months("2 years")
+24
+>>> parse_fraction("12.5%")
+0.125
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+
+__all__ = [
+    "UnitError",
+    "parse_bit_rate_gbps",
+    "format_bit_rate",
+    "parse_fraction",
+    "format_percent",
+    "parse_month",
+    "format_month",
+    "month_year",
+    "parse_duration_months",
+    "format_duration",
+]
+
+
+class UnitError(ValueError):
+    """A value is not written in a unit this package understands."""
+
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+#: Gbps per unit of each SI prefix of bits per second.
+_BIT_PREFIX_GBPS = {"": 1e-9, "k": 1e-6, "K": 1e-6, "M": 1e-3, "G": 1.0, "T": 1e3, "P": 1e6}
+
+_BIT_RATE = re.compile(
+    rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?:bps|b/s|bit/s|bits/s)\s*$"
+)
+_BYTE_UNIT = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?P<unit>B/s|Bps|B)\s*$")
+_ANY_NUMBER_AND_WORD = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<rest>.*?)\s*$")
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise UnitError(f"{text!r} is not a finite number")
+    return value
+
+
+def parse_bit_rate_gbps(value: object) -> float:
+    """Parse a bit rate such as ``'450 Gbps'`` or ``'1.2 Tb/s'`` into Gbps.
+
+    Parameters
+    ----------
+    value
+        Text of a number followed by one of ``bps kbps Mbps Gbps Tbps Pbps``
+        (or the ``b/s`` forms ``Gb/s``, ``Tb/s``, ...).
+
+    Returns
+    -------
+    float
+        The rate in Gbps [Gbit/s].
+
+    Raises
+    ------
+    UnitError
+        For a bare number, a byte unit (``TB/s``), or an unknown unit; the
+        message says what to write instead.
+
+    >>> parse_bit_rate_gbps("800 Mbps")
+    0.8
+    >>> parse_bit_rate_gbps("4 TB/s")
+    Traceback (most recent call last):
+    ...
+    capacity_model.units.UnitError: '4 TB/s' is a byte rate, not a bit rate; write e.g. '4 Tbps' (4 TB/s would be '32 Tbps')
+    """
+    if isinstance(value, bool) or value is None:
+        raise UnitError(f"{value!r} is not a bit rate; write e.g. '450 Gbps'")
+    if isinstance(value, (int, float)):
+        raise UnitError(f"{value!r} has no unit; write e.g. '{value:g} Gbps' or '{value:g} Tbps'")
+    if not isinstance(value, str):
+        raise UnitError(f"{value!r} is not a bit rate; write e.g. '450 Gbps'")
+    match = _BIT_RATE.match(value)
+    if match:
+        return _number(match["num"]) * _BIT_PREFIX_GBPS[match["prefix"]]
+    byte = _BYTE_UNIT.match(value)
+    if byte:
+        prefix, num = byte["prefix"], byte["num"]
+        if byte["unit"] == "B":
+            return _fail_bit_rate(value, f"{num} {prefix}bps")
+        bits = _number(num) * 8
+        raise UnitError(
+            f"{value!r} is a byte rate, not a bit rate; write e.g. '{num} {prefix}bps' "
+            f"({num} {prefix}B/s would be '{bits:g} {prefix}bps')"
+        )
+    plain = _ANY_NUMBER_AND_WORD.match(value)
+    if plain and not plain["rest"]:
+        raise UnitError(f"{value!r} has no unit; write e.g. '{plain['num']} Gbps'")
+    example = f"{plain['num']} Gbps" if plain else "450 Gbps"
+    return _fail_bit_rate(value, example)
+
+
+def _fail_bit_rate(value: str, example: str) -> float:
+    raise UnitError(
+        f"{value!r} is not a bit rate; write e.g. {example!r} "
+        "(units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
+    )
+
+
+def format_bit_rate(gbps: float, digits: int = 6) -> str:
+    """Format a rate in Gbps with the unit that keeps the number readable.
+
+    Uses Mbps below 1 Gbps, Tbps from 1 Tbps and Pbps from 1 Pbps, with up
+    to ``digits`` significant digits, in a form ``parse_bit_rate_gbps`` reads.
+
+    >>> format_bit_rate(12_500.0)
+    '12.5 Tbps'
+    >>> format_bit_rate(0.25)
+    '250 Mbps'
+    """
+    magnitude = abs(gbps)
+    for prefix, scale in (("P", 1e6), ("T", 1e3), ("G", 1.0)):
+        if magnitude >= scale:
+            return f"{gbps / scale:.{digits}g} {prefix}bps"
+    if magnitude == 0:
+        return "0 Gbps"
+    return f"{gbps * 1e3:.{digits}g} Mbps"
+
+
+_PERCENT = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*%\s*$")
+
+
+def parse_fraction(value: object, *, allow_outside_unit_interval: bool = False) -> float:
+    """Parse a percentage ``'12.5%'`` or a fraction ``0.125`` into a fraction.
+
+    Parameters
+    ----------
+    value
+        A string ending in ``%``, or a number.
+    allow_outside_unit_interval
+        Accept values below 0% or above 100% (for growth rates). Otherwise
+        the value must lie in 0–100%.
+
+    Returns
+    -------
+    float
+        The fraction [1], e.g. 0.125 for 12.5%.
+
+    >>> parse_fraction("70%")
+    0.7
+    >>> parse_fraction(12.5)
+    Traceback (most recent call last):
+    ...
+    capacity_model.units.UnitError: 12.5 is outside 0-100% as a fraction; write '12.5%' for a percentage, or a fraction between 0 and 1
+    """
+    if isinstance(value, bool) or value is None:
+        raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
+    if isinstance(value, (int, float)):
+        fraction = float(value)
+        if not math.isfinite(fraction):
+            raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
+        if not allow_outside_unit_interval and not 0.0 <= fraction <= 1.0:
+            raise UnitError(
+                f"{value!r} is outside 0-100% as a fraction; write '{value:g}%' for a "
+                "percentage, or a fraction between 0 and 1"
+            )
+        return fraction
+    if not isinstance(value, str):
+        raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
+    match = _PERCENT.match(value)
+    if not match:
+        try:
+            return parse_fraction(_number(value), allow_outside_unit_interval=allow_outside_unit_interval)
+        except ValueError:
+            raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%' or 0.125") from None
+    fraction = _number(match["num"]) / 100.0
+    if not allow_outside_unit_interval and not 0.0 <= fraction <= 1.0:
+        raise UnitError(f"{value!r} is outside 0-100%")
+    return fraction
+
+
+def format_percent(fraction: float) -> str:
+    """Format a fraction as a percentage with up to 6 significant digits.
+
+    >>> format_percent(0.125)
+    '12.5%'
+    """
+    return f"{fraction * 100:.6g}%"
+
+
+_YEAR = re.compile(r"^\s*(?P<y>\d{4})\s*$")
+_YEAR_MONTH = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})\s*$")
+_YEAR_MONTH_DAY = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s*$")
+_YEAR_QUARTER = re.compile(r"^\s*(?P<y>\d{4})-[Qq](?P<q>\d)\s*$")
+
+
+def parse_month(value: object) -> int:
+    """Parse a date into a month index ``12 * year + month - 1``.
+
+    Accepts ``YYYY`` (January), ``YYYY-MM``, ``YYYY-MM-DD`` (the day is
+    dropped) and ``YYYY-Qn`` (the quarter's first month), as text or, for a
+    year, an int. A ``datetime.date`` is accepted too.
+
+    >>> parse_month("2026-01") == 12 * 2026
+    True
+    """
+    if isinstance(value, datetime.date):
+        return 12 * value.year + value.month - 1
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return 12 * value
+    if isinstance(value, str):
+        for pattern in (_YEAR, _YEAR_MONTH, _YEAR_MONTH_DAY, _YEAR_QUARTER):
+            match = pattern.match(value)
+            if not match:
+                continue
+            fields = match.groupdict()
+            year = int(fields["y"])
+            if "q" in fields:
+                quarter = int(fields["q"])
+                if not 1 <= quarter <= 4:
+                    raise UnitError(f"{value!r} has no quarter {quarter}; quarters are Q1 to Q4")
+                return 12 * year + 3 * (quarter - 1)
+            month = int(fields.get("m") or 1)
+            if not 1 <= month <= 12:
+                raise UnitError(f"{value!r} has no month {month}; months are 01 to 12")
+            if "d" in fields:
+                try:
+                    datetime.date(year, month, int(fields["d"]))
+                except ValueError:
+                    raise UnitError(f"{value!r} is not a calendar date") from None
+            return 12 * year + month - 1
+    raise UnitError(f"{value!r} is not a date; write e.g. '2029-06', '2029', '2029-Q3' or '2029-06-30'")
+
+
+def month_year(month: int) -> tuple[int, int]:
+    """Return ``(year, month 1-12)`` of a month index."""
+    return month // 12, month % 12 + 1
+
+
+def format_month(month: int) -> str:
+    """Format a month index as ``YYYY-MM``.
+
+    >>> format_month(12 * 2031 + 5)
+    '2031-06'
+    """
+    year, month_of_year = month_year(int(month))
+    return f"{year:04d}-{month_of_year:02d}"
+
+
+_DURATION = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>months?|years?|mo|yr|y)\s*$")
+
+
+def parse_duration_months(value: object) -> int:
+    """Parse ``'N months'`` or ``'N years'`` into a whole number of months.
+
+    >>> parse_duration_months("18 months")
+    18
+    >>> parse_duration_months("1.5 years")
+    18
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise UnitError(f"{value!r} has no unit; write e.g. '{value:g} months' or '{value:g} years'")
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if not match:
+        raise UnitError(f"{value!r} is not a duration; write e.g. '18 months' or '2 years'")
+    number = _number(match["num"])
+    months = number * 12 if match["unit"].startswith("y") else number
+    if number < 0:
+        raise UnitError(f"{value!r} is negative; a duration is 0 months or more")
+    if abs(months - round(months)) > 1e-9:
+        raise UnitError(f"{value!r} is not a whole number of months; the model steps by month")
+    return int(round(months))
+
+
+def format_duration(months: int) -> str:
+    """Format months as ``'N months'`` (``'1 month'`` for one).
+
+    >>> format_duration(24)
+    '24 months'
+    """
+    return "1 month" if months == 1 else f"{months} months"
