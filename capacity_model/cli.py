@@ -15,8 +15,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
-from .schema import Scenario
 from .scenario_files import dump_scenario_yaml, load_scenario
+from .schema import Scenario
 from .units import format_bit_rate, format_duration, format_month
 
 __all__ = ["main"]
@@ -105,7 +105,9 @@ def _load_all(files: Sequence[Path]) -> list[Scenario]:
 def _validate(files: Sequence[Path]) -> int:
     scenarios = _load_all(files)
     for file, scenario in zip(files, scenarios, strict=True):
-        print(f"{file}: ok ({scenario.name!r}, {len(scenario.links)} links, {len(scenario.demand)} demand streams)")
+        print(
+            f"{file}: ok ({scenario.name!r}, {len(scenario.links)} links, {len(scenario.demand)} demand streams)"
+        )
     return EXIT_OK
 
 
@@ -139,7 +141,9 @@ def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
                 resolved_yaml=dump_scenario_yaml(scenario),
             )
         except OSError as error:
-            raise CapacityModelError(f"cannot write the report to {folder}: {error.strerror or error}") from None
+            raise CapacityModelError(
+                f"cannot write the report to {folder}: {error.strerror or error}"
+            ) from None
         if quiet:
             print(folder)
         else:
@@ -159,7 +163,9 @@ def _summary_text(projection: object, file: Path, folder: Path) -> str:
         if target.met_month is None:
             status = "not reached in the period"
         elif target.months_late:
-            status = f"reached {format_month(target.met_month)}, late by {format_duration(target.months_late)}"
+            status = (
+                f"reached {format_month(target.met_month)}, late by {format_duration(target.months_late)}"
+            )
         else:
             status = f"reached {format_month(target.met_month)}, on time"
         lines.append(

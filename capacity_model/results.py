@@ -18,7 +18,7 @@ from . import __version__
 from .engine import Projection
 from .units import format_month
 
-__all__ = ["timeline_columns", "summary", "SUMMARY_KEYS"]
+__all__ = ["SUMMARY_KEYS", "summary", "timeline_columns"]
 
 #: Top-level keys of ``summary.json``, in order.
 SUMMARY_KEYS = (

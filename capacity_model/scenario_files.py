@@ -21,15 +21,13 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, ScenarioError
 from .schema import Scenario, did_you_mean
 
-__all__ = ["read_yaml", "load_scenario", "scenario_from_data", "dump_scenario_yaml", "LineMap"]
+__all__ = ["LineMap", "dump_scenario_yaml", "load_scenario", "read_yaml", "scenario_from_data"]
 
-Path_ = tuple[str | int, ...]
+Path_ = tuple[Any, ...]
 LineMap = dict[Path_, int]
 """1-based line of each value, keyed by its path of mapping keys and list indices."""
 
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
-}
+_PLAIN_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq")}
 
 
 class _PlainLoader(yaml.SafeLoader):
@@ -126,18 +124,26 @@ def _construct(
                         f"key {key!r} appears twice in the same mapping; keep one",
                         file=file,
                         line=key_node.start_mark.line + 1,
-                        field=_field_path(path + (str(key),)),
+                        field=_field_path((*path, str(key))),
                     )
                 )
                 continue
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, path + (key,), lines, problems, loader, file)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = _construct(value_node, (*path, key), lines, problems, loader, file)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(item, path + (i,), lines, problems, loader, file) for i, item in enumerate(node.value)
+            _construct(item, (*path, i), lines, problems, loader, file) for i, item in enumerate(node.value)
         ]
     return loader.construct_object(node, deep=True)
+
+
+def _field_path(path: Path_) -> str:
+    """``('links', 0, 'id')`` as ``links[0].id`` (raw paths, before ids are known)."""
+    shown = ""
+    for step in path:
+        shown += f"[{step}]" if isinstance(step, int) else (f".{step}" if shown else str(step))
+    return shown
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -236,7 +242,9 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
     elif kind == "extra_forbidden":
         allowed = _allowed_fields(error["loc"][:-1])
         key = str(error["loc"][-1])
-        message = f"unknown field {key!r}" + (did_you_mean(key, allowed) or f"; allowed here: {', '.join(allowed)}")
+        message = f"unknown field {key!r}" + (
+            did_you_mean(key, allowed) or f"; allowed here: {', '.join(allowed)}"
+        )
     elif kind == "missing":
         message = "required field is missing"
     elif kind == "union_tag_invalid":
@@ -253,11 +261,11 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
     elif kind == "too_short":
         minimum = ctx.get("min_length", 1)
         noun = "entry" if minimum == 1 else "entries"
-        message = f"needs at least {minimum} {noun}, found {len(value) if hasattr(value, '__len__') else 0}"
+        found = len(value) if isinstance(value, (list, dict, str)) else 0
+        message = f"needs at least {minimum} {noun}, found {found}"
     elif kind == "string_pattern_mismatch":
         message = (
-            f"{value!r} is not a valid id; use letters, digits, '-' and '_', starting with a letter "
-            "or digit"
+            f"{value!r} is not a valid id; use letters, digits, '-' and '_', starting with a letter or digit"
         )
     elif kind == "string_too_long":
         message = f"is too long; use at most {ctx.get('max_length')} characters"

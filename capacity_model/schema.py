@@ -32,28 +32,28 @@ from pydantic_core import PydanticCustomError
 from . import units
 
 __all__ = [
+    "Base",
+    "BassShare",
     "BitRate",
-    "Month",
+    "CagrGrowth",
+    "ConstantShare",
+    "DemandStream",
     "Duration",
     "Fraction",
     "GrowthRate",
-    "Period",
-    "Planning",
-    "Phase",
-    "Link",
-    "Target",
-    "Base",
-    "CagrGrowth",
-    "PiecewiseGrowth",
-    "SeriesGrowth",
-    "ConstantShare",
     "LinearShare",
+    "Link",
     "LogisticShare",
-    "BassShare",
-    "DemandStream",
+    "Month",
+    "Period",
+    "Phase",
+    "PiecewiseGrowth",
+    "Planning",
     "Scenario",
-    "problem",
+    "SeriesGrowth",
+    "Target",
     "did_you_mean",
+    "problem",
 ]
 
 
@@ -588,12 +588,12 @@ def _source_references(scenario: Scenario) -> Iterator[tuple[tuple[str | int, ..
             value = getattr(model, name)
             key = field.alias or name
             if name == "source" and isinstance(value, str):
-                yield path + (key,), value
+                yield (*path, key), value
             elif isinstance(value, BaseModel):
-                yield from walk(value, path + (key,))
+                yield from walk(value, (*path, key))
             elif isinstance(value, list):
                 for i, item in enumerate(value):
                     if isinstance(item, BaseModel):
-                        yield from walk(item, path + (key, i))
+                        yield from walk(item, (*path, key, i))
 
     yield from walk(scenario, ())

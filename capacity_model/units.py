@@ -24,15 +24,15 @@ import re
 
 __all__ = [
     "UnitError",
-    "parse_bit_rate_gbps",
     "format_bit_rate",
-    "parse_fraction",
-    "format_percent",
-    "parse_month",
-    "format_month",
-    "month_year",
-    "parse_duration_months",
     "format_duration",
+    "format_month",
+    "format_percent",
+    "month_year",
+    "parse_bit_rate_gbps",
+    "parse_duration_months",
+    "parse_fraction",
+    "parse_month",
 ]
 
 
@@ -45,9 +45,7 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 #: Gbps per unit of each SI prefix of bits per second.
 _BIT_PREFIX_GBPS = {"": 1e-9, "k": 1e-6, "K": 1e-6, "M": 1e-3, "G": 1.0, "T": 1e3, "P": 1e6}
 
-_BIT_RATE = re.compile(
-    rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?:bps|b/s|bit/s|bits/s)\s*$"
-)
+_BIT_RATE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?:bps|b/s|bit/s|bits/s)\s*$")
 _BYTE_UNIT = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?P<unit>B/s|Bps|B)\s*$")
 _ANY_NUMBER_AND_WORD = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<rest>.*?)\s*$")
 
@@ -114,8 +112,7 @@ def parse_bit_rate_gbps(value: object) -> float:
 
 def _fail_bit_rate(value: str, example: str) -> float:
     raise UnitError(
-        f"{value!r} is not a bit rate; write e.g. {example!r} "
-        "(units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
+        f"{value!r} is not a bit rate; write e.g. {example!r} (units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
     )
 
 
@@ -281,7 +278,7 @@ def parse_duration_months(value: object) -> int:
         raise UnitError(f"{value!r} is negative; a duration is 0 months or more")
     if abs(months - round(months)) > 1e-9:
         raise UnitError(f"{value!r} is not a whole number of months; the model steps by month")
-    return int(round(months))
+    return round(months)
 
 
 def format_duration(months: int) -> str:

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["ramp_fraction", "link_capacity_gbps"]
+__all__ = ["link_capacity_gbps", "ramp_fraction"]
 
 
-def ramp_fraction(months: ArrayLike, in_service_month: ArrayLike, ramp_months: ArrayLike) -> NDArray[np.float64]:
+def ramp_fraction(
+    months: ArrayLike, in_service_month: ArrayLike, ramp_months: ArrayLike
+) -> NDArray[np.float64]:
     """Fraction of a phase's step that is in service in each month.
 
     Parameters
@@ -72,13 +74,14 @@ def link_capacity_gbps(
     """
     t = np.asarray(months, dtype=float)
     capacity = np.zeros(np.broadcast_shapes(t.shape, *(np.shape(c) for c in phase_capacity_gbps)))
-    previous: ArrayLike = 0.0
+    previous = np.zeros(())
     for capacity_k, start_k, ramp_k in zip(phase_capacity_gbps, in_service_month, ramp_months, strict=True):
+        size = np.asarray(capacity_k, dtype=float)
         fraction = ramp_fraction(t, start_k, ramp_k)
-        ramping = previous + (np.asarray(capacity_k) - previous) * fraction
-        value = np.where(fraction >= 1.0, capacity_k, ramping)
+        ramping = previous + (size - previous) * fraction
+        value = np.where(fraction >= 1.0, size, ramping)
         capacity = np.where(t >= np.asarray(start_k), value, capacity)
-        previous = capacity_k
+        previous = size
     if retire_month is not None:
         capacity = np.where(t >= np.asarray(retire_month), 0.0, capacity)
     return capacity

@@ -15,15 +15,15 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 __all__ = [
-    "cumulative_log_growth",
+    "LOGISTIC_10_90_WIDTH",
+    "bass_share",
     "cagr_growth",
-    "piecewise_growth",
-    "series_growth",
     "constant_share",
+    "cumulative_log_growth",
     "linear_share",
     "logistic_share",
-    "bass_share",
-    "LOGISTIC_10_90_WIDTH",
+    "piecewise_growth",
+    "series_growth",
 ]
 
 #: Width of a unit logistic from 10% to 90%: ``2 ln 9`` [time constants].
@@ -147,7 +147,10 @@ def series_growth(
         Demand [Gbps].
     """
     logs = [np.log(np.asarray(v, dtype=float)) for v in point_values_gbps]
-    spans = [np.asarray(point_months[j + 1], float) - np.asarray(point_months[j], float) for j in range(len(logs) - 1)]
+    spans = [
+        np.asarray(point_months[j + 1], float) - np.asarray(point_months[j], float)
+        for j in range(len(logs) - 1)
+    ]
     rates = [(logs[j + 1] - logs[j]) / spans[j] for j in range(len(logs) - 1)]
     breaks = list(point_months[:-1])
     growth = cumulative_log_growth(months, breaks, rates)
@@ -160,7 +163,9 @@ def series_growth(
 def constant_share(months: ArrayLike, value: ArrayLike) -> NDArray[np.float64]:
     """A share that does not change [fraction]."""
     t = np.asarray(months, dtype=float)
-    return np.broadcast_to(np.asarray(value, dtype=float), np.broadcast_shapes(t.shape, np.shape(value))).copy()
+    return np.broadcast_to(
+        np.asarray(value, dtype=float), np.broadcast_shapes(t.shape, np.shape(value))
+    ).copy()
 
 
 def linear_share(

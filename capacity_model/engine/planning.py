@@ -11,13 +11,13 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "CAPACITY_RTOL",
-    "utilisation",
-    "headroom_gbps",
-    "required_capacity_gbps",
-    "gap_gbps",
-    "shortfall_starts",
     "first_index_reaching",
+    "gap_gbps",
+    "headroom_gbps",
     "implied_cagr",
+    "required_capacity_gbps",
+    "shortfall_starts",
+    "utilisation",
 ]
 
 #: Relative tolerance when asking whether a capacity reaches a target, so that
@@ -39,7 +39,9 @@ def utilisation(demand_gbps: ArrayLike, capacity_gbps: ArrayLike) -> NDArray[np.
     return np.where((capacity <= 0) & (demand > 0), np.inf, ratio)
 
 
-def headroom_gbps(demand_gbps: ArrayLike, capacity_gbps: ArrayLike, max_utilisation: ArrayLike) -> NDArray[np.float64]:
+def headroom_gbps(
+    demand_gbps: ArrayLike, capacity_gbps: ArrayLike, max_utilisation: ArrayLike
+) -> NDArray[np.float64]:
     """Usable capacity left over: ``capacity * max_utilisation - demand`` [Gbps].
 
     Negative headroom is a shortfall: the threshold is exceeded.
@@ -52,7 +54,9 @@ def required_capacity_gbps(demand_gbps: ArrayLike, max_utilisation: ArrayLike) -
     return np.asarray(demand_gbps, dtype=float) / np.asarray(max_utilisation)
 
 
-def gap_gbps(demand_gbps: ArrayLike, capacity_gbps: ArrayLike, max_utilisation: ArrayLike) -> NDArray[np.float64]:
+def gap_gbps(
+    demand_gbps: ArrayLike, capacity_gbps: ArrayLike, max_utilisation: ArrayLike
+) -> NDArray[np.float64]:
     """Capacity missing to stay at the threshold: ``max(0, required - capacity)`` [Gbps]."""
     required = required_capacity_gbps(demand_gbps, max_utilisation)
     return np.maximum(0.0, required - np.asarray(capacity_gbps, dtype=float))

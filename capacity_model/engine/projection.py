@@ -23,15 +23,15 @@ from . import demand as dem
 from . import planning as plan
 
 __all__ = [
-    "Projection",
     "Exhaustion",
     "PhaseOrder",
+    "Projection",
     "TargetOutcome",
     "TargetStep",
+    "link_capacity_gbps",
     "project",
     "stream_demand_gbps",
     "stream_share",
-    "link_capacity_gbps",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -81,7 +81,8 @@ class TargetOutcome:
     by: int
     """Deadline [month index]."""
     met_month: int | None
-    """First month in the period with corridor capacity at or above the target, else None."""
+    """First month with corridor capacity at or above the target (looking back to the first
+    phase, so it may precede the period), or None if not reached by the end of the period."""
     on_time: bool
     """``met_month <= by``."""
     months_late: int | None
@@ -240,7 +241,7 @@ def project(scenario: Scenario) -> Projection:
         gap_gbps=plan.gap_gbps(demand, capacity, threshold),
         exhaustions=_exhaustions(scenario, months[plan.shortfall_starts(headroom)]),
         phases=_phase_orders(scenario),
-        targets=_target_outcomes(scenario, months, capacity),
+        targets=_target_outcomes(scenario),
         steps=_target_steps(scenario, capacity),
     )
 
@@ -283,11 +284,14 @@ def _phase_orders(scenario: Scenario) -> tuple[PhaseOrder, ...]:
     return tuple(orders)
 
 
-def _target_outcomes(
-    scenario: Scenario, months: NDArray[np.int64], capacity: FloatArray
-) -> tuple[TargetOutcome, ...]:
+def _target_outcomes(scenario: Scenario) -> tuple[TargetOutcome, ...]:
+    """Outcome of each target. Capacity is followed from the first phase in service, so a
+    target already reached before the period starts is dated when it was reached."""
     if not scenario.targets:
         return ()
+    first_phase = min(link.phases[0].in_service for link in scenario.links)
+    months = np.arange(min(first_phase, scenario.period.start), scenario.period.end + 1, dtype=np.int64)
+    capacity = np.sum([link_capacity_gbps(link, months) for link in scenario.links], axis=0)
     levels = np.array([t.capacity for t in scenario.targets])
     first = plan.first_index_reaching(capacity[None, :], levels)
     deadlines = np.array([t.by for t in scenario.targets], dtype=np.int64)

@@ -31,13 +31,13 @@ from .style import (
 )
 
 __all__ = [
-    "summary_pages",
     "assumption_pages",
     "capacity_demand_figure",
-    "utilisation_figure",
-    "gap_figure",
     "demand_streams_figure",
+    "gap_figure",
     "report_figures",
+    "summary_pages",
+    "utilisation_figure",
 ]
 
 
@@ -63,7 +63,9 @@ def _headlines(projection: Projection) -> list[str]:
     lines = []
     if projection.exhaustions:
         first = projection.exhaustions[0]
-        passed = " (already past at the start of the period)" if first.order_by < scenario.period.start else ""
+        passed = (
+            " (already past at the start of the period)" if first.order_by < scenario.period.start else ""
+        )
         lines.append(
             f"Corridor demand first exceeds {threshold} of capacity in {format_month(first.month)}; "
             f"the fix had to be ordered by {format_month(first.order_by)}{passed}."
@@ -78,7 +80,9 @@ def _headlines(projection: Projection) -> list[str]:
         lines.append(f"{on_time} of {len(projection.targets)} capacity targets are reached on time.")
     gap, gap_month = projection.largest_gap
     if gap_month is not None:
-        lines.append(f"Largest gap: {format_bit_rate(gap, 3)} of capacity missing in {format_month(gap_month)}.")
+        lines.append(
+            f"Largest gap: {format_bit_rate(gap, 3)} of capacity missing in {format_month(gap_month)}."
+        )
     end = format_month(scenario.period.end)
     lines.append(
         f"At the horizon ({end}) demand needs {format_bit_rate(projection.required_capacity_gbps[-1], 3)} "
@@ -106,7 +110,14 @@ def summary_pages(projection: Projection, provenance: str) -> list[Figure]:
     if projection.targets:
         flow.heading("Capacity targets")
         flow.table(
-            ["Target", "Capacity", "Due by", "First reached", "Status", "Demand / target capacity at due date"],
+            [
+                "Target",
+                "Capacity",
+                "Due by",
+                "First reached",
+                "Status",
+                "Demand / target capacity at due date",
+            ],
             [
                 [
                     t.name,
@@ -364,7 +375,13 @@ def utilisation_figure(projection: Projection) -> Figure:
     dates = month_dates(projection.months)
     _shade_shortfalls(axes, projection)
     axes.plot(dates, utilisation * 100, color=OKABE_ITO[0], lw=2, label="Utilisation (demand / capacity)")
-    axes.axhline(threshold * 100, color=THRESHOLD_COLOUR, ls="--", lw=1.5, label=f"Threshold {format_percent(threshold)}")
+    axes.axhline(
+        threshold * 100,
+        color=THRESHOLD_COLOUR,
+        ls="--",
+        lw=1.5,
+        label=f"Threshold {format_percent(threshold)}",
+    )
     top = np.nanmax(np.append(utilisation, threshold)) * 100
     axes.set_ylim(0, max(100.0, top * 1.08))
     axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
@@ -454,7 +471,12 @@ def demand_streams_figure(projection: Projection) -> Figure:
             assert share is not None
             top = max(top, float(share.max()))
             right.plot(
-                dates, share * 100, color=OKABE_ITO[(i + 1) % 6], lw=1.8, ls=":", label=f"Share: {stream.display_name}"
+                dates,
+                share * 100,
+                color=OKABE_ITO[(i + 1) % 6],
+                lw=1.8,
+                ls=":",
+                label=f"Share: {stream.display_name}",
             )
         right.set_ylim(0, max(top * 100 * 1.15, 1.0))
         right.yaxis.set_major_formatter(PercentFormatter(decimals=1 if top < 0.05 else 0))

@@ -26,7 +26,7 @@ from ..results import summary, timeline_columns
 from .figures import report_figures
 from .style import report_style
 
-__all__ = ["OUTPUT_FILES", "write_outputs", "timeline_csv", "summary_json", "write_pdf"]
+__all__ = ["OUTPUT_FILES", "summary_json", "timeline_csv", "write_outputs", "write_pdf"]
 
 #: Files a run writes, in the order they are written.
 OUTPUT_FILES = ("timeline.csv", "summary.json", "scenario.resolved.yaml", "report.pdf")

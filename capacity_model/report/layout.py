@@ -135,4 +135,3 @@ class TextFlow:
                 draw(head, bold=True)
             draw(cells, bold=False)
         self._y += 0.12
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
 
 import matplotlib as mpl
 import numpy as np
@@ -19,7 +20,7 @@ SHORTFALL_COLOUR = "#D55E00"
 #: A4 landscape [inches].
 PAGE_SIZE = (11.69, 8.27)
 
-RC = {
+RC: dict[str, Any] = {
     "pdf.fonttype": 42,  # TrueType: searchable, selectable text
     "font.family": "DejaVu Sans",
     "font.size": 10,
@@ -36,7 +37,7 @@ RC = {
 @contextmanager
 def report_style() -> Iterator[None]:
     """Apply the report's matplotlib settings for the duration of a block."""
-    with mpl.rc_context(RC):
+    with mpl.rc_context(cast(Any, RC)):
         yield
 
 

@@ -1,0 +1,79 @@
+"""Imports flow one way: scenario file -> schema -> engine -> results -> report -> cli."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "capacity_model"
+
+#: Internal modules each layer may import (besides itself and its own submodules).
+ALLOWED = {
+    "errors": set(),
+    "units": {"errors"},
+    "schema": {"errors", "units"},
+    "scenario_files": {"errors", "schema", "units"},
+    "engine": {"errors", "schema", "units"},
+    "results": {"engine", "schema", "units", "__init__"},
+    "report": {"engine", "schema", "units", "results", "__init__"},
+    "cli": {"errors", "schema", "units", "scenario_files", "engine", "report", "__init__"},
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+#: Third-party libraries each layer must not use.
+FORBIDDEN = {
+    "units": {"yaml", "matplotlib", "pydantic"},
+    "schema": {"yaml", "matplotlib"},
+    "engine": {"yaml", "matplotlib", "pydantic", "pathlib", "os", "io"},
+    "results": {"yaml", "matplotlib"},
+}
+
+
+def layer_of(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def imports(path: Path) -> tuple[set[str], set[str]]:
+    """Internal layers and external top-level modules imported by a file."""
+    tree = ast.parse(path.read_text())
+    depth = len(path.relative_to(PACKAGE).parts) - 1
+    internal, external = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                (internal if alias.name.startswith("capacity_model") else external).add(
+                    alias.name.split(".")[0]
+                )
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                external.add((node.module or "").split(".")[0])
+            elif node.level > depth:  # leaves the file's own layer
+                target = (node.module or "").split(".")[0]
+                names = [target] if target else [a.name for a in node.names]
+                internal |= {n if _is_module(n) else "__init__" for n in names}
+    return internal, external
+
+
+def _is_module(name: str) -> bool:
+    return (PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").is_file()
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_flow_one_way(path: Path) -> None:
+    layer = layer_of(path)
+    internal, external = imports(path)
+    assert internal - {layer} <= ALLOWED[layer], f"{layer} imports {internal - ALLOWED[layer] - {layer}}"
+    assert not external & FORBIDDEN.get(layer, set())
+
+
+def test_importing_the_package_and_engine_does_not_load_matplotlib_or_yaml() -> None:
+    code = (
+        "import sys, capacity_model, capacity_model.engine, capacity_model.schema;"
+        "print(sorted(m for m in ('matplotlib', 'yaml') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,106 @@
+"""The command line, through a subprocess, on valid input (bad input: test_cli_bad_input.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from capacity_model import __version__
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+
+
+def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "capacity_model", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_run_writes_reports_folder_by_default(tmp_path: Path) -> None:
+    result = cli("run", SCENARIOS / "baseline.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    folder = tmp_path / "reports" / "baseline"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "report.pdf",
+        "scenario.resolved.yaml",
+        "summary.json",
+        "timeline.csv",
+    ]
+    assert "target Phase 2: 4 Tbps by 2029-01" in result.stdout
+    summary = json.loads((folder / "summary.json").read_text())
+    digest = __import__("hashlib").sha256((SCENARIOS / "baseline.yaml").read_bytes()).hexdigest()
+    assert summary["scenario_sha256"] == digest
+    # The resolved scenario is itself a valid scenario.
+    assert cli("validate", folder / "scenario.resolved.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_run_several_files_into_output_folder(tmp_path: Path) -> None:
+    result = cli(
+        "run",
+        SCENARIOS / "domestic-only.yaml",
+        SCENARIOS / "transit-15.yaml",
+        "-o",
+        tmp_path / "out",
+        "-q",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        str(tmp_path / "out" / "domestic-only"),
+        str(tmp_path / "out" / "transit-15"),
+    ]
+    assert (tmp_path / "out" / "transit-15" / "report.pdf").stat().st_size > 10_000
+
+
+def test_two_files_with_the_same_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    copy = tmp_path / "a" / "baseline.yaml"
+    copy.write_bytes((SCENARIOS / "baseline.yaml").read_bytes())
+    result = cli("run", SCENARIOS / "baseline.yaml", copy, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "would both write to reports/baseline; rename one of them" in result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_validate_reports_each_file(tmp_path: Path) -> None:
+    result = cli("validate", *sorted(SCENARIOS.glob("*.yaml")), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": ok (") == 4
+    assert not any(tmp_path.iterdir())  # validate writes nothing
+
+
+@pytest.mark.parametrize(
+    "entry", [["-m", "capacity_model"], ["-c", "from capacity_model.cli import main; main()"]]
+)
+def test_version(entry: list[str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, *entry, "--version"], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"capacity-model {__version__}"
+
+
+def test_help_lists_commands_and_exit_codes(tmp_path: Path) -> None:
+    result = cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "run" in result.stdout and "validate" in result.stdout and "Exit codes" in result.stdout
+    run_help = cli("run", "--help", cwd=tmp_path).stdout
+    assert "-o DIR, --output DIR" in run_help
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = cli("run", SCENARIOS / "baseline.yaml", "-o", blocker, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot write the report to {blocker}/baseline")
+    assert "Traceback" not in result.stderr

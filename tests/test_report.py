@@ -1,0 +1,127 @@
+"""The written outputs: PDF pages and text, CSV, JSON, all-or-nothing writing."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from capacity_model.engine import project
+from capacity_model.report import files
+from capacity_model.scenario_files import dump_scenario_yaml, load_scenario
+
+BASELINE = Path(__file__).parent.parent / "scenarios" / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scenario = load_scenario(BASELINE)
+    folder = tmp_path_factory.mktemp("out") / "baseline"
+    files.write_outputs(
+        project(scenario),
+        folder,
+        scenario_file="scenarios/baseline.yaml",
+        scenario_sha256="0123abcd" * 8,
+        resolved_yaml=dump_scenario_yaml(scenario),
+    )
+    return folder
+
+
+def page_texts(folder: Path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(folder / "report.pdf").pages]
+
+
+def test_all_files_written(written: Path) -> None:
+    assert sorted(p.name for p in written.iterdir()) == sorted(files.OUTPUT_FILES)
+
+
+def test_pdf_pages_in_order_with_searchable_text(written: Path) -> None:
+    pages = page_texts(written)
+    summary = pages[0]
+    for text in ("Baseline: capacity targets against demand", "Capacity targets", "Phase 2", "Shortfalls"):
+        assert text in summary
+    whole = "\n".join(pages)
+    assert "0123abcd" * 8 in whole and "capacity_model 0.1.0" in whole
+    titles = [
+        "Assumptions: every input, with its unit and source",
+        "Capacity against demand",
+        "Utilisation of corridor capacity",
+        "Gap: capacity missing to stay at the threshold",
+        "Demand by stream",
+    ]
+    first_page_of = [next(i for i, page in enumerate(pages) if title in page) for title in titles]
+    assert first_page_of == sorted(first_page_of) and first_page_of[0] > 0
+    assert pages[-1].count("Demand by stream") >= 1 and len(pages) == first_page_of[-1] + 1
+    assert f"page {len(pages)} of {len(pages)}" in pages[-1]
+
+
+def test_assumptions_list_inputs_with_units_and_sources(written: Path) -> None:
+    text = "\n".join(page_texts(written))
+    for fragment in ("links[ofc].phases[0].capacity", "450 Gbps", "pta-ofc", "26 months", "70%", "planning"):
+        assert fragment in text
+    assert "8826302 Mbps" in text.replace(" ", "").replace("Mbps", " Mbps") or "8.826302 Tbps" in text
+
+
+def test_axis_labels_carry_units(written: Path) -> None:
+    text = "\n".join(page_texts(written))
+    assert "Peak rate, log scale [Tbps]" in text
+    assert "Peak utilisation [%]" in text
+    assert "Gap [Tbps]" in text or "Gap, log scale [Tbps]" in text
+
+
+def test_csv_and_json(written: Path) -> None:
+    with open(written / "timeline.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 180 and rows[0]["date"] == "2026-01" and rows[-1]["date"] == "2040-12"
+    assert rows[0]["capacity_ofc_gbps"] == "450.0"
+    total = float(rows[100]["capacity_ofc_gbps"]) + float(rows[100]["capacity_new-cable_gbps"])
+    assert float(rows[100]["total_capacity_gbps"]) == total
+    summary = json.loads((written / "summary.json").read_text())
+    assert summary["scenario"] == "Baseline"
+    assert summary["scenario_sha256"] == "0123abcd" * 8
+
+
+def test_pdf_is_reproducible(written: Path, tmp_path: Path) -> None:
+    scenario = load_scenario(BASELINE)
+    files.write_pdf(project(scenario), tmp_path / "again.pdf", provenance=_provenance(written))
+    files.write_pdf(project(scenario), tmp_path / "twice.pdf", provenance=_provenance(written))
+    assert (tmp_path / "again.pdf").read_bytes() == (tmp_path / "twice.pdf").read_bytes()
+
+
+def _provenance(_: Path) -> str:
+    return "fixed text"
+
+
+def test_failing_run_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr(files, "write_pdf", broken)
+    scenario = load_scenario(BASELINE)
+    with pytest.raises(RuntimeError, match="rendering failed"):
+        files.write_outputs(
+            project(scenario),
+            tmp_path / "out" / "baseline",
+            scenario_file="b.yaml",
+            scenario_sha256="0",
+            resolved_yaml="",
+        )
+    assert list((tmp_path / "out").iterdir()) == []  # no report folder, no staging folder left
+
+
+def test_failing_rerun_keeps_the_previous_report(written: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = {p.name: p.read_bytes() for p in written.iterdir()}
+    monkeypatch.setattr(files, "timeline_csv", lambda projection: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        files.write_outputs(
+            project(load_scenario(BASELINE)),
+            written,
+            scenario_file="b.yaml",
+            scenario_sha256="0",
+            resolved_yaml="",
+        )
+    assert {p.name: p.read_bytes() for p in written.iterdir()} == before
+    assert [p.name for p in written.parent.iterdir()] == ["baseline"]

@@ -1,0 +1,88 @@
+"""Tables and summary built from a projection."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from numpy.testing import assert_array_equal
+
+from capacity_model.engine import project
+from capacity_model.results import SUMMARY_KEYS, summary, timeline_columns
+from tests.scenario_data import build, one_link
+
+
+def two_by_two() -> dict[str, object]:
+    data = one_link(capacity="1 Tbps", end="2027-12")
+    data["links"].append({"id": "new-cable", "phases": [{"capacity": "12 Tbps", "in_service": "2027-01"}]})
+    data["demand"].append(
+        {
+            "id": "transit",
+            "base": {"value": "30 Tbps", "at": "2026-01"},
+            "growth": {"model": "cagr", "rate": "22%"},
+            "share": {"model": "linear", "start": "0%", "end": "10%", "from": "2026-01", "to": "2027-01"},
+        }
+    )
+    data["targets"] = [{"name": "Big", "capacity": "12 Tbps", "by": "2026-06"}]
+    return data
+
+
+def test_timeline_columns_and_values() -> None:
+    projection = project(build(two_by_two()))
+    columns = timeline_columns(projection)
+    assert list(columns) == [
+        "date",
+        "capacity_ofc_gbps",
+        "capacity_new-cable_gbps",
+        "total_capacity_gbps",
+        "demand_domestic_gbps",
+        "demand_transit_gbps",
+        "share_transit",
+        "total_demand_gbps",
+        "utilisation",
+        "headroom_gbps",
+        "required_capacity_gbps",
+        "gap_gbps",
+    ]
+    assert columns["date"][0] == "2026-01" and columns["date"][-1] == "2027-12"
+    assert_array_equal(columns["total_capacity_gbps"], np.where(np.arange(24) >= 12, 13000.0, 1000.0))
+    assert columns["share_transit"][6] == 0.05  # halfway through the linear ramp
+    assert all(len(v) == 24 for v in columns.values())
+
+
+def test_summary_keys_and_values() -> None:
+    projection = project(build(two_by_two()))
+    result = summary(projection, "f" * 64)
+    assert tuple(result) == SUMMARY_KEYS
+    assert result["scenario"] == "Test"
+    (target,) = result["targets"]
+    assert target == {
+        "name": "Big",
+        "capacity_gbps": 12000.0,
+        "by": "2026-06",
+        "met_month": "2027-01",
+        "on_time": False,
+        "months_late": 7,
+        "utilisation_at_by": target["utilisation_at_by"],
+    }
+    assert [set(e) for e in result["exhaustions"]] == [
+        {"month", "order_by", "lead_time_months", "next_phase"}
+    ] * len(result["exhaustions"])
+    assert result["phases"][1] == {
+        "link": "new-cable",
+        "phase": 1,
+        "capacity_gbps": 12000.0,
+        "in_service": "2027-01",
+        "lead_time_months": 24,
+        "order_by": "2025-01",
+        "order_by_passed": True,
+    }
+    assert result["horizon"]["month"] == "2027-12"
+    json.dumps(result, allow_nan=False)  # plain JSON, no NaN or inf
+
+
+def test_no_shortfall_gives_empty_exhaustions_and_no_gap_month() -> None:
+    projection = project(build(one_link(capacity="100 Tbps", end="2027-12")))
+    result = summary(projection)
+    assert result["exhaustions"] == []
+    assert result["largest_gap"] == {"gap_gbps": 0.0, "month": None}
