@@ -124,11 +124,12 @@ def _output_folders(files: Sequence[Path], output: Path) -> list[Path]:
 
 
 def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
-    from .engine import project  # numpy work only once input is valid
-    from .report import write_outputs  # imports matplotlib: keep `validate` fast
-
     scenarios = _load_all(files)
     folders = _output_folders(files, output)
+    # Imported only once the input is valid: matplotlib and scipy take a second to load.
+    from .engine import project
+    from .report import write_outputs
+
     for file, scenario, folder in zip(files, scenarios, folders, strict=True):
         projection = project(scenario)
         digest = hashlib.sha256(file.read_bytes()).hexdigest()

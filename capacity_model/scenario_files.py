@@ -65,14 +65,7 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        column = f", column {mark.column + 1}" if mark is not None else ""
-        what = error.problem or "the file is not valid YAML"
-        context = f" {error.context}" if error.context else ""
-        raise ScenarioError(
-            Problem(f"YAML syntax error: {what}{context}{column}", file=file, line=line)
-        ) from None
+        raise ScenarioError(_syntax_problem(error, text, file)) from None
     except yaml.YAMLError as error:
         raise ScenarioError(Problem(f"YAML error: {error}", file=file)) from None
     finally:
@@ -80,70 +73,113 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     if node is None:
         return None, {}
     lines: LineMap = {}
-    problems: list[Problem] = []
-    data = _construct(node, (), lines, problems, loader, file)
-    if problems:
-        raise ScenarioError(problems)
+    found: list[tuple[str, int, Path_]] = []
+    try:
+        data = _Builder(loader, lines, found).build(node, ())
+    except _TooLargeError as error:
+        raise ScenarioError(Problem(str(error), file=file, line=error.line)) from None
+    if found:
+        # Paths are shown once the whole document is known, so list entries get their ids.
+        raise ScenarioError([Problem(m, file=file, line=n, field=_locate(data, p)[0]) for m, n, p in found])
     return data, lines
 
 
-def _construct(
-    node: yaml.Node,
-    path: Path_,
-    lines: LineMap,
-    problems: list[Problem],
-    loader: yaml.SafeLoader,
-    file: str | None,
-) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if node.tag not in _PLAIN_TAGS:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        problems.append(
-            Problem(
-                f"YAML tag {tag!r} is not allowed; a scenario holds plain text, numbers, lists "
-                "and mappings only",
-                file=file,
-                line=node.start_mark.line + 1,
-                field=_field_path(path),
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, file: str | None) -> Problem:
+    """One line for a YAML syntax error: where it was noticed, and where its context began."""
+    last_line = max(1, len(text.splitlines()))
+    mark = error.problem_mark or error.context_mark
+    line = min(mark.line + 1, last_line) if mark is not None else None
+    what = error.problem or "the file is not valid YAML"
+    if mark is not None and mark.line + 1 <= last_line:
+        what += f" (column {mark.column + 1})"
+    elif mark is not None:
+        what += " at the end of the file"
+    context = error.context_mark
+    if error.context and context is not None and line != context.line + 1 <= last_line:
+        what += f", {error.context} started on line {context.line + 1}"
+    elif error.context:
+        what += f", {error.context}"
+    return Problem(f"YAML syntax error: {what}", file=file, line=line)
+
+
+#: Most values a file may expand to: a guard against YAML aliases that multiply.
+MAX_VALUES = 100_000
+
+
+class _TooLargeError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _Builder:
+    """Build plain data from YAML nodes, recording each value's line.
+
+    Problems are collected as ``(message, line, path)``. Aliases (``*name``) are
+    followed, but one that contains itself is a problem, and a file expanding to
+    more than :data:`MAX_VALUES` values is refused.
+    """
+
+    def __init__(
+        self, loader: yaml.SafeLoader, lines: LineMap, problems: list[tuple[str, int, Path_]]
+    ) -> None:
+        self.loader = loader
+        self.lines = lines
+        self.problems = problems
+        self.count = 0
+        self.open: set[int] = set()
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        line = node.start_mark.line + 1
+        self.lines.setdefault(path, line)
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooLargeError(
+                f"the file expands to more than {MAX_VALUES:,} values; are YAML aliases (*name) "
+                "repeating each other?",
+                line,
             )
-        )
-        return None
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = _construct(key_node, path, {}, problems, loader, file)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                problems.append(
-                    Problem("a key must be a plain name", file=file, line=key_node.start_mark.line + 1)
+        if id(node) in self.open:
+            self.problems.append(("a YAML alias (*name) refers to the value that contains it", line, path))
+            return None
+        if node.tag not in _PLAIN_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(
+                (
+                    f"YAML tag {tag!r} is not allowed; a scenario holds plain text, numbers, lists "
+                    "and mappings only",
+                    line,
+                    path,
                 )
+            )
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.loader.construct_object(node, deep=True)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        self.loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            key = self.build(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, (str, int, float, bool)):
+                self.problems.append(("a key must be a plain name", key_line, path))
                 continue
             if key in result:
-                problems.append(
-                    Problem(
-                        f"key {key!r} appears twice in the same mapping; keep one",
-                        file=file,
-                        line=key_node.start_mark.line + 1,
-                        field=_field_path((*path, str(key))),
-                    )
+                self.problems.append(
+                    (f"key {key!r} appears twice in the same mapping; keep one", key_line, (*path, key))
                 )
                 continue
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            result[key] = _construct(value_node, (*path, key), lines, problems, loader, file)
+            self.lines[(*path, key)] = key_line
+            result[key] = self.build(value_node, (*path, key))
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _construct(item, (*path, i), lines, problems, loader, file) for i, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node, deep=True)
-
-
-def _field_path(path: Path_) -> str:
-    """``('links', 0, 'id')`` as ``links[0].id`` (raw paths, before ids are known)."""
-    shown = ""
-    for step in path:
-        shown += f"[{step}]" if isinstance(step, int) else (f".{step}" if shown else str(step))
-    return shown
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -208,6 +244,7 @@ def scenario_from_data(data: Any, lines: LineMap | None = None, file: str | None
         return Scenario.model_validate(data)
     except ValidationError as error:
         problems = [_problem_from_error(e, data, lines, file) for e in error.errors()]
+        problems.sort(key=lambda p: p.line or 0)
         raise ScenarioError(_unique(problems)) from None
 
 

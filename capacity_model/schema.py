@@ -573,7 +573,7 @@ def _check_unique(keys: Sequence[str], field: str) -> None:
     for i, key in enumerate(keys):
         if key in seen:
             raise problem(
-                f"{key!r} is already used by entry {seen[key]}; each {field} must be unique",
+                f"{key!r} is already the {field} of entry {seen[key] + 1} of this list; each {field} must be unique",
                 i,
                 field,
             )

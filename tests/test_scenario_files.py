@@ -78,7 +78,10 @@ def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
             "- a\n- b\n",
             "x.yaml:1: the top level must be a mapping of fields such as 'name:' and 'period:', found a list",
         ),
-        ("name: [unclosed\n", "x.yaml:2: YAML syntax error"),
+        (
+            "name: [unclosed\n",
+            "x.yaml:1: YAML syntax error: expected ',' or ']', but got '<stream end>' at the end",
+        ),
         (b"name: Caf\xe9\n", "x.yaml:1: the file is not UTF-8 text (byte 0xe9); save it as UTF-8"),
         (
             "name: !!python/object:os.system x\n",
@@ -107,3 +110,18 @@ def test_unknown_keys_inside_union_members_list_allowed_names(tmp_path: Path) ->
     assert problems(tmp_path, text) == [
         "x.yaml:26: demand[pakistan-china].growth.zz: unknown field 'zz'; allowed here: model, rate, source"
     ]
+
+
+def test_aliases_that_multiply_are_refused_quickly(tmp_path: Path) -> None:
+    # Eight levels of ten aliases each would expand to 10^8 values.
+    rows = ["a0: &a0 [" + ", ".join(["x"] * 10) + "]"]
+    rows += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    found = problems(tmp_path, "\n".join(rows) + "\n")
+    assert found == [
+        "x.yaml:1: the file expands to more than 100,000 values; are YAML aliases (*name) repeating each other?"
+    ]
+
+
+def test_problems_are_listed_in_line_order(tmp_path: Path) -> None:
+    found = problems(tmp_path, "name: x\nperoid: {start: 2026-01, end: 2030-12}\nlinks: 5\n")
+    assert [p.split(":")[1] for p in found] == sorted((p.split(":")[1] for p in found), key=int)

@@ -109,11 +109,11 @@ def test_series_growth_needs_no_base_but_others_do() -> None:
         ),
         (
             {"links": [{"id": "a", "phases": [{"capacity": "1 Tbps", "in_service": "2027"}]}] * 2},
-            "'a' is already used by entry 0; each id must be unique",
+            "'a' is already the id of entry 1 of this list; each id must be unique",
         ),
         (
             {"targets": [{"name": "T", "capacity": "1 Tbps", "by": "2030"}] * 2},
-            "'T' is already used by entry 0",
+            "'T' is already the name of entry 1 of this list",
         ),
         ({"planning": {"max_utilisation": "0%"}}, "max_utilisation must be above 0%"),
         (

@@ -5,6 +5,7 @@ Each function returns figures and never shows, saves or keeps global state.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
@@ -234,7 +235,7 @@ def _chart(title: str, caption: str) -> tuple[Figure, Axes]:
     figure = Figure(figsize=PAGE_SIZE)
     axes = figure.add_axes((0.08, 0.27, 0.86, 0.63))
     axes.set_title(title, loc="left", fontweight="bold", pad=12)
-    figure.text(0.08, 0.035, caption, ha="left", va="bottom", fontsize=9, color="#333333", wrap=True)
+    figure.text(0.08, 0.035, textwrap.fill(caption, 150), ha="left", va="bottom", fontsize=9, color="#333333")
     locator = mdates.AutoDateLocator(minticks=6, maxticks=16)
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
@@ -401,7 +402,6 @@ def gap_figure(projection: Projection) -> Figure:
         "each month to bring utilisation back to the threshold.",
     )
     gap = projection.gap_gbps
-    dates = month_dates(projection.months)
     axes.set_xlim(_edges(projection.months)[0], _edges(projection.months)[-1])
     axes.set_xlabel("Month")
     if not np.any(gap > 0):
@@ -417,11 +417,12 @@ def gap_figure(projection: Projection) -> Figure:
             fontsize=12,
         )
         return figure
-    unit, divisor = rate_unit(float(gap.max()))
-    axes.fill_between(dates, gap / divisor, color=SHORTFALL_COLOUR, alpha=0.35, lw=0, label="Gap")
-    axes.plot(dates, gap / divisor, color=SHORTFALL_COLOUR, lw=1.5)
-    axes.set_ylim(0, gap.max() / divisor * 1.15)
-    axes.set_ylabel(f"Gap [{unit}]")
+    divisor = _rate_axis(axes, gap, "Gap")
+    edges = _edges(projection.months)
+    axes.fill_between(
+        edges, _extend(gap) / divisor, step="post", color=SHORTFALL_COLOUR, alpha=0.35, lw=0, label="Gap"
+    )
+    axes.step(edges, _extend(gap) / divisor, where="post", color=SHORTFALL_COLOUR, lw=1.2)
     largest, month = projection.largest_gap
     if month is not None:
         axes.annotate(

@@ -21,6 +21,7 @@ _MARGIN_IN = 0.6
 _TOP_IN = 0.55
 _BOTTOM_IN = 0.75
 _LINE_IN = 0.185
+_HEADING_IN = 0.42
 #: Characters of 8.5 pt DejaVu Sans per inch, on the safe side.
 _CHARS_PER_IN = 15.5
 
@@ -38,6 +39,7 @@ class TextFlow:
         self.title = title
         self.pages: list[Figure] = []
         self._y = 0.0
+        self._heading: str | None = None
         self._new_page()
 
     @property
@@ -73,16 +75,27 @@ class TextFlow:
         )
 
     def heading(self, text: str) -> None:
-        """A section heading; starts a new page if fewer than four lines fit below it."""
-        self._room(0.35 + 4 * _LINE_IN)
+        """A section heading, placed on the same page as the block that follows it."""
+        self._heading = text
+
+    def _place_heading(self, room_below_in: float) -> None:
+        """Draw a pending heading, first moving to a new page unless it fits with
+        ``room_below_in`` of the following block."""
+        if self._heading is None:
+            self._room(room_below_in)
+            return
+        self._room(_HEADING_IN + room_below_in)
         self._y += 0.12
-        self._text(_MARGIN_IN, text, size=12.5, weight="bold", color="#0072B2")
-        self._y += 0.3
+        self._text(_MARGIN_IN, self._heading, size=12.5, weight="bold", color="#0072B2")
+        self._y += _HEADING_IN - 0.12
+        self._heading = None
 
     def paragraph(self, text: str, size: float = 10, indent_in: float = 0.0) -> None:
         """Wrapped text across the page width."""
         chars = int((self._width_in - indent_in) * _CHARS_PER_IN * 8.5 / size)
-        for line in textwrap.wrap(text, chars) or [""]:
+        lines = textwrap.wrap(text, chars) or [""]
+        self._place_heading(min(len(lines), 3) * _LINE_IN * size / 9)
+        for line in lines:
             self._room(_LINE_IN * size / 9)
             self._text(_MARGIN_IN + indent_in, line, size=size)
             self._y += _LINE_IN * size / 9
@@ -90,6 +103,7 @@ class TextFlow:
 
     def bullets(self, items: Sequence[str]) -> None:
         """A list of wrapped items, each with a bullet."""
+        self._place_heading(2 * _LINE_IN * 1.15)
         for item in items:
             lines = textwrap.wrap(item, int((self._width_in - 0.25) * _CHARS_PER_IN * 8.5 / 10.5))
             for k, line in enumerate(lines):
@@ -125,10 +139,13 @@ class TextFlow:
             self._rule(strong=bold)
 
         head = wrapped(header)
-        self._room((max(len(c) for c in head) + 1) * _LINE_IN)
+        bodies = [wrapped(row) for row in rows]
+        whole = sum(max(len(c) for c in cells) * _LINE_IN + 0.05 for cells in [head, *bodies])
+        fits_on_a_page = whole < PAGE_SIZE[1] - _BOTTOM_IN - _TOP_IN - 0.5
+        # A table that fits on one page is not split; a longer one starts wherever it is.
+        self._place_heading(whole if fits_on_a_page else (max(len(c) for c in head) + 1) * _LINE_IN)
         draw(head, bold=True)
-        for row in rows:
-            cells = wrapped(row)
+        for cells in bodies:
             needed = max(len(c) for c in cells) * _LINE_IN + 0.05
             if self._y + needed > PAGE_SIZE[1] - _BOTTOM_IN:
                 self._new_page()
