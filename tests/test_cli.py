@@ -10,18 +10,9 @@ from pathlib import Path
 import pytest
 
 from capacity_model import __version__
+from tests.cli_helpers import cli
 
 SCENARIOS = Path(__file__).parent.parent / "scenarios"
-
-
-def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "capacity_model", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def test_run_writes_reports_folder_by_default(tmp_path: Path) -> None:

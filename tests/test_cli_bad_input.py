@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import textwrap
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.cli_helpers import cli
 
 FILE = "bad.yaml"
 
@@ -340,20 +341,6 @@ CASES = [
         payload="pwned-too",
     ),
 ]
-
-
-def cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m capacity_model ARGS`` in ``cwd``."""
-    return subprocess.run(
-        [sys.executable, "-m", "capacity_model", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=300,
-        check=False,
-    )
 
 
 def validate_and_run(folder: Path, files: Sequence[str]) -> list[subprocess.CompletedProcess[str]]:
