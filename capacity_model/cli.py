@@ -11,13 +11,18 @@ import argparse
 import hashlib
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
 from .scenario_files import dump_scenario_yaml, load_scenario
 from .schema import Scenario
 from .units import format_bit_rate, format_duration, format_month
+
+if TYPE_CHECKING:
+    from .engine import Projection
 
 __all__ = ["main"]
 
@@ -131,7 +136,10 @@ def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
     from .report import write_outputs
 
     for file, scenario, folder in zip(files, scenarios, folders, strict=True):
-        projection = project(scenario)
+        try:
+            projection = project(scenario)
+        except ScenarioError as error:  # found only by computing (an overflow): name the file
+            raise ScenarioError([replace(p, file=p.file or str(file)) for p in error.problems]) from None
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         try:
             write_outputs(
@@ -152,11 +160,8 @@ def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
     return EXIT_OK
 
 
-def _summary_text(projection: object, file: Path, folder: Path) -> str:
+def _summary_text(projection: Projection, file: Path, folder: Path) -> str:
     """A short plain-text summary of one run for stdout."""
-    from .engine import Projection
-
-    assert isinstance(projection, Projection)
     scenario = projection.scenario
     threshold = f"{scenario.planning.max_utilisation:.0%}"
     lines = [f"{scenario.name} ({file}) -> {folder}/"]

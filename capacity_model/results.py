@@ -70,8 +70,26 @@ def _finite(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def _json_safe(value: Any) -> Any:
+    """Replace non-finite floats (e.g. utilisation with no capacity) by None, recursively."""
+    if isinstance(value, float):
+        return _finite(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def summary(projection: Projection, scenario_sha256: str | None = None) -> dict[str, Any]:
-    """Headline results as JSON-ready data with the keys of :data:`SUMMARY_KEYS`."""
+    """Headline results as JSON-ready data with the keys of :data:`SUMMARY_KEYS`.
+
+    Non-finite numbers (a utilisation with no capacity in service) are written as null.
+    """
+    return _json_safe(_summary(projection, scenario_sha256))
+
+
+def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, Any]:
     scenario = projection.scenario
     gap, gap_month = projection.largest_gap
     last = -1
@@ -130,7 +148,7 @@ def summary(projection: Projection, scenario_sha256: str | None = None) -> dict[
             "capacity_gbps": float(projection.capacity_gbps[last]),
             "demand_gbps": float(projection.demand_gbps[last]),
             "required_capacity_gbps": float(projection.required_capacity_gbps[last]),
-            "utilisation": _finite(float(projection.utilisation[last])),
+            "utilisation": float(projection.utilisation[last]),
             "gap_gbps": float(projection.gap_gbps[last]),
         },
         "scenario_sha256": scenario_sha256,

@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
-from .schema import Scenario, did_you_mean
+from .schema import MODEL_TAGS, Scenario, did_you_mean, entry_label
 
 __all__ = ["LineMap", "dump_scenario_yaml", "load_scenario", "read_yaml", "scenario_from_data"]
 
@@ -169,8 +169,17 @@ class _Builder:
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             key = self.build(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, (str, int, float, bool)):
-                self.problems.append(("a key must be a plain name", key_line, path))
+            if not isinstance(key, str):
+                raw = key_node.value if isinstance(key_node, yaml.ScalarNode) else "this key"
+                read_as = (
+                    "a number"
+                    if isinstance(key, (int, float)) and not isinstance(key, bool)
+                    else "true/false"
+                )
+                hint = f"YAML reads {raw} as {read_as}; put it in quotes: '{raw}'"
+                if not isinstance(key_node, yaml.ScalarNode) or key is None:
+                    hint = "a key must be a plain name"
+                self.problems.append((f"key {raw!r} is not text: {hint}", key_line, path))
                 continue
             if key in result:
                 self.problems.append(
@@ -243,7 +252,7 @@ def scenario_from_data(data: Any, lines: LineMap | None = None, file: str | None
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        problems = [_problem_from_error(e, data, lines, file) for e in error.errors()]
+        problems = [p for e in error.errors() for p in _problems_from_error(e, data, lines, file)]
         problems.sort(key=lambda p: p.line or 0)
         raise ScenarioError(_unique(problems)) from None
 
@@ -252,8 +261,6 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     seen: set[Problem] = set()
     return [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
-
-_TAGS = {"growth": ("cagr", "piecewise", "series"), "share": ("constant", "linear", "logistic", "bass")}
 
 _TYPE_WORDS = {
     "string_type": "text",
@@ -265,6 +272,19 @@ _TYPE_WORDS = {
     "float_type": "a number",
     "bool_type": "true or false",
 }
+
+
+def _problems_from_error(
+    error: Mapping[str, Any], data: Any, lines: LineMap, file: str | None
+) -> list[Problem]:
+    """One pydantic error as Problems; a rule's further findings come in its context."""
+    first = _problem_from_error(error, data, lines, file)
+    ctx = error.get("ctx") or {}
+    more = [
+        _problem_from_error({**error, "ctx": {"message": message, "at": at}}, data, lines, file)
+        for message, at in ctx.get("more", ())
+    ]
+    return [first, *more]
 
 
 def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, file: str | None) -> Problem:
@@ -285,16 +305,20 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
     elif kind == "missing":
         message = "required field is missing"
     elif kind == "union_tag_invalid":
-        tags = _TAGS.get(str(line_path[-1]) if line_path else "", ())
+        tags = MODEL_TAGS.get(str(line_path[-1]) if line_path else "", ())
         tag = str(ctx.get("tag"))
         message = f"unknown model {tag!r}" + (did_you_mean(tag, tags) or f"; use one of {', '.join(tags)}")
         field += ".model"
         line_path += ("model",)
     elif kind == "union_tag_not_found":
-        tags = _TAGS.get(str(line_path[-1]) if line_path else "", ())
+        tags = MODEL_TAGS.get(str(line_path[-1]) if line_path else "", ())
         message = f"needs a 'model' field: one of {', '.join(tags)}"
     elif kind in _TYPE_WORDS:
         message = f"expected {_TYPE_WORDS[kind]}, found {_kind(value)}"
+        if kind == "string_type" and isinstance(value, (bool, int, float)):
+            message += (
+                "; YAML reads yes/no/on/off as true/false and digits as numbers: put the value in quotes"
+            )
     elif kind == "too_short":
         minimum = ctx.get("min_length", 1)
         noun = "entry" if minimum == 1 else "entries"
@@ -384,12 +408,7 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Path_]:
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             item = node[step]
-            label: Any = step
-            if isinstance(item, Mapping) and isinstance(item.get("id"), (str, int)):
-                label = item["id"]
-            elif isinstance(item, Mapping) and found and found[-1] == "targets" and item.get("name"):
-                label = item["name"]
-            shown += f"[{label}]"
+            shown += f"[{entry_label(found[-1] if found else None, item, step)}]"
             found += (step,)
             node = item
         elif isinstance(node, Mapping) and step == node.get("model"):

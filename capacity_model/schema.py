@@ -15,10 +15,12 @@ context under ``"at"``, so that the loader can name the exact line.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -57,19 +59,42 @@ __all__ = [
 ]
 
 
+Finding = tuple[str, tuple[str | int, ...]]
+"""A message and the path, relative to the model being validated, of the field it is about."""
+
+
 def problem(message: str, *at: str | int) -> PydanticCustomError:
     """Build a validation error whose message is ``message``.
 
     ``at`` is the path, relative to the model being validated, of the field
     the message is about (e.g. ``"phases", 2, "in_service"``).
     """
-    return PydanticCustomError("scenario", "{message}", {"message": message, "at": at})
+    return PydanticCustomError("scenario", "{message}", {"message": message, "at": at, "more": ()})
+
+
+def raise_all(findings: list[Finding]) -> None:
+    """Raise one error carrying every finding of a rule (the loader reports each), if any."""
+    if findings:
+        (message, at), *more = findings
+        raise PydanticCustomError(
+            "scenario", "{message}", {"message": message, "at": at, "more": tuple(more)}
+        )
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def entry_label(list_name: str | int | None, item: object, index: int) -> str | int:
+    """How a list entry is named in field paths: its ``id``, a target's ``name``, else its index."""
+    if isinstance(item, dict):
+        if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
+            return item["id"]
+        if list_name == "targets" and item.get("name"):
+            return str(item["name"])
+    return index
 
 
 def _from_units(parse: Any) -> Any:
@@ -88,6 +113,16 @@ BitRate = Annotated[
     PlainSerializer(lambda gbps: units.format_bit_rate(gbps, digits=15), return_type=str, when_used="json"),
 ]
 """A bit rate, written ``'450 Gbps'``; held in Gbps."""
+
+
+def _check_positive_rate(gbps: float) -> float:
+    if gbps <= 0:
+        raise problem(f"must be more than 0 bps, found {units.format_bit_rate(gbps)}")
+    return gbps
+
+
+PositiveBitRate = Annotated[BitRate, AfterValidator(_check_positive_rate)]
+"""A bit rate above zero."""
 
 Month = Annotated[
     int,
@@ -115,7 +150,7 @@ GrowthRate = Annotated[
     BeforeValidator(_from_units(lambda v: units.parse_fraction(v, allow_outside_unit_interval=True))),
     PlainSerializer(units.format_percent, return_type=str, when_used="json"),
 ]
-"""An annual growth rate, written ``'25%'``; above -100%; held as a fraction."""
+"""An annual growth rate, written ``'25%'`` (or the fraction 0.25); above -100%, at most 1000%."""
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
 """An identifier used in field paths and CSV column names: letters, digits, ``-``, ``_``."""
@@ -172,14 +207,14 @@ class Planning(StrictModel):
     @classmethod
     def check_threshold_positive(cls, value: float) -> float:
         if value <= 0:
-            raise problem("max_utilisation must be above 0%, e.g. '70%'")
+            raise problem("must be above 0%, e.g. '70%'")
         return value
 
 
 class Phase(StrictModel):
     """A step of a link's capacity: the link's total capacity from ``in_service`` on."""
 
-    capacity: BitRate
+    capacity: PositiveBitRate
     """Total capacity of the link once this phase is in service [Gbps]."""
     in_service: Month
     """Month the phase's capacity is in service (fully, unless ``ramp`` is set)."""
@@ -192,13 +227,6 @@ class Phase(StrictModel):
     """Optional name of the phase, used in messages."""
     source: SourceKey | None = None
     """Key in ``sources`` for this phase's figures."""
-
-    @field_validator("capacity")
-    @classmethod
-    def check_capacity_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise problem(f"capacity must be more than 0 bps, found {units.format_bit_rate(value)}")
-        return value
 
 
 class Link(StrictModel):
@@ -217,17 +245,18 @@ class Link(StrictModel):
 
     @model_validator(mode="after")
     def check_phases_in_date_order(self) -> Link:
-        for i in range(1, len(self.phases)):
-            before, after = self.phases[i - 1], self.phases[i]
-            if after.in_service <= before.in_service:
-                raise problem(
+        raise_all(
+            [
+                (
                     f"{units.format_month(after.in_service)} is not after the previous phase's "
                     f"in_service {units.format_month(before.in_service)}; "
                     "list phases in date order, at most one per month",
-                    "phases",
-                    i,
-                    "in_service",
+                    ("phases", i, "in_service"),
                 )
+                for i, (before, after) in enumerate(zip(self.phases, self.phases[1:], strict=False), start=1)
+                if after.in_service <= before.in_service
+            ]
+        )
         return self
 
     @model_validator(mode="after")
@@ -251,42 +280,30 @@ class Target(StrictModel):
 
     name: Annotated[str, Field(min_length=1)]
     """Name shown in the report, e.g. ``Phase 2``."""
-    capacity: BitRate
+    capacity: PositiveBitRate
     """Total corridor capacity aimed for [Gbps]."""
     by: Month
     """Deadline month: the target is on time if reached in this month or before."""
     source: SourceKey | None = None
     """Key in ``sources`` for the target."""
 
-    @field_validator("capacity")
-    @classmethod
-    def check_capacity_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise problem(f"capacity must be more than 0 bps, found {units.format_bit_rate(value)}")
-        return value
-
 
 class Base(StrictModel):
     """The demand stream's value at one month, from which growth is applied."""
 
-    value: BitRate
+    value: PositiveBitRate
     """Peak traffic at ``at`` [Gbps]."""
     at: Month
     """Month of ``value``."""
     source: SourceKey | None = None
     """Key in ``sources`` for the base value."""
 
-    @field_validator("value")
-    @classmethod
-    def check_value_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise problem(f"value must be more than 0 bps, found {units.format_bit_rate(value)}")
-        return value
-
 
 def _check_growth_rate(value: float) -> float:
-    if value <= -1.0:
-        raise problem(f"a growth rate must be above -100%, found {units.format_percent(value)}")
+    if not -1.0 < value <= 10.0:
+        raise problem(
+            f"a growth rate must be above -100% and at most 1000% a year, found {units.format_percent(value)}"
+        )
     return value
 
 
@@ -334,15 +351,8 @@ class SeriesPoint(StrictModel):
 
     at: Month
     """Month of the observation."""
-    value: BitRate
+    value: PositiveBitRate
     """Observed peak traffic [Gbps]."""
-
-    @field_validator("value")
-    @classmethod
-    def check_value_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise problem(f"value must be more than 0 bps, found {units.format_bit_rate(value)}")
-        return value
 
 
 class SeriesGrowth(StrictModel):
@@ -363,14 +373,17 @@ class SeriesGrowth(StrictModel):
 
 def _check_increasing(months_in_order: Iterable[int], list_name: str, field: str) -> None:
     months = list(months_in_order)
-    for i in range(1, len(months)):
-        if months[i] <= months[i - 1]:
-            raise problem(
+    raise_all(
+        [
+            (
                 f"{units.format_month(months[i])} is not after the previous entry's {field} "
                 f"{units.format_month(months[i - 1])}; list {list_name} in date order",
-                i,
-                field,
+                (i, field),
             )
+            for i in range(1, len(months))
+            if months[i] <= months[i - 1]
+        ]
+    )
 
 
 class ConstantShare(StrictModel):
@@ -432,8 +445,20 @@ class LogisticShare(StrictModel):
     @classmethod
     def check_ramp_positive(cls, value: int) -> int:
         if value <= 0:
-            raise problem("ramp must be at least 1 month, e.g. '4 years'")
+            raise problem("must be at least 1 month, e.g. '4 years'")
         return value
+
+
+def _check_bass_coefficient(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise problem(f"{value!r} is not a number; write a coefficient per year such as 0.03")
+    if not 0 < value <= 1:
+        raise problem(f"{value!r} is outside (0, 1]; published values are about 0.001 to 0.5 per year")
+    return float(value)
+
+
+BassCoefficient = Annotated[float, BeforeValidator(_check_bass_coefficient)]
+"""A Bass diffusion coefficient per year, in (0, 1]."""
 
 
 class BassShare(StrictModel):
@@ -451,10 +476,10 @@ class BassShare(StrictModel):
     """Share once adoption is complete [fraction]."""
     from_: Month = Field(alias="from")
     """Month adoption starts."""
-    p: float = Field(gt=0, le=1)
-    """Coefficient of innovation [1/year], e.g. 0.03."""
-    q: float = Field(ge=0, le=5)
-    """Coefficient of imitation [1/year], e.g. 0.38."""
+    p: BassCoefficient
+    """Coefficient of innovation [1/year], above 0 and at most 1, e.g. 0.03."""
+    q: BassCoefficient
+    """Coefficient of imitation [1/year], above 0 and at most 1, e.g. 0.38."""
     source: SourceKey | None = None
     """Key in ``sources`` for the share and the coefficients."""
 
@@ -529,15 +554,22 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def check_sources_defined(self) -> Scenario:
-        for path, key in _source_references(self):
-            if key not in self.sources:
-                defined = (
-                    "sources defines " + ", ".join(repr(k) for k in self.sources)
-                    if self.sources
-                    else "the file has no sources: section"
+        defined = (
+            "sources defines " + ", ".join(repr(k) for k in self.sources)
+            if self.sources
+            else "the file has no sources: section"
+        )
+        raise_all(
+            [
+                (
+                    f"{key!r} is not defined under sources"
+                    + (did_you_mean(key, self.sources) or f"; {defined}"),
+                    path,
                 )
-                hint = did_you_mean(key, self.sources) or f"; {defined}"
-                raise problem(f"{key!r} is not defined under sources{hint}", *path)
+                for path, key in _source_references(self)
+                if key not in self.sources
+            ]
+        )
         return self
 
     def resolved(self) -> Scenario:
@@ -569,15 +601,19 @@ class Scenario(StrictModel):
 
 
 def _check_unique(keys: Sequence[str], field: str) -> None:
-    seen: dict[str, int] = {}
+    first: dict[str, int] = {}
+    findings: list[Finding] = []
     for i, key in enumerate(keys):
-        if key in seen:
-            raise problem(
-                f"{key!r} is already the {field} of entry {seen[key] + 1} of this list; each {field} must be unique",
-                i,
-                field,
+        if key in first:
+            findings.append(
+                (
+                    f"{key!r} is already the {field} of entry {first[key] + 1} of this list; "
+                    f"each {field} must be unique",
+                    (i, field),
+                )
             )
-        seen[key] = i
+        first.setdefault(key, i)
+    raise_all(findings)
 
 
 def _source_references(scenario: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -597,3 +633,13 @@ def _source_references(scenario: Scenario) -> Iterator[tuple[tuple[str | int, ..
                         yield from walk(item, (*path, key, i))
 
     yield from walk(scenario, ())
+
+
+#: The ``model:`` names each discriminated field accepts, by field name.
+MODEL_TAGS: dict[str, tuple[str, ...]] = {
+    field: tuple(
+        str(typing.get_args(member.model_fields["model"].annotation)[0])
+        for member in typing.get_args(typing.get_args(union)[0])
+    )
+    for field, union in (("growth", Growth), ("share", Share))
+}

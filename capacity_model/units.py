@@ -42,6 +42,9 @@ class UnitError(ValueError):
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
+#: Largest bit rate accepted: 1 Ebps [Gbps]. Far above any link, it keeps arithmetic finite.
+MAX_BIT_RATE_GBPS = 1e9
+
 #: Gbps per unit of each SI prefix of bits per second.
 _BIT_PREFIX_GBPS = {"": 1e-9, "k": 1e-6, "K": 1e-6, "M": 1e-3, "G": 1.0, "T": 1e3, "P": 1e6}
 
@@ -92,7 +95,10 @@ def parse_bit_rate_gbps(value: object) -> float:
         raise UnitError(f"{value!r} is not a bit rate; write e.g. '450 Gbps'")
     match = _BIT_RATE.match(value)
     if match:
-        return _number(match["num"]) * _BIT_PREFIX_GBPS[match["prefix"]]
+        gbps = _number(match["num"]) * _BIT_PREFIX_GBPS[match["prefix"]]
+        if abs(gbps) > MAX_BIT_RATE_GBPS:
+            raise UnitError(f"{value!r} is more than 1 Ebps (1,000,000 Tbps); check the unit")
+        return gbps
     byte = _BYTE_UNIT.match(value)
     if byte:
         prefix, num = byte["prefix"], byte["num"]
@@ -106,7 +112,11 @@ def parse_bit_rate_gbps(value: object) -> float:
     plain = _ANY_NUMBER_AND_WORD.match(value)
     if plain and not plain["rest"]:
         raise UnitError(f"{value!r} has no unit; write e.g. '{plain['num']} Gbps'")
-    example = f"{plain['num']} Gbps" if plain else "450 Gbps"
+    example = "450 Gbps"
+    if plain:
+        # 'tbps' -> 'Tbps': suggest the prefix the writer most likely meant.
+        prefix = plain["rest"][:1].upper() if plain["rest"][:1].lower() in "kmgtp" else "G"
+        example = f"{plain['num']} {prefix.replace('K', 'k')}bps"
     return _fail_bit_rate(value, example)
 
 
@@ -168,10 +178,12 @@ def parse_fraction(value: object, *, allow_outside_unit_interval: bool = False) 
         fraction = float(value)
         if not math.isfinite(fraction):
             raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
-        if not allow_outside_unit_interval and not 0.0 <= fraction <= 1.0:
+        lowest = -1.0 if allow_outside_unit_interval else 0.0
+        if not lowest <= fraction <= 1.0:
+            # A bare 25 is far more likely '25%' than 2500%: refuse it rather than guess.
             raise UnitError(
-                f"{value!r} is outside 0-100% as a fraction; write '{value:g}%' for a "
-                "percentage, or a fraction between 0 and 1"
+                f"{value!r} is outside {lowest * 100:.0f}-100% as a fraction; write '{value:g}%' for a "
+                f"percentage, or a fraction between {lowest:g} and 1"
             )
         return fraction
     if not isinstance(value, str):
@@ -179,9 +191,13 @@ def parse_fraction(value: object, *, allow_outside_unit_interval: bool = False) 
     match = _PERCENT.match(value)
     if not match:
         try:
-            return parse_fraction(_number(value), allow_outside_unit_interval=allow_outside_unit_interval)
+            number = _number(value)
         except ValueError:
             raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%' or 0.125") from None
+        try:
+            return parse_fraction(number, allow_outside_unit_interval=allow_outside_unit_interval)
+        except UnitError as error:
+            raise UnitError(str(error).replace(f"{number!r}", repr(value), 1)) from None
     fraction = _number(match["num"]) / 100.0
     if not allow_outside_unit_interval and not 0.0 <= fraction <= 1.0:
         raise UnitError(f"{value!r} is outside 0-100%")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 from numpy.testing import assert_array_equal
 
 from capacity_model.engine import project
@@ -65,6 +66,9 @@ def test_summary_keys_and_values() -> None:
         "months_late": 7,
         "utilisation_at_by": target["utilisation_at_by"],
     }
+    # Demand at 2026-06 (5 months in) on exactly 12 Tbps: domestic plus 5/12 of the way to 10% of transit.
+    demand = 200 * 1.25 ** (5 / 12) + 30_000 * 1.22 ** (5 / 12) * 0.1 * 5 / 12
+    assert target["utilisation_at_by"] == pytest.approx(demand / 12_000, rel=1e-13)
     assert [set(e) for e in result["exhaustions"]] == [
         {"month", "order_by", "lead_time_months", "next_phase"}
     ] * len(result["exhaustions"])
@@ -86,3 +90,14 @@ def test_no_shortfall_gives_empty_exhaustions_and_no_gap_month() -> None:
     result = summary(projection)
     assert result["exhaustions"] == []
     assert result["largest_gap"] == {"gap_gbps": 0.0, "month": None}
+
+
+def test_utilisation_with_no_capacity_is_inf_in_the_table_and_null_in_json() -> None:
+    data = one_link(end="2026-12")
+    data["links"][0]["phases"][0]["in_service"] = "2027-01"  # nothing in service during the period
+    projection = project(build(data))
+    assert np.all(np.isinf(timeline_columns(projection)["utilisation"]))
+    result = summary(projection)
+    assert result["horizon"]["utilisation"] is None
+    assert result["horizon"]["capacity_gbps"] == 0.0
+    json.dumps(result, allow_nan=False)

@@ -125,3 +125,38 @@ def test_aliases_that_multiply_are_refused_quickly(tmp_path: Path) -> None:
 def test_problems_are_listed_in_line_order(tmp_path: Path) -> None:
     found = problems(tmp_path, "name: x\nperoid: {start: 2026-01, end: 2030-12}\nlinks: 5\n")
     assert [p.split(":")[1] for p in found] == sorted((p.split(":")[1] for p in found), key=int)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "name: x\n123: y\n",
+            "x.yaml:2: key '123' is not text: YAML reads 123 as a number; put it in quotes: '123'",
+        ),
+        (
+            "name: x\non: y\n",
+            "x.yaml:2: key 'on' is not text: YAML reads on as true/false; put it in quotes: 'on'",
+        ),
+    ],
+)
+def test_keys_must_be_text(tmp_path: Path, text: str, expected: str) -> None:
+    assert problems(tmp_path, text) == [expected]
+
+
+def test_yes_no_values_get_a_quoting_hint(tmp_path: Path) -> None:
+    text = CONTRACT_YAML.replace("  - id: new-cable", "  - id: no")
+    assert problems(tmp_path, text) == [
+        "x.yaml:14: links[1].id: expected text, found False; YAML reads yes/no/on/off as true/false "
+        "and digits as numbers: put the value in quotes"
+    ]
+
+
+def test_bit_rate_typos_suggest_the_likely_unit(tmp_path: Path) -> None:
+    text = CONTRACT_YAML.replace(
+        "{capacity: 1 Tbps, in_service: 2027-01", "{capacity: 1 tbs, in_service: 2027-01"
+    )
+    assert problems(tmp_path, text) == [
+        "x.yaml:12: links[ofc].phases[1].capacity: '1 tbs' is not a bit rate; write e.g. '1 Tbps' "
+        "(units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
+    ]

@@ -93,11 +93,11 @@ def test_series_growth_needs_no_base_but_others_do() -> None:
         ),
         (
             {"links": [{"id": "a", "phases": [{"capacity": "0 Gbps", "in_service": "2027"}]}]},
-            "capacity must be more than 0 bps",
+            "must be more than 0 bps",
         ),
         (
             {"links": [{"id": "a", "phases": [{"capacity": "-1 Tbps", "in_service": "2027"}]}]},
-            "capacity must be more than 0 bps",
+            "must be more than 0 bps",
         ),
         (
             {
@@ -115,7 +115,7 @@ def test_series_growth_needs_no_base_but_others_do() -> None:
             {"targets": [{"name": "T", "capacity": "1 Tbps", "by": "2030"}] * 2},
             "'T' is already the name of entry 1 of this list",
         ),
-        ({"planning": {"max_utilisation": "0%"}}, "max_utilisation must be above 0%"),
+        ({"planning": {"max_utilisation": "0%"}}, "must be above 0%"),
         (
             {"targets": [{"name": "T", "capacity": "1 Tbps", "by": "2030", "source": "nope"}]},
             "'nope' is not defined under sources; the file has no sources",
@@ -153,3 +153,58 @@ def test_resolved_dump_fills_defaults_and_reproduces_the_run() -> None:
     assert second.exhaustions == first.exhaustions
     assert second.targets == first.targets
     assert second.demand_gbps == pytest.approx(first.demand_gbps, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("rate", "message"),
+    [
+        (
+            25,
+            r"25 is outside -100-100% as a fraction; write '25%' for a percentage, or a fraction between -1 and 1",
+        ),
+        ("25", r"'25' is outside -100-100% as a fraction"),
+        ("1001%", r"a growth rate must be above -100% and at most 1000% a year, found 1001%"),
+        ("-100%", r"must be above -100%"),
+    ],
+)
+def test_growth_rate_bounds(rate: object, message: str) -> None:
+    data = one_link()
+    data["demand"][0]["growth"]["rate"] = rate
+    with pytest.raises(ValidationError, match=message):
+        build(data)
+
+
+def test_growth_rate_as_a_fraction() -> None:
+    data = one_link()
+    data["demand"][0]["growth"]["rate"] = 0.25
+    assert build(data).demand[0].growth.rate == 0.25  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("p", "message"),
+    [(0, r"0 is outside \(0, 1\]"), (2, r"2 is outside \(0, 1\]"), ("fast", r"'fast' is not a number")],
+)
+def test_bass_coefficients(p: object, message: str) -> None:
+    data = one_link()
+    data["demand"][0]["share"] = {"model": "bass", "end": "10%", "from": "2026-01", "p": p, "q": 0.38}
+    with pytest.raises(ValidationError, match=message):
+        build(data)
+
+
+def test_every_finding_of_a_rule_is_reported() -> None:
+    data = one_link(sources={"a": "x"})
+    data["links"][0]["phases"] = [
+        {"capacity": "1 Tbps", "in_service": "2027", "source": "b"},
+        {"capacity": "2 Tbps", "in_service": "2026", "source": "c"},
+        {"capacity": "3 Tbps", "in_service": "2025"},
+    ]
+    with pytest.raises(ValidationError) as caught:
+        build(data)
+    (error,) = caught.value.errors()
+    assert error["ctx"]["at"] == ("phases", 1, "in_service")
+    assert [at for _, at in error["ctx"]["more"]] == [("phases", 2, "in_service")]
+    data["links"][0]["phases"] = sorted(data["links"][0]["phases"], key=lambda p: p["in_service"])
+    with pytest.raises(ValidationError) as caught:
+        build(data)
+    (error,) = caught.value.errors()
+    assert len(error["ctx"]["more"]) == 1  # sources 'b' and 'c' both reported

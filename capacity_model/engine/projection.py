@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from ..errors import Problem, ScenarioError
 from ..schema import (
     BassShare,
     CagrGrowth,
@@ -177,26 +178,50 @@ def stream_share(stream: DemandStream, months: NDArray[np.int64]) -> FloatArray 
     return dem.logistic_share(months, share.start, share.end, share.midpoint, share.ramp)
 
 
-def stream_demand_gbps(stream: DemandStream, months: NDArray[np.int64]) -> FloatArray:
-    """Demand of one stream in each month, share applied [Gbps]."""
+def _grown_gbps(stream: DemandStream, months: NDArray[np.int64]) -> FloatArray:
+    """The stream's growth model evaluated over ``months``, before its share [Gbps]."""
     growth, base = stream.growth, stream.base
     if isinstance(growth, CagrGrowth):
         assert base is not None  # checked by the schema
-        demand = dem.cagr_growth(months, base.value, base.at, growth.rate)
-    elif isinstance(growth, PiecewiseGrowth):
+        return dem.cagr_growth(months, base.value, base.at, growth.rate)
+    if isinstance(growth, PiecewiseGrowth):
         assert base is not None
-        demand = dem.piecewise_growth(
+        return dem.piecewise_growth(
             months, base.value, base.at, [r.from_ for r in growth.rates], [r.rate for r in growth.rates]
         )
-    else:
-        demand = dem.series_growth(
-            months,
-            [p.at for p in growth.points],
-            [p.value for p in growth.points],
-            None if base is None else base.value,
-            None if base is None else base.at,
+    return dem.series_growth(
+        months,
+        [p.at for p in growth.points],
+        [p.value for p in growth.points],
+        None if base is None else base.value,
+        None if base is None else base.at,
+    )
+
+
+def stream_demand_gbps(
+    stream: DemandStream, months: NDArray[np.int64], share: FloatArray | None = None
+) -> FloatArray:
+    """Demand of one stream in each month, share applied [Gbps].
+
+    ``share`` is :func:`stream_share` of the same months when already computed.
+
+    Raises
+    ------
+    ScenarioError
+        When the growth overflows (e.g. a steep decline carried back over centuries).
+    """
+    with np.errstate(over="ignore"):  # overflow is checked here and reported by stream
+        demand = _grown_gbps(stream, months)
+    if not np.all(np.isfinite(demand)):
+        raise ScenarioError(
+            Problem(
+                "growth from the base overflows within the period; check the growth rates and how "
+                "far base.at is from the period",
+                field=f"demand[{stream.id}]",
+            )
         )
-    share = stream_share(stream, months)
+    if share is None:
+        share = stream_share(stream, months)
     return demand if share is None else demand * share
 
 
@@ -222,8 +247,8 @@ def project(scenario: Scenario) -> Projection:
 
     links = {link.id: link_capacity_gbps(link, months) for link in scenario.links}
     capacity = np.sum(list(links.values()), axis=0)
-    streams = {s.id: stream_demand_gbps(s, months) for s in scenario.demand}
     shares = {s.id: stream_share(s, months) for s in scenario.demand}
+    streams = {s.id: stream_demand_gbps(s, months, shares[s.id]) for s in scenario.demand}
     demand = np.sum(list(streams.values()), axis=0)
     headroom = plan.headroom_gbps(demand, capacity, threshold)
 

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..engine import Projection
-from ..schema import Scenario
+from ..schema import Scenario, entry_label
 from ..units import format_bit_rate, format_duration, format_month, format_percent
 from .layout import TextFlow
 from .style import (
@@ -27,6 +27,7 @@ from .style import (
     SHORTFALL_COLOUR,
     THRESHOLD_COLOUR,
     month_dates,
+    month_middles,
     rate_unit,
     spans_decades,
 )
@@ -192,36 +193,52 @@ def summary_pages(projection: Projection, provenance: str) -> list[Figure]:
 # --- assumptions ---------------------------------------------------------------------------
 
 
+def _leaves(
+    node: Any, path: str = "", source: str = "", list_key: str | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """``(field path, value, source key of the nearest entry that has one)`` of dumped data."""
+    if isinstance(node, dict):
+        own = node.get("source", source)
+        for key, value in node.items():
+            if key not in ("source", "sources"):
+                yield from _leaves(value, f"{path}.{key}" if path else str(key), own, key)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _leaves(item, f"{path}[{entry_label(list_key, item, i)}]", source)
+    else:
+        yield path, str(node), source
+
+
 def _input_rows(scenario: Scenario) -> Iterator[tuple[str, str, str]]:
-    """``(field, value with unit, source key)`` for every input, defaults included."""
-    data = scenario.resolved().model_dump(mode="json", by_alias=True, exclude_none=True)
-
-    def walk(node: Any, path: str, source: str) -> Iterator[tuple[str, str, str]]:
-        if isinstance(node, dict):
-            own = node.get("source", source)
-            for key, value in node.items():
-                if key in ("source", "sources"):
-                    continue
-                yield from walk(value, f"{path}.{key}" if path else str(key), own)
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                label = item.get("id", item.get("name", i)) if isinstance(item, dict) else i
-                yield from walk(item, f"{path}[{label}]", source)
+    """``(field, value with unit, source)`` for every input, defaults included and marked."""
+    given = {
+        path for path, _, _ in _leaves(scenario.model_dump(mode="json", by_alias=True, exclude_unset=True))
+    }
+    resolved = scenario.resolved().model_dump(mode="json", by_alias=True, exclude_none=True)
+    planning_source = scenario.planning.source
+    for path, value, source in _leaves(resolved):
+        if path in given:
+            yield path, value, source
+        elif path.endswith(".lead_time"):
+            yield (
+                path,
+                value,
+                f"default lead time ({planning_source})" if planning_source else "default lead time",
+            )
         else:
-            yield path, str(node), source
-
-    yield from walk(data, "", "")
+            yield path, value, "default"
 
 
 def assumption_pages(scenario: Scenario) -> list[Figure]:
     """Page 2 onwards: every input with its unit and its source."""
     flow = TextFlow("Assumptions: every input, with its unit and source")
     flow.paragraph(
-        "Values as run, defaults filled in. The source column names a key of the citations below; "
-        "a value without one inherits the source of the entry that contains it, if any.",
+        "Values as run. The source column names a key of the citations below; a value without a "
+        "source of its own takes that of the entry containing it. Values the file leaves out are "
+        "marked 'default'.",
         size=9.5,
     )
-    flow.table(["Field", "Value", "Source"], list(_input_rows(scenario)), [3.2, 4.2, 1.4])
+    flow.table(["Field", "Value", "Source"], list(_input_rows(scenario)), [3.0, 3.6, 2.2])
     if scenario.sources:
         flow.heading("Sources")
         flow.table(["Key", "Citation"], [[k, v] for k, v in scenario.sources.items()], [1.4, 7.4])
@@ -231,15 +248,28 @@ def assumption_pages(scenario: Scenario) -> list[Figure]:
 # --- charts --------------------------------------------------------------------------------
 
 
-def _chart(title: str, caption: str) -> tuple[Figure, Axes]:
+def _chart(title: str, caption: str, months: np.ndarray) -> tuple[Figure, Axes]:
+    """A page with one date axis spanning ``months`` and a caption under the plot."""
     figure = Figure(figsize=PAGE_SIZE)
     axes = figure.add_axes((0.08, 0.27, 0.86, 0.63))
     axes.set_title(title, loc="left", fontweight="bold", pad=12)
     figure.text(0.08, 0.035, textwrap.fill(caption, 150), ha="left", va="bottom", fontsize=9, color="#333333")
-    locator = mdates.AutoDateLocator(minticks=6, maxticks=16)
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    span = len(months)
+    if span <= 36:  # months on the axis; never days
+        axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, span // 12)))
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    else:
+        axes.xaxis.set_major_locator(mdates.YearLocator(base=max(1, span // 12 // 16 + 1)))
+        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    edges = _edges(months)
+    axes.set_xlim(edges[0], edges[-1])
+    axes.set_xlabel("Month")
     return figure, axes
+
+
+def _marker(months: np.ndarray) -> str | None:
+    """A point marker when a line would have a single point (and so be invisible)."""
+    return "o" if len(months) < 2 else None
 
 
 def _legend_below(figure: Figure, axes: Axes, extra: list[Any] | None = None) -> None:
@@ -286,6 +316,7 @@ def capacity_demand_figure(projection: Projection) -> Figure:
         f"Dashed: capacity required to keep utilisation at {format_percent(projection.max_utilisation)} "
         "(demand / threshold). Diamonds: targets at their deadlines; filled if reached on time, "
         "hollow if late or not reached.",
+        projection.months,
     )
     every = [projection.capacity_gbps, projection.demand_gbps, projection.required_capacity_gbps]
     every.append(np.array([t.capacity_gbps for t in projection.targets]))
@@ -305,21 +336,30 @@ def capacity_demand_figure(projection: Projection) -> Figure:
             label=f"Capacity: {link.display_name}",
         )
         lower = upper
-    dates = month_dates(months)
-    axes.plot(dates, projection.demand_gbps / divisor, color=DEMAND_COLOUR, lw=2, label="Total demand (peak)")
+    dates = month_middles(months)
+    marker = _marker(months)
+    axes.plot(
+        dates,
+        projection.demand_gbps / divisor,
+        color=DEMAND_COLOUR,
+        lw=2,
+        marker=marker,
+        label="Total demand (peak)",
+    )
     axes.plot(
         dates,
         projection.required_capacity_gbps / divisor,
         color=REQUIRED_COLOUR,
         lw=1.6,
         ls="--",
+        marker=marker,
         label=f"Required capacity (demand / {format_percent(projection.max_utilisation)})",
     )
     for k, target in enumerate(projection.targets):
         if not scenario.period.start <= target.by <= scenario.period.end:
             continue
         axes.plot(
-            month_dates([target.by]),
+            month_middles([target.by]),
             [target.capacity_gbps / divisor],
             marker="D",
             ms=9,
@@ -330,15 +370,13 @@ def capacity_demand_figure(projection: Projection) -> Figure:
         )
         axes.annotate(
             target.name,
-            (month_dates([target.by])[0], target.capacity_gbps / divisor),
+            (month_middles([target.by])[0], target.capacity_gbps / divisor),
             xytext=(-8, 8),
             textcoords="offset points",
             ha="right",
             fontsize=9,
             bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
         )
-    axes.set_xlim(edges[0], edges[-1])
-    axes.set_xlabel("Month")
     _legend_below(figure, axes)
     return figure
 
@@ -371,11 +409,19 @@ def utilisation_figure(projection: Projection) -> Figure:
         f"Peak demand divided by capacity in service. Above the {format_percent(threshold)} threshold "
         "(dashed) capacity counts as exhausted; shaded months are shortfalls. Months with no capacity "
         "in service are left blank.",
+        projection.months,
     )
     utilisation = np.where(np.isfinite(projection.utilisation), projection.utilisation, np.nan)
-    dates = month_dates(projection.months)
+    dates = month_middles(projection.months)
     _shade_shortfalls(axes, projection)
-    axes.plot(dates, utilisation * 100, color=OKABE_ITO[0], lw=2, label="Utilisation (demand / capacity)")
+    axes.plot(
+        dates,
+        utilisation * 100,
+        color=OKABE_ITO[0],
+        lw=2,
+        marker=_marker(projection.months),
+        label="Utilisation (demand / capacity)",
+    )
     axes.axhline(
         threshold * 100,
         color=THRESHOLD_COLOUR,
@@ -387,8 +433,6 @@ def utilisation_figure(projection: Projection) -> Figure:
     axes.set_ylim(0, max(100.0, top * 1.08))
     axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     axes.set_ylabel("Peak utilisation [%]")
-    axes.set_xlim(_edges(projection.months)[0], _edges(projection.months)[-1])
-    axes.set_xlabel("Month")
     _legend_below(figure, axes)
     return figure
 
@@ -400,10 +444,9 @@ def gap_figure(projection: Projection) -> Figure:
         "Gap: capacity missing to stay at the threshold",
         f"Gap = max(0, demand / {threshold} - capacity in service): what would have to be added in "
         "each month to bring utilisation back to the threshold.",
+        projection.months,
     )
     gap = projection.gap_gbps
-    axes.set_xlim(_edges(projection.months)[0], _edges(projection.months)[-1])
-    axes.set_xlabel("Month")
     if not np.any(gap > 0):
         axes.set_ylim(0, 1)
         axes.set_ylabel("Gap [Gbps]")
@@ -418,6 +461,8 @@ def gap_figure(projection: Projection) -> Figure:
         )
         return figure
     divisor = _rate_axis(axes, gap, "Gap")
+    if axes.get_yscale() == "linear":
+        axes.set_ylim(0, float(gap.max()) / divisor * 1.25)  # room for the label above the curve
     edges = _edges(projection.months)
     axes.fill_between(
         edges, _extend(gap) / divisor, step="post", color=SHORTFALL_COLOUR, alpha=0.35, lw=0, label="Gap"
@@ -425,15 +470,23 @@ def gap_figure(projection: Projection) -> Figure:
     axes.step(edges, _extend(gap) / divisor, where="post", color=SHORTFALL_COLOUR, lw=1.2)
     largest, month = projection.largest_gap
     if month is not None:
-        axes.annotate(
-            f"Largest: {format_bit_rate(largest, 3)} in {format_month(month)}",
-            (month_dates([month])[0], largest / divisor),
-            xytext=(-10, 0),
-            textcoords="offset points",
-            ha="right",
-            va="center",
-            fontsize=9.5,
-            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": "#999999"},
+        axes.plot(
+            month_middles([month]),
+            [largest / divisor],
+            marker="o",
+            color=SHORTFALL_COLOUR,
+            ls="none",
+            label="Largest gap",
+        )
+        axes.text(
+            0.02,
+            0.95,
+            f"Largest gap: {format_bit_rate(largest, 3)} in {format_month(month)}",
+            transform=axes.transAxes,
+            ha="left",
+            va="top",
+            fontsize=10,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999999"},
         )
     _legend_below(figure, axes)
     return figure
@@ -446,8 +499,9 @@ def demand_streams_figure(projection: Projection) -> Figure:
         "Demand by stream",
         "Solid lines: peak demand of each stream after its share (left axis); black: their sum. "
         "Dotted lines: the share applied to a stream (right axis).",
+        projection.months,
     )
-    dates = month_dates(projection.months)
+    dates = month_middles(projection.months)
     streams = [projection.stream_demand_gbps[s.id] for s in scenario.demand]
     divisor = _rate_axis(axes, np.concatenate([*streams, projection.demand_gbps]), "Peak demand")
     for i, stream in enumerate(scenario.demand):
@@ -456,6 +510,7 @@ def demand_streams_figure(projection: Projection) -> Figure:
             projection.stream_demand_gbps[stream.id] / divisor,
             color=OKABE_ITO[(i + 1) % 6],
             lw=2,
+            marker=_marker(projection.months),
             label=stream.display_name,
         )
     if len(scenario.demand) > 1:
@@ -483,7 +538,5 @@ def demand_streams_figure(projection: Projection) -> Figure:
         right.yaxis.set_major_formatter(PercentFormatter(decimals=1 if top < 0.05 else 0))
         right.set_ylabel("Share of the stream's base traffic [%]")
         extra.append(right)
-    axes.set_xlim(_edges(projection.months)[0], _edges(projection.months)[-1])
-    axes.set_xlabel("Month")
     _legend_below(figure, axes, extra)
     return figure

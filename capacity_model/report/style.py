@@ -46,6 +46,11 @@ def month_dates(months: ArrayLike) -> NDArray[np.datetime64]:
     return (np.asarray(months, dtype=np.int64) - 12 * 1970).astype("datetime64[M]")
 
 
+def month_middles(months: ArrayLike) -> NDArray[np.datetime64]:
+    """The 15th of each month: where a monthly value is drawn as a point or line."""
+    return month_dates(months).astype("datetime64[D]") + np.timedelta64(14, "D")
+
+
 def rate_unit(max_gbps: float) -> tuple[str, float]:
     """Unit and divisor for an axis whose largest value is ``max_gbps``: Gbps or Tbps (or Pbps)."""
     if max_gbps >= 1e6:

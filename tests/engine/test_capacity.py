@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from capacity_model.engine.capacity import link_capacity_gbps, ramp_fraction
@@ -57,3 +58,13 @@ def test_parameters_broadcast_over_samples() -> None:
     for k in range(3):
         single = link_capacity_gbps(MONTHS, [450.0, float(sizes[k, 0])], [0, int(starts[k, 0])], [0, 3])
         assert_array_equal(batched[k], single)
+
+
+def test_a_ramp_starting_during_an_unfinished_ramp_starts_from_the_previous_phase() -> None:
+    # 1000 -> 4000 over 24 months from month 0; 5000 from month 12 over 12 months. The new
+    # phase ramps from the previous phase's full 4000 (a step up from the 2500 reached).
+    capacity = link_capacity_gbps(MONTHS, [1000.0, 4000.0, 5000.0], [-1, 0, 12], [0, 24, 12])
+    assert capacity[11] == pytest.approx(1000 + 3000 * 11 / 24, rel=1e-15)
+    assert capacity[12] == 4000.0
+    assert capacity[18] == pytest.approx(4500.0, rel=1e-15)
+    assert_array_equal(capacity[24:], 5000.0)

@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from capacity_model.engine import project
+from capacity_model.errors import ScenarioError
 from capacity_model.units import parse_month
 from tests.scenario_data import build, one_link
 
@@ -157,3 +158,30 @@ def test_corridor_sums_links_and_streams() -> None:
     assert_allclose(projection.capacity_gbps, np.where(np.arange(24) >= 12, 3000.0, 1000.0))
     assert_allclose(projection.stream_demand_gbps["transit"], 1000.0, rtol=1e-15)
     assert_allclose(projection.demand_gbps, projection.stream_demand_gbps["domestic"] + 1000.0, rtol=1e-15)
+
+
+def test_retired_link_and_link_arriving_after_the_period() -> None:
+    data = one_link(capacity="1 Tbps", end="2027-12")
+    data["links"][0]["retire"] = "2027-01"
+    data["links"].append({"id": "late", "phases": [{"capacity": "2 Tbps", "in_service": "2030-01"}]})
+    projection = project(build(data))
+    assert_allclose(projection.link_capacity_gbps["ofc"], np.where(np.arange(24) < 12, 1000.0, 0.0))
+    assert_allclose(projection.link_capacity_gbps["late"], 0.0)
+    # Capacity falls to nothing in 2027-01: a shortfall starts then, with no later phase inside... the
+    # 'late' link's phase (2030-01, default lead time 24 months) is the next planned one.
+    assert [(e.month, e.order_by, e.next_phase) for e in projection.exhaustions] == [
+        (parse_month("2027-01"), parse_month("2025-01"), "late phase 1")
+    ]
+
+
+def test_one_month_period() -> None:
+    projection = project(build(one_link(capacity="1 Tbps", start="2030-01", end="2030-01")))
+    assert projection.months.tolist() == [parse_month("2030-01")]
+    assert projection.demand_gbps.tolist() == [200.0]
+
+
+def test_overflowing_growth_is_a_scenario_error() -> None:
+    data = one_link(end="2225-12", rate="-99%")
+    data["demand"][0]["base"]["at"] = "2225-12"  # carried back 200 years at -99%/yr: 100^200
+    with pytest.raises(ScenarioError, match=r"demand\[domestic\]: growth from the base overflows"):
+        project(build(data))
