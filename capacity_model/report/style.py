@@ -48,7 +48,8 @@ def month_dates(months: ArrayLike) -> NDArray[np.datetime64]:
 
 def month_middles(months: ArrayLike) -> NDArray[np.datetime64]:
     """The 15th of each month: where a monthly value is drawn as a point or line."""
-    return month_dates(months).astype("datetime64[D]") + np.timedelta64(14, "D")
+    days = month_dates(months).astype("datetime64[D]") + np.timedelta64(14, "D")
+    return cast(NDArray[np.datetime64], days)  # numpy's stubs type datetime + timedelta as timedelta
 
 
 def rate_unit(max_gbps: float) -> tuple[str, float]:
