@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
-from .schema import MODEL_TAGS, Scenario, did_you_mean, entry_label
+from .quantities import did_you_mean, entry_label
+from .schema import MODEL_TAGS, Scenario
 
 __all__ = ["LineMap", "dump_scenario_yaml", "load_scenario", "read_yaml", "scenario_from_data"]
 

@@ -14,24 +14,29 @@ context under ``"at"``, so that the loader can name the exact line.
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from . import units
+from .quantities import (
+    BassCoefficient,
+    BitRate,
+    Duration,
+    Finding,
+    Fraction,
+    GrowthRate,
+    Id,
+    Month,
+    PositiveBitRate,
+    SourceKey,
+    StrictModel,
+    did_you_mean,
+    problem,
+    raise_all,
+)
 
 __all__ = [
     "Base",
@@ -57,117 +62,6 @@ __all__ = [
     "did_you_mean",
     "problem",
 ]
-
-
-Finding = tuple[str, tuple[str | int, ...]]
-"""A message and the path, relative to the model being validated, of the field it is about."""
-
-
-def problem(message: str, *at: str | int) -> PydanticCustomError:
-    """Build a validation error whose message is ``message``.
-
-    ``at`` is the path, relative to the model being validated, of the field
-    the message is about (e.g. ``"phases", 2, "in_service"``).
-    """
-    return PydanticCustomError("scenario", "{message}", {"message": message, "at": at, "more": ()})
-
-
-def raise_all(findings: list[Finding]) -> None:
-    """Raise one error carrying every finding of a rule (the loader reports each), if any."""
-    if findings:
-        (message, at), *more = findings
-        raise PydanticCustomError(
-            "scenario", "{message}", {"message": message, "at": at, "more": tuple(more)}
-        )
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def entry_label(list_name: str | int | None, item: object, index: int) -> str | int:
-    """How a list entry is named in field paths: its ``id``, a target's ``name``, else its index."""
-    if isinstance(item, dict):
-        if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
-            return item["id"]
-        if list_name == "targets" and item.get("name"):
-            return str(item["name"])
-    return index
-
-
-def _from_units(parse: Any) -> Any:
-    def validate(value: object) -> object:
-        try:
-            return parse(value)
-        except units.UnitError as error:
-            raise problem(str(error)) from None
-
-    return validate
-
-
-BitRate = Annotated[
-    float,
-    BeforeValidator(_from_units(units.parse_bit_rate_gbps)),
-    PlainSerializer(lambda gbps: units.format_bit_rate(gbps, digits=15), return_type=str, when_used="json"),
-]
-"""A bit rate, written ``'450 Gbps'``; held in Gbps."""
-
-
-def _check_positive_rate(gbps: float) -> float:
-    if gbps <= 0:
-        raise problem(f"must be more than 0 bps, found {units.format_bit_rate(gbps)}")
-    return gbps
-
-
-PositiveBitRate = Annotated[BitRate, AfterValidator(_check_positive_rate)]
-"""A bit rate above zero."""
-
-Month = Annotated[
-    int,
-    BeforeValidator(_from_units(units.parse_month)),
-    PlainSerializer(units.format_month, return_type=str, when_used="json"),
-]
-"""A date, written ``'2029-06'``; held as the month index ``12 * year + month - 1``."""
-
-Duration = Annotated[
-    int,
-    BeforeValidator(_from_units(units.parse_duration_months)),
-    PlainSerializer(units.format_duration, return_type=str, when_used="json"),
-]
-"""A duration, written ``'18 months'`` or ``'2 years'``; held in months."""
-
-Fraction = Annotated[
-    float,
-    BeforeValidator(_from_units(units.parse_fraction)),
-    PlainSerializer(units.format_percent, return_type=str, when_used="json"),
-]
-"""A percentage in 0–100%, written ``'12.5%'`` or ``0.125``; held as a fraction."""
-
-GrowthRate = Annotated[
-    float,
-    BeforeValidator(_from_units(lambda v: units.parse_fraction(v, allow_outside_unit_interval=True))),
-    PlainSerializer(units.format_percent, return_type=str, when_used="json"),
-]
-"""An annual growth rate, written ``'25%'`` (or the fraction 0.25); above -100%, at most 1000%."""
-
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
-"""An identifier used in field paths and CSV column names: letters, digits, ``-``, ``_``."""
-
-SourceKey = Annotated[str, Field(min_length=1)]
-"""A key of the scenario's ``sources`` mapping."""
-
-
-class StrictModel(BaseModel):
-    """Base of every scenario model: frozen, and unknown fields are errors."""
-
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        use_attribute_docstrings=True,
-        populate_by_name=True,
-    )
 
 
 class Period(StrictModel):
@@ -449,18 +343,6 @@ class LogisticShare(StrictModel):
         return value
 
 
-def _check_bass_coefficient(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise problem(f"{value!r} is not a number; write a coefficient per year such as 0.03")
-    if not 0 < value <= 1:
-        raise problem(f"{value!r} is outside (0, 1]; published values are about 0.001 to 0.5 per year")
-    return float(value)
-
-
-BassCoefficient = Annotated[float, BeforeValidator(_check_bass_coefficient)]
-"""A Bass diffusion coefficient per year, in (0, 1]."""
-
-
 class BassShare(StrictModel):
     """A share following the Bass diffusion curve from ``start`` to ``end``.
 
@@ -533,11 +415,11 @@ class Scenario(StrictModel):
     """Utilisation threshold and default lead time."""
     links: Annotated[list[Link], Field(min_length=1)]
     """The corridor's links; corridor capacity is their sum."""
-    targets: list[Target] = []
+    targets: list[Target] = Field(default_factory=list)
     """Announced capacity targets."""
     demand: Annotated[list[DemandStream], Field(min_length=1)]
     """Demand streams; corridor demand is their sum."""
-    sources: dict[SourceKey, str] = {}
+    sources: dict[SourceKey, str] = Field(default_factory=dict)
     """Citations, by key: the ``source`` fields elsewhere name these keys."""
 
     @field_validator("links", "demand")

@@ -15,11 +15,14 @@ PACKAGE = Path(__file__).parent.parent / "capacity_model"
 ALLOWED = {
     "errors": set(),
     "units": {"errors"},
-    "schema": {"errors", "units"},
-    "scenario_files": {"errors", "schema", "units"},
-    "engine": {"errors", "schema", "units"},
+    "quantities": {"units"},
+    "paths": {"quantities"},
+    "uncertainty": {"quantities", "paths", "units"},
+    "schema": {"errors", "units", "quantities", "paths", "uncertainty"},
+    "scenario_files": {"errors", "schema", "units", "quantities"},
+    "engine": {"errors", "schema", "units", "quantities", "paths", "uncertainty"},
     "results": {"engine", "schema", "units", "__init__"},
-    "report": {"engine", "schema", "units", "results", "__init__"},
+    "report": {"engine", "schema", "units", "results", "quantities", "__init__"},
     "cli": {"errors", "schema", "units", "scenario_files", "engine", "report", "__init__"},
     "__main__": {"cli"},
     "__init__": set(),
@@ -27,6 +30,9 @@ ALLOWED = {
 #: Third-party libraries each layer must not use.
 FORBIDDEN = {
     "units": {"yaml", "matplotlib", "pydantic"},
+    "quantities": {"yaml", "matplotlib"},
+    "paths": {"yaml", "matplotlib"},
+    "uncertainty": {"yaml", "matplotlib"},
     "schema": {"yaml", "matplotlib"},
     "engine": {"yaml", "matplotlib", "pydantic", "pathlib", "os", "io"},
     "results": {"yaml", "matplotlib"},

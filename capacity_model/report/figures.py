@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..engine import Projection
-from ..schema import Scenario, entry_label
+from ..quantities import entry_label
+from ..schema import Scenario
 from ..units import format_bit_rate, format_duration, format_month, format_percent
 from .layout import TextFlow
 from .style import (
