@@ -37,6 +37,7 @@ from .quantities import (
     problem,
     raise_all,
 )
+from .uncertainty import Parameter, Uncertainty, resolve_parameters
 
 __all__ = [
     "Base",
@@ -421,6 +422,8 @@ class Scenario(StrictModel):
     """Demand streams; corridor demand is their sum."""
     sources: dict[SourceKey, str] = Field(default_factory=dict)
     """Citations, by key: the ``source`` fields elsewhere name these keys."""
+    uncertainty: Uncertainty | None = None
+    """Optional distributions of inputs for Monte Carlo runs and sensitivity analysis."""
 
     @field_validator("links", "demand")
     @classmethod
@@ -453,6 +456,16 @@ class Scenario(StrictModel):
             ]
         )
         return self
+
+    @model_validator(mode="after")
+    def check_uncertainty(self) -> Scenario:
+        if self.uncertainty is not None:
+            raise_all(resolve_parameters(self, self.uncertainty)[1])
+        return self
+
+    def parameters(self) -> list[Parameter]:
+        """The uncertain inputs, resolved to fields and base units (empty without uncertainty)."""
+        return [] if self.uncertainty is None else resolve_parameters(self, self.uncertainty)[0]
 
     def resolved(self) -> Scenario:
         """Return the scenario with every default written out.

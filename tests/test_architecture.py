@@ -48,7 +48,16 @@ def imports(path: Path) -> tuple[set[str], set[str]]:
     tree = ast.parse(path.read_text())
     depth = len(path.relative_to(PACKAGE).parts) - 1
     internal, external = set(), set()
+    # Imports under `if TYPE_CHECKING:` are for annotations only: no runtime dependency.
+    typing_only = {
+        id(inner)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+        for inner in ast.walk(block)
+    }
     for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
         if isinstance(node, ast.Import):
             for alias in node.names:
                 (internal if alias.name.startswith("capacity_model") else external).add(

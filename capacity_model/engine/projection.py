@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,6 +18,7 @@ from ..schema import (
     LinearShare,
     Link,
     LogisticShare,
+    Phase,
     PiecewiseGrowth,
     Scenario,
 )
@@ -34,6 +37,9 @@ __all__ = [
     "stream_demand_gbps",
     "stream_share",
 ]
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 FloatArray = NDArray[np.float64]
 
@@ -152,54 +158,94 @@ class Projection:
         return (gap, int(self.months[index])) if gap > 0 else (0.0, None)
 
 
-def link_capacity_gbps(link: Link, months: NDArray[np.int64]) -> FloatArray:
+class Values:
+    """The value of each scenario field, or of its samples where it is uncertain.
+
+    ``values(owner, "field")`` is ``owner.field`` unless an override for that field
+    of that model is given: an array of shape ``(samples, 1)`` that broadcasts against
+    the months axis, giving ``(samples, months)`` results. With no overrides every
+    function below works on scalars and gives ``(months,)`` arrays: the deterministic
+    run is the no-override case of the same code.
+    """
+
+    def __init__(self, overrides: Mapping[tuple[int, str], FloatArray] | None = None) -> None:
+        self._overrides = dict(overrides or {})
+
+    def __call__(self, owner: BaseModel, field: str) -> Any:
+        return self._overrides.get((id(owner), field), getattr(owner, field))
+
+    def lead_time_months(self, scenario: Scenario, phase: Phase) -> Any:
+        """Effective lead time of a phase [months]: its own, else the default."""
+        own = self(phase, "lead_time")
+        return self(scenario.planning, "default_lead_time") if own is None else own
+
+
+NO_OVERRIDES = Values()
+
+
+def link_capacity_gbps(link: Link, months: NDArray[np.int64], values: Values = NO_OVERRIDES) -> FloatArray:
     """Capacity of one link in each month [Gbps] (see :func:`capacity.link_capacity_gbps`)."""
     return cap.link_capacity_gbps(
         months,
-        [p.capacity for p in link.phases],
-        [p.in_service for p in link.phases],
-        [p.ramp for p in link.phases],
-        link.retire,
+        [values(p, "capacity") for p in link.phases],
+        [values(p, "in_service") for p in link.phases],
+        [values(p, "ramp") for p in link.phases],
+        None if link.retire is None else values(link, "retire"),
     )
 
 
-def stream_share(stream: DemandStream, months: NDArray[np.int64]) -> FloatArray | None:
+def stream_share(
+    stream: DemandStream, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray | None:
     """Share applied to a stream in each month [fraction], or None."""
     share = stream.share
     if share is None:
         return None
+
+    def v(field: str) -> Any:
+        return values(share, field)
+
     if isinstance(share, ConstantShare):
-        return dem.constant_share(months, share.value)
+        return dem.constant_share(months, v("value"))
     if isinstance(share, BassShare):
-        return dem.bass_share(months, share.start, share.end, share.from_, share.p, share.q)
+        return dem.bass_share(months, v("start"), v("end"), v("from_"), v("p"), v("q"))
     if isinstance(share, LinearShare):
-        return dem.linear_share(months, share.start, share.end, share.from_, share.to)
+        return dem.linear_share(months, v("start"), v("end"), v("from_"), v("to"))
     assert isinstance(share, LogisticShare)
-    return dem.logistic_share(months, share.start, share.end, share.midpoint, share.ramp)
+    return dem.logistic_share(months, v("start"), v("end"), v("midpoint"), v("ramp"))
 
 
-def _grown_gbps(stream: DemandStream, months: NDArray[np.int64]) -> FloatArray:
+def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values) -> FloatArray:
     """The stream's growth model evaluated over ``months``, before its share [Gbps]."""
     growth, base = stream.growth, stream.base
+    base_value = None if base is None else values(base, "value")
+    base_month = None if base is None else values(base, "at")
     if isinstance(growth, CagrGrowth):
-        assert base is not None  # checked by the schema
-        return dem.cagr_growth(months, base.value, base.at, growth.rate)
+        assert base_value is not None and base_month is not None  # the schema requires a base
+        return dem.cagr_growth(months, base_value, base_month, values(growth, "rate"))
     if isinstance(growth, PiecewiseGrowth):
-        assert base is not None
+        assert base_value is not None and base_month is not None
         return dem.piecewise_growth(
-            months, base.value, base.at, [r.from_ for r in growth.rates], [r.rate for r in growth.rates]
+            months,
+            base_value,
+            base_month,
+            [values(r, "from_") for r in growth.rates],
+            [values(r, "rate") for r in growth.rates],
         )
     return dem.series_growth(
         months,
-        [p.at for p in growth.points],
-        [p.value for p in growth.points],
-        None if base is None else base.value,
-        None if base is None else base.at,
+        [values(p, "at") for p in growth.points],
+        [values(p, "value") for p in growth.points],
+        base_value,
+        base_month,
     )
 
 
 def stream_demand_gbps(
-    stream: DemandStream, months: NDArray[np.int64], share: FloatArray | None = None
+    stream: DemandStream,
+    months: NDArray[np.int64],
+    share: FloatArray | None = None,
+    values: Values = NO_OVERRIDES,
 ) -> FloatArray:
     """Demand of one stream in each month, share applied [Gbps].
 
@@ -211,7 +257,7 @@ def stream_demand_gbps(
         When the growth overflows (e.g. a steep decline carried back over centuries).
     """
     with np.errstate(over="ignore"):  # overflow is checked here and reported by stream
-        demand = _grown_gbps(stream, months)
+        demand = _grown_gbps(stream, months, values)
     if not np.all(np.isfinite(demand)):
         raise ScenarioError(
             Problem(
@@ -221,12 +267,60 @@ def stream_demand_gbps(
             )
         )
     if share is None:
-        share = stream_share(stream, months)
+        share = stream_share(stream, months, values)
     return demand if share is None else demand * share
 
 
-def _corridor_demand_gbps(scenario: Scenario, months: NDArray[np.int64]) -> FloatArray:
-    return np.sum([stream_demand_gbps(s, months) for s in scenario.demand], axis=0)
+def corridor_demand_gbps(
+    scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray:
+    """Corridor demand: the sum of the streams [Gbps]."""
+    return np.sum([stream_demand_gbps(s, months, values=values) for s in scenario.demand], axis=0)
+
+
+def corridor_capacity_gbps(
+    scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray:
+    """Corridor capacity: the sum of the links [Gbps]."""
+    return np.sum([link_capacity_gbps(link, months, values) for link in scenario.links], axis=0)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every monthly quantity of a scenario; arrays ``(months,)``, or ``(samples, months)``."""
+
+    link_capacity_gbps: dict[str, FloatArray]
+    capacity_gbps: FloatArray
+    stream_demand_gbps: dict[str, FloatArray]
+    stream_share: dict[str, FloatArray | None]
+    demand_gbps: FloatArray
+    max_utilisation: Any
+    utilisation: FloatArray
+    headroom_gbps: FloatArray
+    required_capacity_gbps: FloatArray
+    gap_gbps: FloatArray
+
+
+def evaluate(scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES) -> Evaluation:
+    """Capacity, demand and the planning quantities in each month, for one or many samples."""
+    threshold = values(scenario.planning, "max_utilisation")
+    links = {link.id: link_capacity_gbps(link, months, values) for link in scenario.links}
+    capacity = np.sum(list(links.values()), axis=0)
+    shares = {s.id: stream_share(s, months, values) for s in scenario.demand}
+    streams = {s.id: stream_demand_gbps(s, months, shares[s.id], values) for s in scenario.demand}
+    demand = np.sum(list(streams.values()), axis=0)
+    return Evaluation(
+        link_capacity_gbps=links,
+        capacity_gbps=capacity,
+        stream_demand_gbps=streams,
+        stream_share=shares,
+        demand_gbps=demand,
+        max_utilisation=threshold,
+        utilisation=plan.utilisation(demand, capacity),
+        headroom_gbps=plan.headroom_gbps(demand, capacity, threshold),
+        required_capacity_gbps=plan.required_capacity_gbps(demand, threshold),
+        gap_gbps=plan.gap_gbps(demand, capacity, threshold),
+    )
 
 
 def project(scenario: Scenario) -> Projection:
@@ -242,33 +336,30 @@ def project(scenario: Scenario) -> Projection:
     Projection
         Arrays over the period's months and the events derived from them.
     """
-    months = np.arange(scenario.period.start, scenario.period.end + 1, dtype=np.int64)
-    threshold = scenario.planning.max_utilisation
-
-    links = {link.id: link_capacity_gbps(link, months) for link in scenario.links}
-    capacity = np.sum(list(links.values()), axis=0)
-    shares = {s.id: stream_share(s, months) for s in scenario.demand}
-    streams = {s.id: stream_demand_gbps(s, months, shares[s.id]) for s in scenario.demand}
-    demand = np.sum(list(streams.values()), axis=0)
-    headroom = plan.headroom_gbps(demand, capacity, threshold)
-
+    months = period_months(scenario)
+    result = evaluate(scenario, months)
     return Projection(
         scenario=scenario,
         months=months,
-        link_capacity_gbps=links,
-        capacity_gbps=capacity,
-        stream_demand_gbps=streams,
-        stream_share=shares,
-        demand_gbps=demand,
-        utilisation=plan.utilisation(demand, capacity),
-        headroom_gbps=headroom,
-        required_capacity_gbps=plan.required_capacity_gbps(demand, threshold),
-        gap_gbps=plan.gap_gbps(demand, capacity, threshold),
-        exhaustions=_exhaustions(scenario, months[plan.shortfall_starts(headroom)]),
+        link_capacity_gbps=result.link_capacity_gbps,
+        capacity_gbps=result.capacity_gbps,
+        stream_demand_gbps=result.stream_demand_gbps,
+        stream_share=result.stream_share,
+        demand_gbps=result.demand_gbps,
+        utilisation=result.utilisation,
+        headroom_gbps=result.headroom_gbps,
+        required_capacity_gbps=result.required_capacity_gbps,
+        gap_gbps=result.gap_gbps,
+        exhaustions=_exhaustions(scenario, months[plan.shortfall_starts(result.headroom_gbps)]),
         phases=_phase_orders(scenario),
         targets=_target_outcomes(scenario),
-        steps=_target_steps(scenario, capacity),
+        steps=_target_steps(scenario, result.capacity_gbps),
     )
+
+
+def period_months(scenario: Scenario) -> NDArray[np.int64]:
+    """Month indices of the period, both ends included."""
+    return np.arange(scenario.period.start, scenario.period.end + 1, dtype=np.int64)
 
 
 def _exhaustions(scenario: Scenario, start_months: NDArray[np.int64]) -> tuple[Exhaustion, ...]:
@@ -316,11 +407,11 @@ def _target_outcomes(scenario: Scenario) -> tuple[TargetOutcome, ...]:
         return ()
     first_phase = min(link.phases[0].in_service for link in scenario.links)
     months = np.arange(min(first_phase, scenario.period.start), scenario.period.end + 1, dtype=np.int64)
-    capacity = np.sum([link_capacity_gbps(link, months) for link in scenario.links], axis=0)
+    capacity = corridor_capacity_gbps(scenario, months)
     levels = np.array([t.capacity for t in scenario.targets])
     first = plan.first_index_reaching(capacity[None, :], levels)
     deadlines = np.array([t.by for t in scenario.targets], dtype=np.int64)
-    demand_at_by = _corridor_demand_gbps(scenario, deadlines)
+    demand_at_by = corridor_demand_gbps(scenario, deadlines)
     outcomes = []
     for target, index, at_by in zip(scenario.targets, first.tolist(), demand_at_by.tolist(), strict=True):
         met = None if index < 0 else int(months[index])
@@ -345,7 +436,7 @@ def _target_steps(scenario: Scenario, capacity: FloatArray) -> tuple[TargetStep,
     points += [(t.name, t.by, t.capacity) for t in sorted(scenario.targets, key=lambda t: t.by)]
     points = [points[0]] + [p for p in points[1:] if p[1] > start]
     months = np.array([p[1] for p in points], dtype=np.int64)
-    demand = _corridor_demand_gbps(scenario, months)
+    demand = corridor_demand_gbps(scenario, months)
     steps = []
     for i in range(1, len(points)):
         (a_label, a_month, a_cap), (b_label, b_month, b_cap) = points[i - 1], points[i]

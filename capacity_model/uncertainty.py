@@ -1,0 +1,379 @@
+"""The ``uncertainty:`` section: distributions of inputs, addressed by path, and correlations.
+
+Values of a distribution are written in the unit of the field its path names
+(``low: 15%`` for a growth rate, ``median: 200 Gbps`` for a bit rate, dates for a
+date, durations for ``dist: delay``). :func:`resolve_parameters` turns the section
+into :class:`Parameter` objects holding numbers in the package's base units, ready
+for the engine's sampler; it is also how the schema checks the section.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
+
+from . import units
+from .paths import FieldRef, PathError, resolve
+from .quantities import Duration, Finding, StrictModel
+
+__all__ = ["DISTRIBUTIONS", "Correlation", "Parameter", "Uncertainty", "resolve_parameters"]
+
+Raw = str | int | float
+"""A value as written, parsed later in the unit of the field its path names."""
+
+
+class FixedDist(StrictModel):
+    """Always ``value``."""
+
+    dist: Literal["fixed"]
+    value: Raw
+
+
+class UniformDist(StrictModel):
+    """Uniform between ``low`` and ``high``."""
+
+    dist: Literal["uniform"]
+    low: Raw
+    high: Raw
+
+
+class TriangularDist(StrictModel):
+    """Triangular from ``low`` to ``high``, peaking at ``mode``."""
+
+    dist: Literal["triangular"]
+    low: Raw
+    mode: Raw
+    high: Raw
+
+
+class PertDist(StrictModel):
+    """PERT (a scaled Beta) from ``low`` to ``high`` with its mode at ``mode``."""
+
+    dist: Literal["pert"]
+    low: Raw
+    mode: Raw
+    high: Raw
+    shape: float = Field(default=4.0, gt=0)
+    """Weight of the mode; 4 is the classic PERT."""
+
+
+class NormalDist(StrictModel):
+    """Normal with ``mean`` and standard deviation ``sd``, truncated to ``[low, high]`` if given."""
+
+    dist: Literal["normal"]
+    mean: Raw
+    sd: Raw
+    low: Raw | None = None
+    high: Raw | None = None
+
+
+class LogNormalDist(StrictModel):
+    """Lognormal by its median and one percentile (``p90: 300 Gbps``), or by ``mu`` and ``sigma``.
+
+    ``mu`` and ``sigma`` are the mean and standard deviation of the natural log of the
+    value in the field's base unit (Gbps for bit rates, a fraction for percentages).
+    """
+
+    dist: Literal["lognormal"]
+    median: Raw | None = None
+    p5: Raw | None = None
+    p10: Raw | None = None
+    p25: Raw | None = None
+    p75: Raw | None = None
+    p90: Raw | None = None
+    p95: Raw | None = None
+    mu: float | None = None
+    sigma: float | None = Field(default=None, gt=0)
+
+
+class ChoiceDist(StrictModel):
+    """One of ``values``, with ``weights`` (equal if left out)."""
+
+    dist: Literal["choice"]
+    values: Annotated[list[Raw], Field(min_length=1)]
+    weights: list[float] | None = None
+
+
+class DelayDist(StrictModel):
+    """A date moved later by a triangular delay from ``low`` to ``high`` peaking at ``mode``."""
+
+    dist: Literal["delay"]
+    low: Duration
+    mode: Duration
+    high: Duration
+
+
+DistSpec = Annotated[
+    FixedDist | UniformDist | TriangularDist | PertDist | NormalDist | LogNormalDist | ChoiceDist | DelayDist,
+    Field(discriminator="dist"),
+]
+DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "lognormal", "pert", "choice", "delay")
+
+
+class Correlation(StrictModel):
+    """A rank correlation between two parameters, imposed with a Gaussian copula."""
+
+    between: Annotated[list[str], Field(min_length=2, max_length=2)]
+    """The two parameter paths, as written under ``parameters``."""
+    rho: float = Field(ge=-1, le=1)
+    """Correlation of the copula's normal scores, from -1 to 1."""
+
+
+class Uncertainty(StrictModel):
+    """Which inputs are uncertain, how, and how many samples to draw."""
+
+    samples: int = Field(default=10_000, ge=1, le=100_000_000)
+    """Number of Monte Carlo samples."""
+    seed: int = Field(default=2026, ge=0)
+    """Seed of the random numbers: the same seed gives the same results on any machine."""
+    method: Literal["random", "latin-hypercube"] = "random"
+    """``random`` draws, or ``latin-hypercube`` (scipy.stats.qmc) strata."""
+    parameters: Annotated[dict[str, DistSpec], Field(min_length=1)]
+    """Distribution of each uncertain input, by field path (e.g. ``demand.transit.growth.rate``)."""
+    correlations: list[Correlation] = Field(default_factory=list)
+    """Rank correlations between parameters."""
+    sobol_samples: int = Field(default=8192, ge=64)
+    """Base samples for Sobol' indices (a power of 2); the model runs ``n (d + 2)`` times."""
+
+    @field_validator("sobol_samples")
+    @classmethod
+    def check_power_of_two(cls, value: int) -> int:
+        if value & (value - 1):
+            raise ValueError(f"{value} is not a power of 2; use e.g. 4096 or 8192")
+        return value
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One uncertain input, resolved: where it is and its distribution in base units."""
+
+    ref: FieldRef
+    dist: str
+    """Name of the distribution (see :data:`DISTRIBUTIONS`)."""
+    values: dict[str, Any]
+    """The distribution's numbers in the field's base unit (``low``, ``mode``, ...)."""
+
+    @property
+    def path(self) -> str:
+        return self.ref.path
+
+
+#: Range each kind of field accepts, in base units (inclusive unless noted in the message).
+_RANGES = {
+    "bit rate": (0.0, units.MAX_BIT_RATE_GBPS),
+    "percentage": (0.0, 1.0),
+    "growth rate": (-1.0, 10.0),
+    "coefficient": (0.0, 1.0),
+    "duration": (0.0, 12 * 200),
+}
+
+
+def _parse(ref: FieldRef, raw: Any, as_duration: bool = False) -> float:
+    """A written value in the field's base unit; raises ValueError with the unit's message."""
+    annotation = Duration if as_duration else ref.annotation
+    try:
+        return float(TypeAdapter(annotation).validate_python(raw))
+    except ValidationError as error:
+        details = error.errors()[0]
+        ctx = details.get("ctx") or {}
+        raise ValueError(str(ctx.get("message", details["msg"]))) from None
+
+
+def _spread(ref: FieldRef, raw: Any) -> float:
+    """A standard deviation: a positive amount in the field's unit (months for dates)."""
+    value = _parse(ref, raw, as_duration=ref.kind == "date")
+    if value <= 0:
+        raise ValueError("sd must be more than 0")
+    return value
+
+
+def _resolve_one(ref: FieldRef, spec: BaseModel) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Numbers of one distribution and problems ``(field, message)``."""
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    data = spec.model_dump(exclude_none=True)
+    dist = data.pop("dist")
+
+    def parse(name: str, reader: Any = None) -> None:
+        try:
+            values[name] = (reader or (lambda raw: _parse(ref, raw)))(data[name])
+        except ValueError as error:
+            problems.append((name, str(error)))
+
+    if dist == "delay":
+        if ref.kind != "date":
+            return {}, [("dist", f"'delay' moves a date; {ref.path} is a {ref.kind}")]
+        values.update(low=float(data["low"]), mode=float(data["mode"]), high=float(data["high"]))
+    elif dist == "lognormal":
+        given = [k for k in ("p5", "p10", "p25", "p75", "p90", "p95") if k in data]
+        if "mu" in data or "sigma" in data:
+            if "mu" not in data or "sigma" not in data or "median" in data or given:
+                return {}, [("dist", "give either median and one percentile (e.g. p90), or mu and sigma")]
+            values.update(mu=float(data["mu"]), sigma=float(data["sigma"]))
+        else:
+            if "median" not in data or len(given) != 1:
+                return {}, [
+                    (
+                        "dist",
+                        "give the median and exactly one percentile, e.g. median: 200 Gbps, p90: 300 Gbps",
+                    )
+                ]
+            parse("median")
+            parse(given[0])
+            if not problems:
+                median, other, level = values.pop("median"), values.pop(given[0]), int(given[0][1:])
+                if median <= 0 or other <= 0 or (other > median) != (level > 50) or other == median:
+                    side = "above" if level > 50 else "below"
+                    problems.append((given[0], f"must be {side} the median and both above 0"))
+                else:
+                    values.update(median=median, value=other, percentile=float(level))
+    elif dist == "choice":
+        try:
+            values["values"] = [_parse(ref, raw) for raw in data["values"]]
+        except ValueError as error:
+            problems.append(("values", str(error)))
+        weights = data.get("weights")
+        if weights is not None and (
+            len(weights) != len(data["values"]) or min(weights) < 0 or sum(weights) <= 0
+        ):
+            problems.append(("weights", "give one weight of 0 or more per value, not all 0"))
+        values["weights"] = weights or [1.0] * len(data["values"])
+    else:
+        for name in data:
+            if name == "shape":
+                values["shape"] = float(data["shape"])
+            else:
+                parse(name, (lambda raw: _spread(ref, raw)) if name == "sd" else None)
+    if problems:
+        return {}, problems
+    return values, _check_order_and_range(ref, dist, values)
+
+
+def _check_order_and_range(ref: FieldRef, dist: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    """low <= mode <= high, low < high, and every reachable value valid for the field."""
+    problems: list[tuple[str, str]] = []
+    if dist in ("uniform", "triangular", "pert", "delay") or (
+        dist == "normal" and "low" in values and "high" in values
+    ):
+        low, high = values["low"], values["high"]
+        mode = values.get("mode", low)
+        if not low <= mode <= high or (dist == "uniform" and not low < high):
+            order = "low < high" if dist == "uniform" else "low <= mode <= high"
+            problems.append(("low", f"needs {order}"))
+    if dist == "normal" and "low" in values and "high" in values and not values["low"] < values["high"]:
+        problems.append(("low", "needs low < high"))
+    lowest, highest = _reach(dist, values)
+    allowed = _RANGES.get(ref.kind)
+    if allowed is not None and not problems:
+        if ref.kind == "bit rate" and not lowest > 0:
+            problems.append(
+                ("dist", f"can reach {lowest:g} Gbps; a bit rate must stay above 0 (bound it with low:)")
+            )
+        elif not (allowed[0] <= lowest and highest <= allowed[1]):
+            problems.append(
+                (
+                    "dist",
+                    f"can reach {_show(ref, lowest)} to {_show(ref, highest)}, outside what {ref.path} allows; "
+                    "narrow it or give low: and high: bounds",
+                )
+            )
+    return problems
+
+
+def _reach(dist: str, values: dict[str, Any]) -> tuple[float, float]:
+    """Smallest and largest values a distribution can produce (infinite when unbounded)."""
+    if dist == "fixed":
+        return values["value"], values["value"]
+    if dist == "choice":
+        return min(values["values"]), max(values["values"])
+    if dist == "normal":
+        return values.get("low", -math.inf), values.get("high", math.inf)
+    if dist == "lognormal":
+        return 0.0, math.inf
+    if dist == "delay":
+        return values["low"], values["high"]
+    return values["low"], values["high"]
+
+
+def _show(ref: FieldRef, value: float) -> str:
+    if not math.isfinite(value):
+        return "-infinity" if value < 0 else "infinity"
+    if ref.kind in ("percentage", "growth rate"):
+        return units.format_percent(value)
+    if ref.kind == "bit rate":
+        return units.format_bit_rate(value)
+    return f"{value:g}"
+
+
+def resolve_parameters(
+    scenario: BaseModel, uncertainty: Uncertainty
+) -> tuple[list[Parameter], list[Finding]]:
+    """The section's parameters in base units, and its problems as findings relative to the scenario.
+
+    Checks: each path names a numeric field; each distribution's values are in the field's
+    unit, ordered, and within what the field allows; correlations name parameters of
+    the section, each pair once, and form a positive semi-definite matrix.
+    """
+    parameters: list[Parameter] = []
+    findings: list[Finding] = []
+    for path, spec in uncertainty.parameters.items():
+        at = ("uncertainty", "parameters", path)
+        try:
+            ref = resolve(scenario, path)
+        except PathError as error:
+            findings.append((str(error), at))
+            continue
+        values, problems = _resolve_one(ref, spec)
+        findings += [(message, (*at, name)) for name, message in problems]
+        if not problems:
+            parameters.append(Parameter(ref=ref, dist=spec.dist, values=values))
+    findings += _check_correlations(uncertainty)
+    return parameters, findings
+
+
+def correlation_matrix(uncertainty: Uncertainty, paths: list[str]) -> list[list[float]]:
+    """The correlation matrix of ``paths`` (in that order), ones on the diagonal."""
+    index = {p: i for i, p in enumerate(paths)}
+    matrix = [[1.0 if i == j else 0.0 for j in range(len(paths))] for i in range(len(paths))]
+    for c in uncertainty.correlations:
+        a, b = (index[p] for p in c.between)
+        matrix[a][b] = matrix[b][a] = c.rho
+    return matrix
+
+
+def _check_correlations(uncertainty: Uncertainty) -> list[Finding]:
+    import numpy as np
+
+    findings: list[Finding] = []
+    seen: set[frozenset[str]] = set()
+    for i, c in enumerate(uncertainty.correlations):
+        at = ("uncertainty", "correlations", i, "between")
+        unknown = [p for p in c.between if p not in uncertainty.parameters]
+        if unknown:
+            findings.append(
+                (
+                    f"{unknown[0]!r} is not one of the parameters above; correlate parameters by their paths",
+                    at,
+                )
+            )
+        elif c.between[0] == c.between[1]:
+            findings.append(("a parameter cannot be correlated with itself", at))
+        elif frozenset(c.between) in seen:
+            findings.append(("this pair is already correlated above", at))
+        seen.add(frozenset(c.between))
+    if findings or not uncertainty.correlations:
+        return findings
+    paths = list(uncertainty.parameters)
+    smallest = float(np.linalg.eigvalsh(np.array(correlation_matrix(uncertainty, paths))).min())
+    if smallest < -1e-10:
+        findings.append(
+            (
+                f"these correlations cannot hold together (the matrix is not positive semi-definite: its "
+                f"smallest eigenvalue is {smallest:.3g}); weaken some of them",
+                ("uncertainty", "correlations"),
+            )
+        )
+    return findings
