@@ -1,0 +1,292 @@
+"""Monte Carlo over a scenario's uncertain inputs, evaluated in chunks of samples.
+
+All uniforms are drawn up front (``(samples, parameters)``, small), so a sample's
+inputs do not depend on the chunking. Each chunk is evaluated by the same
+:func:`~capacity_model.engine.projection.evaluate` as a deterministic run, as
+``(chunk, months)`` arrays; its results are folded into exact counts and
+:class:`~capacity_model.engine.aggregate.QuantileHistogram` s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..schema import Scenario
+from ..uncertainty import Parameter, correlation_matrix
+from . import planning as plan
+from .aggregate import QuantileHistogram
+from .projection import Evaluation, Values, corridor_capacity_gbps, evaluate, period_months
+from .sampling import (
+    Choice,
+    Distribution,
+    Fixed,
+    LogNormal,
+    Normal,
+    Pert,
+    Triangular,
+    Uniform,
+    correlate,
+    ppf_columns,
+    uniforms,
+)
+
+__all__ = [
+    "QUANTILES",
+    "QUANTITIES",
+    "MonteCarlo",
+    "TargetChances",
+    "distribution",
+    "draw",
+    "outcomes",
+    "run_monte_carlo",
+    "values_for",
+]
+
+FloatArray = NDArray[np.float64]
+Progress = Callable[[int, int], None]
+
+#: Quantile levels reported per month.
+QUANTILES = (0.05, 0.10, 0.50, 0.90, 0.95)
+#: Monthly quantities whose quantiles are reported.
+QUANTITIES = ("demand_gbps", "capacity_gbps", "utilisation", "headroom_gbps", "gap_gbps")
+#: Values per array in one chunk: chunk size = this / months (about 16 MB per float array).
+CHUNK_VALUES = 2_000_000
+
+
+def distribution(parameter: Parameter) -> Distribution:
+    """The sampler of a parameter, in the field's base unit (for ``delay``: the delay in months)."""
+    v, dist = parameter.values, parameter.dist
+    if dist == "fixed":
+        return Fixed(v["value"])
+    if dist == "uniform":
+        return Uniform(v["low"], v["high"])
+    if dist in ("triangular", "delay"):
+        return Triangular(v["low"], v["mode"], v["high"])
+    if dist == "pert":
+        return Pert(v["low"], v["mode"], v["high"], v.get("shape", 4.0))
+    if dist == "normal":
+        return Normal(v["mean"], v["sd"], v.get("low", -np.inf), v.get("high", np.inf))
+    if dist == "lognormal":
+        if "mu" in v:
+            return LogNormal(v["mu"], v["sigma"])
+        return LogNormal.from_median_and_percentile(v["median"], v["value"], v["percentile"])
+    assert dist == "choice"
+    return Choice(tuple(v["values"]), tuple(v["weights"]))
+
+
+def to_field_values(parameter: Parameter, drawn: FloatArray) -> FloatArray:
+    """Drawn numbers as values of the field: a delay is added to the date; dates and durations
+    are rounded to whole months (the model steps by month)."""
+    if parameter.dist == "delay":
+        drawn = parameter.ref.value + drawn
+    if parameter.ref.kind in ("date", "duration"):
+        drawn = np.round(drawn)
+    return np.asarray(drawn, dtype=float)
+
+
+def draw(scenario: Scenario, samples: int, seed: int, method: str = "random") -> FloatArray:
+    """Every sample's value of every parameter, ``(samples, parameters)``, in base units.
+
+    Uniforms (random or Latin hypercube), then the correlations through a Gaussian
+    copula, then each parameter's inverse CDF.
+    """
+    parameters = scenario.parameters()
+    u = uniforms(samples, len(parameters), seed, method)
+    assert scenario.uncertainty is not None or not parameters
+    if scenario.uncertainty is not None and scenario.uncertainty.correlations:
+        u = correlate(u, correlation_matrix(scenario.uncertainty, [p.path for p in parameters]))
+    drawn = ppf_columns([distribution(p) for p in parameters], u)
+    return (
+        np.column_stack([to_field_values(p, drawn[:, k]) for k, p in enumerate(parameters)])
+        if parameters
+        else drawn
+    )
+
+
+def values_for(parameters: list[Parameter], table: FloatArray) -> Values:
+    """Overrides putting column ``k`` of ``table`` (``(samples, parameters)``) into parameter ``k``'s field."""
+    return Values({(id(p.ref.owner), p.ref.field): table[:, k : k + 1] for k, p in enumerate(parameters)})
+
+
+@dataclass(frozen=True)
+class TargetChances:
+    """How likely a target is met on time, and how late it is otherwise."""
+
+    name: str
+    capacity_gbps: float
+    by: int
+    """Deadline [month index]."""
+    p_on_time: float
+    """Share of samples reaching the target by its deadline."""
+    months_late: dict[int, int]
+    """Samples by months late (0 = on time), among samples that reach the target in the period."""
+    not_met: int
+    """Samples that do not reach the target within the period."""
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """Distributions of a scenario's results over its uncertain inputs."""
+
+    scenario: Scenario
+    samples: int
+    months: NDArray[np.int64]
+    quantiles: dict[str, FloatArray]
+    """By quantity (see :data:`QUANTITIES`): shape ``(len(QUANTILES), months)``."""
+    first_exhaustion: NDArray[np.int64]
+    """Samples whose first shortfall starts in each month; a last entry for none in the period."""
+    years: NDArray[np.int64]
+    """Calendar years of the period."""
+    p_shortfall_in_year: FloatArray
+    """Share of samples with a shortfall in some month of each year."""
+    targets: tuple[TargetChances, ...]
+
+    @property
+    def p_no_shortfall(self) -> float:
+        """Share of samples with no shortfall in the whole period."""
+        return float(self.first_exhaustion[-1] / self.samples)
+
+    def quantile(self, quantity: str, q: float) -> FloatArray:
+        """Monthly ``q`` quantile (one of :data:`QUANTILES`) of a quantity."""
+        return self.quantiles[quantity][QUANTILES.index(q)]
+
+    def first_exhaustion_quantile(self, q: float) -> int | None:
+        """Month by which a share ``q`` of samples has had its first shortfall, or None."""
+        cumulative = np.cumsum(self.first_exhaustion[:-1])
+        reached = np.flatnonzero(cumulative >= q * self.samples)
+        return int(self.months[reached[0]]) if reached.size else None
+
+
+def _full(array: FloatArray, rows: int) -> FloatArray:
+    """A quantity as ``(rows, months)``: arrays that no sampled input touches are ``(months,)``."""
+    return np.broadcast_to(array, (rows, array.shape[-1]))
+
+
+def _target_months(scenario: Scenario, parameters: list[Parameter], table: FloatArray) -> NDArray[np.int64]:
+    """Months from the earliest possible first phase to the end, to date targets reached early."""
+    earliest = scenario.period.start
+    for link in scenario.links:
+        first = link.phases[0]
+        sampled = [
+            k for k, p in enumerate(parameters) if p.ref.owner is first and p.ref.field == "in_service"
+        ]
+        earliest = min(earliest, int(table[:, sampled[0]].min()) if sampled else first.in_service)
+    return np.arange(earliest, scenario.period.end + 1, dtype=np.int64)
+
+
+def run_monte_carlo(
+    scenario: Scenario,
+    samples: int | None = None,
+    seed: int | None = None,
+    chunk_size: int | None = None,
+    progress: Progress | None = None,
+) -> MonteCarlo:
+    """Evaluate every sample of the scenario's uncertainty section and summarise.
+
+    Parameters
+    ----------
+    scenario
+        A scenario with an ``uncertainty`` section (without one, a single sample).
+    samples, seed
+        Override the section's ``samples`` and ``seed``.
+    chunk_size
+        Samples evaluated at once; results do not depend on it.
+    progress
+        Called with ``(samples done, samples)`` after each chunk.
+    """
+    spec = scenario.uncertainty
+    samples = samples or (spec.samples if spec else 1)
+    seed = seed if seed is not None else (spec.seed if spec else 0)
+    parameters = scenario.parameters()
+    table = draw(scenario, samples, seed, spec.method if spec else "random")
+    months = period_months(scenario)
+    target_months = _target_months(scenario, parameters, table)
+    chunk = chunk_size or max(1, CHUNK_VALUES // len(target_months))
+
+    histograms = {name: QuantileHistogram(len(months)) for name in QUANTITIES}
+    first = np.zeros(len(months) + 1, dtype=np.int64)
+    years = np.unique(months // 12)
+    in_year = np.zeros(len(years), dtype=np.int64)
+    year_of_month = np.searchsorted(years, months // 12)
+    reached_at = [np.zeros(len(target_months) + 1, dtype=np.int64) for _ in scenario.targets]
+    levels = np.array([t.capacity for t in scenario.targets])
+
+    for start in range(0, samples, chunk):
+        rows = table[start : start + chunk]
+        values = values_for(parameters, rows)
+        result = evaluate(scenario, months, values)
+        for name in QUANTITIES:
+            histograms[name].add(_full(getattr(result, name), len(rows)))
+        short = _full(result.headroom_gbps, len(rows)) < 0
+        first_index = np.where(short.any(axis=1), np.argmax(short, axis=1), len(months))
+        first += np.bincount(first_index, minlength=len(months) + 1)
+        by_year = np.zeros((len(rows), len(years)), dtype=bool)
+        np.logical_or.at(by_year.T, year_of_month, short.T)
+        in_year += by_year.sum(axis=0)
+        if len(levels):
+            capacity = _full(corridor_capacity_gbps(scenario, target_months, values), len(rows))
+            met = plan.first_index_reaching(capacity[:, None, :], levels[None, :])  # (rows, targets)
+            for k in range(len(levels)):
+                reached_at[k] += np.bincount(
+                    np.where(met[:, k] < 0, len(target_months), met[:, k]), minlength=len(target_months) + 1
+                )
+        if progress is not None:
+            progress(min(start + chunk, samples), samples)
+
+    targets = []
+    for k, target in enumerate(scenario.targets):
+        counts = reached_at[k]
+        late: dict[int, int] = {}
+        for index in np.flatnonzero(counts[:-1]):
+            months_late = max(0, int(target_months[index]) - target.by)
+            late[months_late] = late.get(months_late, 0) + int(counts[index])
+        targets.append(
+            TargetChances(
+                name=target.name,
+                capacity_gbps=target.capacity,
+                by=target.by,
+                p_on_time=late.get(0, 0) / samples,
+                months_late=dict(sorted(late.items())),
+                not_met=int(counts[-1]),
+            )
+        )
+    return MonteCarlo(
+        scenario=scenario,
+        samples=samples,
+        months=months,
+        quantiles={name: h.quantiles(QUANTILES) for name, h in histograms.items()},
+        first_exhaustion=first,
+        years=years,
+        p_shortfall_in_year=in_year / samples,
+        targets=tuple(targets),
+    )
+
+
+def outcomes(
+    scenario: Scenario, table: FloatArray, years: NDArray[np.int64] | None = None
+) -> dict[str, FloatArray]:
+    """Per-sample outcomes for sensitivity analysis, from a ``(samples, parameters)`` table.
+
+    ``first_exhaustion_months``: months from the period start to the first shortfall (the
+    period's length when there is none); ``gap_at_horizon_gbps``; and, per calendar year
+    of ``years``, the year's peak utilisation (``utilisation_peak``, ``(samples, years)``).
+    """
+    parameters = scenario.parameters()
+    months = period_months(scenario)
+    result: Evaluation = evaluate(scenario, months, values_for(parameters, table))
+    rows = len(table)
+    short = _full(result.headroom_gbps, rows) < 0
+    first = np.where(short.any(axis=1), np.argmax(short, axis=1), len(months)).astype(float)
+    gap = _full(result.gap_gbps, rows)[:, -1]
+    out = {"first_exhaustion_months": first, "gap_at_horizon_gbps": gap}
+    if years is not None:
+        utilisation = np.minimum(
+            _full(result.utilisation, rows), 1e6
+        )  # inf (no capacity) capped for variances
+        peaks = np.stack([utilisation[:, months // 12 == y].max(axis=1) for y in years], axis=1)
+        out["utilisation_peak"] = peaks
+    return out
