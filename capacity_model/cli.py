@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -64,6 +65,20 @@ def _parser() -> argparse.ArgumentParser:
         help="folder for the reports (default: %(default)s); each scenario gets DIR/<name>/",
     )
     run.add_argument("-q", "--quiet", action="store_true", help="print only the folders written")
+    run.add_argument(
+        "--samples",
+        type=_positive_int,
+        metavar="N",
+        help="Monte Carlo samples (overrides uncertainty.samples)",
+    )
+    run.add_argument(
+        "--seed", type=_non_negative_int, metavar="N", help="random seed (overrides uncertainty.seed)"
+    )
+    run.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="ignore the uncertainty section: one run with the values written in the scenario",
+    )
     run.add_argument("--debug", action="store_true", help="show tracebacks for scenario errors too")
 
     validate = commands.add_parser(
@@ -74,13 +89,58 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+class _ProgressBar:
+    """A progress bar on stderr, only on a terminal and only once work has taken 2 s."""
+
+    def __init__(self, label: str, delay_seconds: float = 2.0) -> None:
+        self.label = label
+        self.start = time.monotonic()
+        self.delay = delay_seconds
+        self.shown = False
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.active or (not self.shown and time.monotonic() - self.start < self.delay):
+            return
+        self.shown = True
+        filled = round(30 * done / total)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
     try:
         if arguments.command == "validate":
             return _validate(arguments.files)
-        return _run(arguments.files, arguments.output, quiet=arguments.quiet)
+        return _run(
+            arguments.files,
+            arguments.output,
+            quiet=arguments.quiet,
+            samples=arguments.samples,
+            seed=arguments.seed,
+            deterministic=arguments.deterministic,
+        )
     except ScenarioError as error:
         if arguments.debug:
             raise
@@ -128,18 +188,35 @@ def _output_folders(files: Sequence[Path], output: Path) -> list[Path]:
     return folders
 
 
-def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
+def _run(
+    files: Sequence[Path],
+    output: Path,
+    *,
+    quiet: bool,
+    samples: int | None = None,
+    seed: int | None = None,
+    deterministic: bool = False,
+) -> int:
     scenarios = _load_all(files)
     folders = _output_folders(files, output)
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
     from .engine import project
+    from .engine.montecarlo import run_monte_carlo
+    from .engine.sensitivity import sobol
     from .report import write_outputs
+    from .report.uncertainty_figures import headlines
 
     for file, scenario, folder in zip(files, scenarios, folders, strict=True):
         try:
             projection = project(scenario)
         except ScenarioError as error:  # found only by computing (an overflow): name the file
             raise ScenarioError([replace(p, file=p.file or str(file)) for p in error.problems]) from None
+        mc = sensitivity = None
+        if scenario.uncertainty is not None and not deterministic:
+            mc = run_monte_carlo(scenario, samples, seed, progress=_ProgressBar(f"{file.name}: sampling"))
+            sensitivity = sobol(scenario, seed=seed)
+        elif (samples is not None or seed is not None) and not deterministic:
+            print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
         digest = hashlib.sha256(file.read_bytes()).hexdigest()
         try:
             write_outputs(
@@ -148,6 +225,8 @@ def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
                 scenario_file=str(file),
                 scenario_sha256=digest,
                 resolved_yaml=dump_scenario_yaml(scenario),
+                mc=mc,
+                sensitivity=sensitivity,
             )
         except OSError as error:
             raise CapacityModelError(
@@ -157,6 +236,9 @@ def _run(files: Sequence[Path], output: Path, *, quiet: bool) -> int:
             print(folder)
         else:
             print(_summary_text(projection, file, folder))
+            if mc is not None:
+                print("  with the uncertain inputs:")
+                print("\n".join(f"    {line}" for line in headlines(mc)[1:]))
     return EXIT_OK
 
 

@@ -16,6 +16,8 @@ from numpy.typing import NDArray
 
 from . import __version__
 from .engine import Projection
+from .engine.montecarlo import QUANTILES, QUANTITIES, MonteCarlo
+from .engine.sensitivity import Sensitivity
 from .units import format_month
 
 __all__ = ["SUMMARY_KEYS", "summary", "timeline_columns"]
@@ -67,6 +69,7 @@ def _month(month: int | None) -> str | None:
 
 
 def _finite(value: float) -> float | None:
+    """The value, or None when it is infinite or NaN (JSON has neither)."""
     return float(value) if math.isfinite(value) else None
 
 
@@ -154,3 +157,68 @@ def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, A
         "scenario_sha256": scenario_sha256,
         "version": __version__,
     }
+
+
+def quantile_columns(mc: MonteCarlo) -> dict[str, NDArray[Any]]:
+    """The monthly quantile table: ``date`` then ``<quantity>_p5`` ... ``<quantity>_p95``.
+
+    Quantities: ``demand_gbps``, ``capacity_gbps``, ``utilisation`` (fraction),
+    ``headroom_gbps`` and ``gap_gbps``; quantiles within a relative 0.1% (see
+    :class:`capacity_model.engine.aggregate.QuantileHistogram`).
+    """
+    columns: dict[str, NDArray[Any]] = {"date": np.array([format_month(m) for m in mc.months])}
+    for quantity in QUANTITIES:
+        for level, values in zip(QUANTILES, mc.quantiles[quantity], strict=True):
+            name = quantity.removesuffix("_gbps")
+            unit = "_gbps" if quantity.endswith("_gbps") else ""
+            columns[f"{name}_p{round(level * 100)}{unit}"] = values
+    return columns
+
+
+def uncertainty_summary(mc: MonteCarlo, sensitivity: Sensitivity | None) -> dict[str, Any]:
+    """The ``uncertainty`` entry of ``summary.json`` (keys documented in README)."""
+    spec = mc.scenario.uncertainty
+    first = {f"p{round(q * 100)}": _month(mc.first_exhaustion_quantile(q)) for q in (0.1, 0.5, 0.9)}
+    result: dict[str, Any] = {
+        "samples": mc.samples,
+        "method": spec.method if spec else "random",
+        "parameters": [p.path for p in mc.scenario.parameters()],
+        "p_no_shortfall": mc.p_no_shortfall,
+        "first_exhaustion": first,
+        "p_shortfall_by_year": {
+            str(int(y)): float(p) for y, p in zip(mc.years, mc.p_shortfall_in_year, strict=True)
+        },
+        "targets": [
+            {
+                "name": t.name,
+                "p_on_time": t.p_on_time,
+                "p_not_met": t.not_met / mc.samples,
+                "months_late": {str(k): n / mc.samples for k, n in t.months_late.items()},
+            }
+            for t in mc.targets
+        ],
+    }
+    if sensitivity is not None:
+        result["tornado"] = [
+            {"parameter": b.path, "at_p10": b.outcome_at_low, "at_p90": b.outcome_at_high}
+            for b in sensitivity.bars
+        ]
+        result["tornado_baseline"] = sensitivity.baseline
+        result["sobol"] = {
+            s.outcome: {
+                "first_order": dict(zip(sensitivity.paths, s.first_order.tolist(), strict=True)),
+                "total": dict(zip(sensitivity.paths, s.total.tolist(), strict=True)),
+                "first_order_interval": dict(
+                    zip(sensitivity.paths, s.first_order_interval.T.tolist(), strict=True)
+                ),
+                "total_interval": dict(zip(sensitivity.paths, s.total_interval.T.tolist(), strict=True)),
+            }
+            for s in sensitivity.sobol
+        }
+        result["sobol_utilisation_by_year"] = {
+            str(int(y)): dict(zip(sensitivity.paths, row.tolist(), strict=True))
+            for y, row in zip(sensitivity.years, sensitivity.utilisation_first_order, strict=True)
+        }
+        result["sobol_base_samples"] = sensitivity.base_samples
+        result["sobol_confidence_level"] = sensitivity.confidence_level
+    return _json_safe(result)

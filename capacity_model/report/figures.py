@@ -44,10 +44,12 @@ __all__ = [
 ]
 
 
-def report_figures(projection: Projection, provenance: str) -> list[Figure]:
-    """Every page of the report, in order."""
+def report_figures(
+    projection: Projection, provenance: str, extra_headlines: list[str] | None = None
+) -> list[Figure]:
+    """The pages of a deterministic run, in order (a Monte Carlo run appends its own)."""
     return [
-        *summary_pages(projection, provenance),
+        *summary_pages(projection, provenance, extra_headlines),
         *assumption_pages(projection.scenario),
         capacity_demand_figure(projection),
         utilisation_figure(projection),
@@ -102,12 +104,22 @@ def _target_status(met: int | None, late: int | None) -> str:
     return "on time" if late == 0 else f"late by {format_duration(late or 0)}"
 
 
-def summary_pages(projection: Projection, provenance: str) -> list[Figure]:
-    """Page 1: title, description, headline results and the results tables."""
+def summary_pages(
+    projection: Projection, provenance: str, extra_headlines: list[str] | None = None
+) -> list[Figure]:
+    """Page 1: title, description, headline results and the results tables.
+
+    ``extra_headlines`` (a Monte Carlo run's probabilities) follow the headlines of the
+    central case, whose inputs are the values written in the scenario.
+    """
     scenario = projection.scenario
     flow = TextFlow(f"{scenario.name}: capacity targets against demand")
     if scenario.description:
         flow.paragraph(scenario.description, size=10.5)
+    if extra_headlines:
+        flow.heading("With the uncertain inputs")
+        flow.bullets(extra_headlines)
+        flow.heading("Central case: the values written in the scenario")
     flow.bullets(_headlines(projection))
 
     if projection.targets:

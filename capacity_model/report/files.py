@@ -22,9 +22,12 @@ from matplotlib.backends.backend_pdf import PdfPages
 
 from .. import __version__
 from ..engine import Projection
-from ..results import summary, timeline_columns
+from ..engine.montecarlo import MonteCarlo
+from ..engine.sensitivity import Sensitivity
+from ..results import quantile_columns, summary, timeline_columns, uncertainty_summary
 from .figures import report_figures
 from .style import report_style
+from .uncertainty_figures import headlines, uncertainty_figures
 
 __all__ = ["OUTPUT_FILES", "summary_json", "timeline_csv", "write_outputs", "write_pdf"]
 
@@ -40,7 +43,10 @@ def _cell(value: Any) -> str:
 
 def timeline_csv(projection: Projection) -> str:
     """The monthly table as CSV text (see :func:`capacity_model.results.timeline_columns`)."""
-    columns = timeline_columns(projection)
+    return _csv(timeline_columns(projection))
+
+
+def _csv(columns: Mapping[str, Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -49,12 +55,32 @@ def timeline_csv(projection: Projection) -> str:
     return buffer.getvalue()
 
 
-def summary_json(projection: Projection, scenario_sha256: str | None) -> str:
-    """The headline results as JSON text (see :func:`capacity_model.results.summary`)."""
-    return json.dumps(summary(projection, scenario_sha256), indent=2, allow_nan=False) + "\n"
+def summary_json(
+    projection: Projection,
+    scenario_sha256: str | None,
+    mc: MonteCarlo | None = None,
+    sensitivity: Sensitivity | None = None,
+) -> str:
+    """The headline results as JSON text (see :func:`capacity_model.results.summary`);
+    with a Monte Carlo run, its results under ``"uncertainty"``."""
+    data = summary(projection, scenario_sha256)
+    if mc is not None:
+        data["uncertainty"] = uncertainty_summary(mc, sensitivity)
+    return json.dumps(data, indent=2, allow_nan=False) + "\n"
 
 
-def write_pdf(projection: Projection, path: Path, provenance: str) -> None:
+def quantiles_csv(mc: MonteCarlo) -> str:
+    """The monthly quantile table as CSV text (see :func:`capacity_model.results.quantile_columns`)."""
+    return _csv(quantile_columns(mc))
+
+
+def write_pdf(
+    projection: Projection,
+    path: Path,
+    provenance: str,
+    mc: MonteCarlo | None = None,
+    sensitivity: Sensitivity | None = None,
+) -> None:
     """Render the report's pages into one PDF with fixed metadata (byte-reproducible)."""
     metadata = {
         "Title": f"{projection.scenario.name}: capacity targets against demand",
@@ -62,7 +88,9 @@ def write_pdf(projection: Projection, path: Path, provenance: str) -> None:
         "CreationDate": None,
     }
     with report_style():
-        figures = report_figures(projection, provenance)
+        figures = report_figures(projection, provenance, headlines(mc) if mc else None)
+        if mc is not None:
+            figures += uncertainty_figures(mc, projection, sensitivity)
         total = len(figures)
         for number, figure in enumerate(figures, start=1):
             figure.text(
@@ -86,8 +114,11 @@ def write_outputs(
     scenario_file: str,
     scenario_sha256: str,
     resolved_yaml: str,
+    mc: MonteCarlo | None = None,
+    sensitivity: Sensitivity | None = None,
 ) -> list[Path]:
-    """Write all of :data:`OUTPUT_FILES` into ``folder``, or nothing at all.
+    """Write all of :data:`OUTPUT_FILES` (and, with a Monte Carlo run, ``timeline_quantiles.csv``)
+    into ``folder``, or nothing at all.
 
     Parameters
     ----------
@@ -99,6 +130,8 @@ def write_outputs(
         Path and SHA-256 of the scenario file, printed in the report.
     resolved_yaml
         The scenario as run, every default filled in.
+    mc, sensitivity
+        Results over the uncertain inputs, if the run had them.
 
     Returns
     -------
@@ -108,11 +141,13 @@ def write_outputs(
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
     try:
-        texts: Mapping[str, str] = {
+        texts = {
             "timeline.csv": timeline_csv(projection),
-            "summary.json": summary_json(projection, scenario_sha256),
+            "summary.json": summary_json(projection, scenario_sha256, mc, sensitivity),
             "scenario.resolved.yaml": resolved_yaml,
         }
+        if mc is not None:
+            texts["timeline_quantiles.csv"] = quantiles_csv(mc)
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
         provenance = (
@@ -121,10 +156,13 @@ def write_outputs(
             "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
             "timeline.csv and the headline results in summary.json."
         )
-        write_pdf(projection, staging / "report.pdf", provenance)
+        write_pdf(projection, staging / "report.pdf", provenance, mc, sensitivity)
         folder.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in OUTPUT_FILES:
+        stale = folder / "timeline_quantiles.csv"  # from an earlier run with uncertainty
+        if mc is None and stale.exists():
+            stale.unlink()
+        for name in [*OUTPUT_FILES, *(["timeline_quantiles.csv"] if mc is not None else [])]:
             os.replace(staging / name, folder / name)
             written.append(folder / name)
         return written

@@ -1,0 +1,319 @@
+"""Report pages of a Monte Carlo run: fan charts, exhaustion dates, target chances, sensitivity."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from ..engine import Projection
+from ..engine.montecarlo import MonteCarlo
+from ..engine.sensitivity import OUTCOMES, Sensitivity
+from ..units import format_month, format_percent
+from .figures import _chart, _legend_below, _rate_axis
+from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, THRESHOLD_COLOUR, month_middles
+
+__all__ = [
+    "exhaustion_figure",
+    "fan_chart_figure",
+    "headlines",
+    "sobol_figure",
+    "sobol_over_time_figure",
+    "targets_figure",
+    "tornado_figure",
+    "uncertainty_figures",
+    "utilisation_fan_figure",
+]
+
+
+def headlines(mc: MonteCarlo) -> list[str]:
+    """Headline results with their probabilities, for the summary page."""
+    lines = [f"Over {mc.samples:,} samples of the uncertain inputs:"]
+    for target in mc.targets:
+        lines.append(f"{target.name} on time: {format_percent(round(target.p_on_time, 3))}.")
+    end = format_month(int(mc.months[-1]))
+    lines.append(f"No shortfall before {end}: {format_percent(round(mc.p_no_shortfall, 3))}.")
+    p10, p50, p90 = (mc.first_exhaustion_quantile(q) for q in (0.1, 0.5, 0.9))
+    if p50 is not None:
+        show = [format_month(m) if m is not None else f"after {end}" for m in (p10, p50, p90)]
+        lines.append(f"First shortfall: median {show[1]}; 80% of samples between {show[0]} and {show[2]}.")
+    return lines
+
+
+def _fan(
+    axes: Axes, dates: np.ndarray, bands: np.ndarray, colour: str, label: str, divisor: float = 1.0
+) -> None:
+    """P5-P95 and P10-P90 bands and the median line, from quantiles ``(5, months)``."""
+    axes.fill_between(
+        dates,
+        bands[0] / divisor,
+        bands[4] / divisor,
+        color=colour,
+        alpha=0.15,
+        lw=0,
+        label=f"{label}: P5-P95",
+    )
+    axes.fill_between(
+        dates,
+        bands[1] / divisor,
+        bands[3] / divisor,
+        color=colour,
+        alpha=0.3,
+        lw=0,
+        label=f"{label}: P10-P90",
+    )
+    axes.plot(dates, bands[2] / divisor, color=colour, lw=2, label=f"{label}: median")
+
+
+def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
+    """Capacity and demand as fans of their quantiles, with the targets."""
+    figure, axes = _chart(
+        "Capacity against demand: range over the uncertain inputs",
+        f"Bands: 80% (P10-P90) and 90% (P5-P95) of {mc.samples:,} samples in each month; lines: medians. "
+        "Diamonds: targets at their deadlines, labelled with the probability of being reached on time.",
+        mc.months,
+    )
+    demand, capacity = mc.quantiles["demand_gbps"], mc.quantiles["capacity_gbps"]
+    every = np.concatenate([demand.ravel(), capacity.ravel(), [t.capacity_gbps for t in mc.targets]])
+    divisor = _rate_axis(axes, every, "Peak rate")
+    dates = month_middles(mc.months)
+    _fan(axes, dates, capacity, OKABE_ITO[0], "Capacity", divisor)
+    _fan(axes, dates, demand, DEMAND_COLOUR, "Demand", divisor)
+    period = projection.scenario.period
+    for k, target in enumerate(mc.targets):
+        if not period.start <= target.by <= period.end:
+            continue
+        where = (month_middles([target.by])[0], target.capacity_gbps / divisor)
+        axes.plot(
+            *where,
+            marker="D",
+            ms=9,
+            mec="#000000",
+            mfc="#009E73",
+            ls="none",
+            label="Targets" if k == 0 else None,
+        )
+        axes.annotate(
+            f"{target.name}: {format_percent(round(target.p_on_time, 3))} on time",
+            where,
+            xytext=(-8, 8),
+            textcoords="offset points",
+            ha="right",
+            fontsize=9,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+        )
+    _legend_below(figure, axes)
+    return figure
+
+
+def utilisation_fan_figure(mc: MonteCarlo, threshold: float) -> Figure:
+    """Utilisation as a fan, against the threshold."""
+    figure, axes = _chart(
+        "Utilisation: range over the uncertain inputs",
+        f"Bands: 80% and 90% of samples in each month; line: median. Dashed: the {format_percent(threshold)} "
+        "threshold. Months with no capacity in service are left blank.",
+        mc.months,
+    )
+    bands = np.where(np.isfinite(mc.quantiles["utilisation"]), mc.quantiles["utilisation"], np.nan) * 100
+    _fan(axes, month_middles(mc.months), bands, OKABE_ITO[0], "Utilisation")
+    axes.axhline(
+        threshold * 100,
+        color=THRESHOLD_COLOUR,
+        ls="--",
+        lw=1.5,
+        label=f"Threshold {format_percent(threshold)}",
+    )
+    top = np.nanmax(np.append(bands[3], threshold * 100))
+    axes.set_ylim(0, max(100.0, top * 1.08))
+    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    axes.set_ylabel("Peak utilisation [%]")
+    _legend_below(figure, axes)
+    return figure
+
+
+def _two_panels(title: str, caption: str) -> tuple[Figure, Axes, Axes]:
+    figure = Figure(figsize=PAGE_SIZE)
+    left = figure.add_axes((0.08, 0.2, 0.38, 0.68))
+    right = figure.add_axes((0.58, 0.2, 0.38, 0.68))
+    figure.suptitle(title, x=0.08, ha="left", fontweight="bold", fontsize=13)
+    figure.text(0.08, 0.035, caption, ha="left", va="bottom", fontsize=9, color="#333333", wrap=True)
+    return figure, left, right
+
+
+def exhaustion_figure(mc: MonteCarlo) -> Figure:
+    """When the first shortfall comes: histogram by year with its CDF, and the chance of a shortfall per year."""
+    end = format_month(int(mc.months[-1]))
+    figure, left, right = _two_panels(
+        "When the corridor first runs short",
+        f"Left: share of samples whose first shortfall falls in each year (bars) and by each year (line); "
+        f"{format_percent(round(mc.p_no_shortfall, 3))} have none before {end}. Right: share of samples "
+        "with a shortfall in some month of each year.",
+    )
+    years = mc.years
+    first_by_year = (
+        np.array([mc.first_exhaustion[:-1][mc.months // 12 == y].sum() for y in years]) / mc.samples
+    )
+    left.bar(years, first_by_year * 100, color=OKABE_ITO[5], alpha=0.8, label="First shortfall in the year")
+    left.plot(
+        years,
+        np.cumsum(first_by_year) * 100,
+        color="#000000",
+        marker="o",
+        ms=3,
+        label="By the end of the year",
+    )
+    left.set_ylim(0, 105)
+    left.set_ylabel("Share of samples [%]")
+    left.set_xlabel("Year")
+    left.legend(loc="upper left", fontsize=9)
+    right.bar(years, mc.p_shortfall_in_year * 100, color=OKABE_ITO[1], alpha=0.85)
+    right.set_ylim(0, 105)
+    right.set_ylabel("Probability of a shortfall in the year [%]")
+    right.set_xlabel("Year")
+    for axes in (left, right):
+        axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+        axes.set_xticks(years[:: max(1, len(years) // 8)])
+    return figure
+
+
+def targets_figure(mc: MonteCarlo) -> Figure:
+    """Probability of each target being met on time, and how late otherwise."""
+    figure, left, right = _two_panels(
+        "Capacity targets: chance of being on time",
+        "Left: share of samples in which corridor capacity reaches each target by its deadline. Right: "
+        "share reached within a given delay after the deadline (samples not reaching it within the period "
+        "never count).",
+    )
+    names = [t.name for t in mc.targets][::-1]
+    chances = [t.p_on_time * 100 for t in mc.targets][::-1]
+    bars = left.barh(names, chances, color=OKABE_ITO[2])
+    left.bar_label(bars, labels=[f"{c:.1f}%" for c in chances], padding=3, fontsize=9)
+    left.set_xlim(0, 115)
+    left.xaxis.set_major_formatter(PercentFormatter(decimals=0))
+    left.set_xlabel("Probability on time [%]")
+    for k, target in enumerate(mc.targets):
+        late = np.array(sorted(target.months_late.items()), dtype=float).reshape(-1, 2)
+        steps = np.concatenate([[0.0], late[:, 0]])
+        share = np.concatenate([[0.0], np.cumsum(late[:, 1]) / mc.samples]) * 100
+        right.step(steps, share, where="post", color=OKABE_ITO[k % 6], lw=2, label=target.name)
+    right.set_ylim(0, 105)
+    right.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    right.set_xlabel("Months late (at most)")
+    right.set_ylabel("Share of samples reaching the target [%]")
+    right.legend(loc="lower right", fontsize=9)
+    return figure
+
+
+def _label(path: str) -> str:
+    return path if len(path) <= 44 else "..." + path[-41:]
+
+
+def tornado_figure(sensitivity: Sensitivity) -> Figure:
+    """Each parameter alone at its P10 and P90, the others at their medians."""
+    figure, left, right = _two_panels(
+        "Tornado: one input at a time",
+        "Each bar: the outcome with one input at its 10th (light) and 90th (dark) percentile and every other "
+        "input at its median; the line marks all inputs at their medians. Longest bars matter most.",
+    )
+    for axes, outcome in zip((left, right), OUTCOMES, strict=True):
+        middle = sensitivity.baseline[outcome]
+        swing = [abs(b.outcome_at_high[outcome] - b.outcome_at_low[outcome]) for b in sensitivity.bars]
+        order = np.argsort(swing)
+        divisor, unit = (1e3, "Tbps") if outcome.endswith("_gbps") else (1.0, "months")
+        for row, k in enumerate(order):
+            bar = sensitivity.bars[k]
+            for value, colour in (
+                (bar.outcome_at_low[outcome], "#9ecae1"),
+                (bar.outcome_at_high[outcome], "#08519c"),
+            ):
+                axes.barh(row, (value - middle) / divisor, left=middle / divisor, color=colour, height=0.6)
+        axes.axvline(middle / divisor, color="#000000", lw=1)
+        axes.set_yticks(range(len(order)), [_label(sensitivity.bars[k].path) for k in order], fontsize=8)
+        title = OUTCOMES[outcome].replace("[Gbps]", f"[{unit}]")
+        axes.set_xlabel(title if outcome.endswith("_gbps") else f"{title} [months]")
+    left.set_position((0.25, 0.2, 0.22, 0.68))
+    right.set_position((0.74, 0.2, 0.22, 0.68))
+    return figure
+
+
+def sobol_figure(sensitivity: Sensitivity) -> Figure:
+    """First-order and total Sobol' indices of the two outcomes, with their intervals."""
+    level = format_percent(sensitivity.confidence_level)
+    figure, left, right = _two_panels(
+        "Which input matters most: Sobol' indices",
+        f"First-order index: share of the outcome's variance due to the input alone; total: including its "
+        f"interactions. Whiskers: {level} bootstrap intervals; {sensitivity.base_samples:,} base samples "
+        "(scipy.stats.sobol_indices). Inputs are taken as independent here.",
+    )
+    rows = np.arange(len(sensitivity.paths))
+    for axes, indices in zip((left, right), sensitivity.sobol, strict=True):
+        for offset, values, interval, colour, name in (
+            (-0.18, indices.first_order, indices.first_order_interval, OKABE_ITO[0], "first-order"),
+            (0.18, indices.total, indices.total_interval, OKABE_ITO[1], "total"),
+        ):
+            shown = np.nan_to_num(values)
+            error = np.abs(np.nan_to_num(interval) - shown)
+            axes.barh(rows + offset, shown, height=0.35, color=colour, xerr=error, capsize=2, label=name)
+        axes.set_yticks(rows, [_label(p) for p in sensitivity.paths], fontsize=8)
+        axes.invert_yaxis()
+        axes.set_xlim(0, 1.05)
+        axes.set_xlabel(
+            f"Sobol' index of the {OUTCOMES[indices.outcome].split(' [')[0]} [fraction of variance]"
+        )
+        axes.legend(loc="lower right", fontsize=9)
+    left.set_position((0.25, 0.2, 0.22, 0.68))
+    right.set_position((0.74, 0.2, 0.22, 0.68))
+    return figure
+
+
+def sobol_over_time_figure(sensitivity: Sensitivity) -> Figure:
+    """First-order Sobol' index of each year's peak utilisation, per input."""
+    figure = Figure(figsize=PAGE_SIZE)
+    axes = figure.add_axes((0.08, 0.3, 0.86, 0.6))
+    axes.set_title(
+        "Which input matters when: Sobol' indices of utilisation by year",
+        loc="left",
+        fontweight="bold",
+        pad=12,
+    )
+    figure.text(
+        0.08,
+        0.035,
+        "First-order Sobol' index of each year's peak utilisation for each input: which assumption drives "
+        "the uncertainty early in the period and which late.",
+        fontsize=9,
+        color="#333333",
+    )
+    markers = "osD^v<>p*h"
+    for k, path in enumerate(sensitivity.paths):
+        axes.plot(
+            sensitivity.years,
+            np.nan_to_num(sensitivity.utilisation_first_order[:, k]),
+            color=OKABE_ITO[k % 8],
+            marker=markers[k % len(markers)],
+            ms=4,
+            lw=1.6,
+            label=path,
+        )
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel("First-order Sobol' index [fraction of variance]")
+    axes.set_xlabel("Year")
+    _legend_below(figure, axes)
+    return figure
+
+
+def uncertainty_figures(
+    mc: MonteCarlo, projection: Projection, sensitivity: Sensitivity | None
+) -> list[Figure]:
+    """The uncertainty pages, in order."""
+    pages = [
+        fan_chart_figure(mc, projection),
+        utilisation_fan_figure(mc, projection.max_utilisation),
+        exhaustion_figure(mc),
+    ]
+    if mc.targets:
+        pages.append(targets_figure(mc))
+    if sensitivity is not None:
+        pages += [tornado_figure(sensitivity), sobol_figure(sensitivity), sobol_over_time_figure(sensitivity)]
+    return pages
