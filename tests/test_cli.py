@@ -25,6 +25,7 @@ def test_run_writes_reports_folder_by_default(tmp_path: Path) -> None:
         "scenario.resolved.yaml",
         "summary.json",
         "timeline.csv",
+        "timeline_quantiles.csv",  # the baseline has an uncertainty section
     ]
     assert "target Phase 2: 4 Tbps by 2029-01" in result.stdout
     summary = json.loads((folder / "summary.json").read_text())

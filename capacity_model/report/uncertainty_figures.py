@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
@@ -173,7 +175,8 @@ def exhaustion_figure(mc: MonteCarlo) -> Figure:
     right.set_xlabel("Year")
     for axes in (left, right):
         axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        axes.set_xticks(years[:: max(1, len(years) // 8)])
+        axes.set_xticks(years[:: max(1, math.ceil(len(years) / 7))])
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
     return figure
 
 
@@ -258,9 +261,8 @@ def sobol_figure(sensitivity: Sensitivity) -> Figure:
         axes.set_yticks(rows, [_label(p) for p in sensitivity.paths], fontsize=8)
         axes.invert_yaxis()
         axes.set_xlim(0, 1.05)
-        axes.set_xlabel(
-            f"Sobol' index of the {OUTCOMES[indices.outcome].split(' [')[0]} [fraction of variance]"
-        )
+        axes.set_title(OUTCOMES[indices.outcome].split(" [")[0].capitalize(), fontsize=10.5, loc="left")
+        axes.set_xlabel("Sobol' index [fraction of variance]")
         axes.legend(loc="lower right", fontsize=9)
     left.set_position((0.25, 0.2, 0.22, 0.68))
     right.set_position((0.74, 0.2, 0.22, 0.68))
