@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem, ScenarioError
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
+from .uncertainty import DISTRIBUTIONS
 
 __all__ = ["LineMap", "dump_scenario_yaml", "load_scenario", "read_yaml", "scenario_from_data"]
 
@@ -305,15 +306,18 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
         )
     elif kind == "missing":
         message = "required field is missing"
-    elif kind == "union_tag_invalid":
-        tags = MODEL_TAGS.get(str(line_path[-1]) if line_path else "", ())
-        tag = str(ctx.get("tag"))
-        message = f"unknown model {tag!r}" + (did_you_mean(tag, tags) or f"; use one of {', '.join(tags)}")
-        field += ".model"
-        line_path += ("model",)
-    elif kind == "union_tag_not_found":
-        tags = MODEL_TAGS.get(str(line_path[-1]) if line_path else "", ())
-        message = f"needs a 'model' field: one of {', '.join(tags)}"
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        key = str(ctx.get("discriminator", "'model'")).strip("'")
+        tags = _expected_tags(ctx, line_path)
+        if kind == "union_tag_invalid":
+            tag = str(ctx.get("tag"))
+            message = f"unknown {key} {tag!r}" + (
+                did_you_mean(tag, tags) or f"; use one of {', '.join(tags)}"
+            )
+            field += f".{key}"
+            line_path += (key,)
+        else:
+            message = f"needs a {key!r} field: one of {', '.join(tags)}"
     elif kind in _TYPE_WORDS:
         message = f"expected {_TYPE_WORDS[kind]}, found {_kind(value)}"
         if kind == "string_type" and isinstance(value, (bool, int, float)):
@@ -334,6 +338,13 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
     else:
         message = str(error["msg"])
     return Problem(message, file=file, line=_line(lines, line_path), field=field)
+
+
+def _expected_tags(ctx: Mapping[str, Any], line_path: Path_) -> tuple[str, ...]:
+    """The tags a discriminated union accepts: from pydantic's context, else by field name."""
+    if "expected_tags" in ctx:
+        return tuple(t.strip().strip("'") for t in str(ctx["expected_tags"]).split(","))
+    return MODEL_TAGS.get(str(line_path[-1]) if line_path else "", DISTRIBUTIONS)
 
 
 def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
@@ -412,7 +423,7 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Path_]:
             shown += f"[{entry_label(found[-1] if found else None, item, step)}]"
             found += (step,)
             node = item
-        elif isinstance(node, Mapping) and step == node.get("model"):
+        elif isinstance(node, Mapping) and step in (node.get("model"), node.get("dist")):
             continue  # a discriminated union's tag, not a key
         elif isinstance(step, str) and not step.startswith(("function-", "json-or-python")):
             shown += f".{step}" if shown else step

@@ -283,19 +283,37 @@ def _check_order_and_range(ref: FieldRef, dist: str, values: dict[str, Any]) -> 
     return problems
 
 
+#: Largest standard normal score the sampler produces: uniforms are kept within
+#: [eps, 1 - eps] (float64 eps), and Phi^-1(1 - eps) = 8.1258906647.
+Z_MAX = 8.125890664701906
+
+
 def _reach(dist: str, values: dict[str, Any]) -> tuple[float, float]:
-    """Smallest and largest values a distribution can produce (infinite when unbounded)."""
+    """Smallest and largest values the sampler can produce from a distribution."""
     if dist == "fixed":
         return values["value"], values["value"]
     if dist == "choice":
         return min(values["values"]), max(values["values"])
     if dist == "normal":
-        return values.get("low", -math.inf), values.get("high", math.inf)
+        spread = Z_MAX * values["sd"]
+        return max(values.get("low", -math.inf), values["mean"] - spread), min(
+            values.get("high", math.inf), values["mean"] + spread
+        )
     if dist == "lognormal":
-        return 0.0, math.inf
-    if dist == "delay":
-        return values["low"], values["high"]
+        if "mu" in values:
+            mu, sigma = values["mu"], values["sigma"]
+        else:
+            mu = math.log(values["median"])
+            sigma = math.log(values["value"] / values["median"]) / _normal_score(values["percentile"] / 100)
+        return math.exp(mu - Z_MAX * sigma), math.exp(mu + Z_MAX * sigma)
     return values["low"], values["high"]
+
+
+def _normal_score(p: float) -> float:
+    """Phi^-1(p) for the percentiles the lognormal accepts (5, 10, 25, 75, 90, 95)."""
+    from scipy.stats import norm
+
+    return float(norm.ppf(p))
 
 
 def _show(ref: FieldRef, value: float) -> str:

@@ -19,7 +19,7 @@ ALLOWED = {
     "paths": {"quantities"},
     "uncertainty": {"quantities", "paths", "units"},
     "schema": {"errors", "units", "quantities", "paths", "uncertainty"},
-    "scenario_files": {"errors", "schema", "units", "quantities"},
+    "scenario_files": {"errors", "schema", "units", "quantities", "uncertainty"},
     "engine": {"errors", "schema", "units", "quantities", "paths", "uncertainty"},
     "results": {"engine", "schema", "units", "__init__"},
     "report": {"engine", "schema", "units", "results", "quantities", "__init__"},

@@ -94,6 +94,8 @@ class Normal(Distribution):
     high: float = np.inf
 
     def ppf(self, u: ArrayLike) -> FloatArray:
+        if self.high <= self.low:  # truncated to a single value
+            return np.full(np.shape(u), self.low, dtype=float)
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
         if np.isinf(a) and np.isinf(b):
             return stats.norm.ppf(u, loc=self.mean, scale=self.sd)

@@ -1,0 +1,124 @@
+"""Monte Carlo results against closed forms, chunk sizes and seeds."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from capacity_model.engine import project
+from capacity_model.engine.aggregate import QuantileHistogram
+from capacity_model.engine.montecarlo import draw, run_monte_carlo
+from capacity_model.units import parse_month
+from tests.scenario_data import build, one_link
+
+#: Relative error bound of the quantile histogram (9 mantissa bits: half a bin).
+HISTOGRAM_RTOL = 2.0**-10
+
+
+def uncertain(
+    data: dict[str, Any], parameters: dict[str, Any], samples: int = 20_000, **spec: Any
+) -> dict[str, Any]:
+    return dict(data, uncertainty={"samples": samples, "seed": 11, "parameters": parameters, **spec})
+
+
+def test_quantile_histogram_is_within_its_bound_of_numpy() -> None:
+    rng = np.random.default_rng(0)
+    values = np.exp(rng.normal(2, 3, size=(5001, 3))) * np.array([1.0, -1.0, 1.0])
+    histogram = QuantileHistogram(3)
+    for start in range(0, 5001, 613):
+        histogram.add(values[start : start + 613])
+    levels = (0.05, 0.1, 0.5, 0.9, 0.95)
+    exact = np.stack([np.quantile(values, q, axis=0, method="inverted_cdf") for q in levels])
+    assert np.all(np.abs(histogram.quantiles(levels) / exact - 1) <= HISTOGRAM_RTOL)
+
+
+def test_median_demand_is_demand_at_the_median_rate() -> None:
+    # Demand is increasing in the rate, so its median is the demand at the median rate.
+    data = uncertain(
+        one_link(),
+        {"demand.domestic.growth.rate": {"dist": "uniform", "low": "10%", "high": "30%"}},
+        20_001,
+        method="latin-hypercube",
+    )
+    scenario = build(data)
+    mc = run_monte_carlo(scenario)
+    months = np.arange(180)
+    median_rate = float(
+        np.quantile(draw(scenario, 20_001, 11, "latin-hypercube")[:, 0], 0.5, method="inverted_cdf")
+    )
+    expected = 200.0 * (1 + median_rate) ** (months / 12)
+    assert np.all(np.abs(mc.quantile("demand_gbps", 0.5) / expected - 1) <= HISTOGRAM_RTOL)
+    # A Latin hypercube puts the sample median within one stratum (0.2 / n) of the true median, 20%.
+    assert median_rate == pytest.approx(0.20, abs=0.2 / 20_001)
+
+
+def test_probability_of_a_target_on_time_matches_the_delay_distribution() -> None:
+    data = one_link(capacity="1 Tbps")
+    data["links"][0]["phases"].append({"capacity": "4 Tbps", "in_service": "2029-01"})
+    data["targets"] = [{"name": "T", "capacity": "4 Tbps", "by": "2029-06"}]
+    delay = {"dist": "delay", "low": "0 months", "mode": "0 months", "high": "12 months"}
+    mc = run_monte_carlo(build(uncertain(data, {"links.ofc.phases[1].in_service": delay})))
+    # On time when the rounded delay is at most 5 months: delay < 5.5, with the triangular
+    # CDF F(x) = 1 - (12 - x)^2 / 144.
+    p = 1 - (12 - 5.5) ** 2 / 144
+    (target,) = mc.targets
+    assert target.p_on_time == pytest.approx(p, abs=4 * math.sqrt(p * (1 - p) / 20_000))
+    # A delay of k months (k = 6..12) makes it k - 5 months late; none misses the period.
+    assert set(target.months_late) <= set(range(0, 8)) and target.not_met == 0
+
+
+def test_shortfall_probability_by_year_matches_the_rate_distribution() -> None:
+    # Constant 1 Tbps, demand 200 Gbps growing at r ~ U(10%, 30%), threshold 70%: a shortfall by
+    # month m exactly when 200 (1 + r)^(m/12) > 700, i.e. r > 3.5^(12/m) - 1.
+    data = uncertain(
+        one_link(), {"demand.domestic.growth.rate": {"dist": "uniform", "low": "10%", "high": "30%"}}
+    )
+    mc = run_monte_carlo(build(data))
+    for year, p_year in zip(mc.years, mc.p_shortfall_in_year, strict=True):
+        last_month = int(12 * year + 11 - parse_month("2026-01"))
+        threshold = 3.5 ** (12 / last_month) - 1 if last_month > 0 else math.inf
+        p = min(1.0, max(0.0, (0.30 - threshold) / 0.20))
+        assert p_year == pytest.approx(p, abs=4 * math.sqrt(max(p * (1 - p), 1e-4) / 20_000) + 1e-12)
+
+
+def test_results_do_not_depend_on_chunk_size_and_repeat_with_the_seed() -> None:
+    data = uncertain(
+        one_link(),
+        {
+            "demand.domestic.growth.rate": {"dist": "triangular", "low": "10%", "mode": "20%", "high": "40%"},
+            "demand.domestic.base.value": {"dist": "lognormal", "median": "200 Gbps", "p90": "300 Gbps"},
+        },
+        3000,
+        correlations=[{"between": ["demand.domestic.growth.rate", "demand.domestic.base.value"], "rho": 0.5}],
+    )
+    scenario = build(data)
+    runs = [run_monte_carlo(scenario, chunk_size=size) for size in (3000, 1000, 7)]
+    runs.append(run_monte_carlo(scenario))
+    for other in runs[1:]:
+        for name, values in runs[0].quantiles.items():
+            assert_array_equal(other.quantiles[name], values)
+        assert_array_equal(other.first_exhaustion, runs[0].first_exhaustion)
+        assert_array_equal(other.p_shortfall_in_year, runs[0].p_shortfall_in_year)
+    assert not np.array_equal(
+        run_monte_carlo(scenario, seed=12).quantiles["demand_gbps"], runs[0].quantiles["demand_gbps"]
+    )
+
+
+def test_fixed_inputs_reproduce_the_deterministic_run() -> None:
+    data = one_link(capacity="1 Tbps")
+    data["targets"] = [{"name": "T", "capacity": "1 Tbps", "by": "2030-01"}]
+    data = uncertain(data, {"demand.domestic.growth.rate": {"dist": "fixed", "value": "25%"}}, 50)
+    scenario = build(data)
+    projection, mc = project(scenario), run_monte_carlo(scenario)
+    for name in ("demand_gbps", "capacity_gbps", "utilisation", "gap_gbps"):
+        expected = getattr(projection, name)
+        for level in range(5):
+            got = mc.quantiles[name][level]
+            assert np.all(np.abs(got - expected) <= HISTOGRAM_RTOL * np.abs(expected) + 1e-4)
+    first = projection.exhaustions[0].month - scenario.period.start
+    assert mc.first_exhaustion[first] == 50 and mc.first_exhaustion.sum() == 50
+    assert mc.targets[0].p_on_time == 1.0
