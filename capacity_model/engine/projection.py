@@ -275,14 +275,22 @@ def corridor_demand_gbps(
     scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES
 ) -> FloatArray:
     """Corridor demand: the sum of the streams [Gbps]."""
-    return np.sum([stream_demand_gbps(s, months, values=values) for s in scenario.demand], axis=0)
+    return _total([stream_demand_gbps(s, months, values=values) for s in scenario.demand])
 
 
 def corridor_capacity_gbps(
     scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES
 ) -> FloatArray:
     """Corridor capacity: the sum of the links [Gbps]."""
-    return np.sum([link_capacity_gbps(link, months, values) for link in scenario.links], axis=0)
+    return _total([link_capacity_gbps(link, months, values) for link in scenario.links])
+
+
+def _total(parts: list[FloatArray]) -> FloatArray:
+    """Sum of arrays that broadcast together: ``(months,)`` parts beside ``(samples, months)`` ones."""
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
 
 
 @dataclass(frozen=True)
@@ -305,10 +313,10 @@ def evaluate(scenario: Scenario, months: NDArray[np.int64], values: Values = NO_
     """Capacity, demand and the planning quantities in each month, for one or many samples."""
     threshold = values(scenario.planning, "max_utilisation")
     links = {link.id: link_capacity_gbps(link, months, values) for link in scenario.links}
-    capacity = np.sum(list(links.values()), axis=0)
+    capacity = _total(list(links.values()))
     shares = {s.id: stream_share(s, months, values) for s in scenario.demand}
     streams = {s.id: stream_demand_gbps(s, months, shares[s.id], values) for s in scenario.demand}
-    demand = np.sum(list(streams.values()), axis=0)
+    demand = _total(list(streams.values()))
     return Evaluation(
         link_capacity_gbps=links,
         capacity_gbps=capacity,
