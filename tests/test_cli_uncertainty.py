@@ -14,9 +14,9 @@ from tests.scenario_data import CONTRACT_YAML
 
 SECTION = """\
 uncertainty:
-  samples: 2000
+  samples: 1000
   seed: 3
-  sobol_samples: 256
+  sobol_samples: 128
   parameters:
     demand.chinese-transit.growth.rate: {dist: triangular, low: 15%, mode: 22%, high: 30%}
     demand.chinese-transit.share.end:   {dist: uniform, low: 10%, high: 15%}
@@ -57,7 +57,7 @@ def test_quantile_table(run: Path) -> None:
 def test_summary_has_probabilities_and_sensitivity(run: Path) -> None:
     summary = json.loads((run / "summary.json").read_text())
     uncertainty = summary["uncertainty"]
-    assert uncertainty["samples"] == 2000
+    assert uncertainty["samples"] == 1000
     assert [t["name"] for t in uncertainty["targets"]] == ["Phase 1", "Phase 2", "New cable"]
     for target in uncertainty["targets"]:
         assert 0 <= target["p_on_time"] <= 1
