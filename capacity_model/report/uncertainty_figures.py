@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -139,7 +140,7 @@ def _two_panels(title: str, caption: str) -> tuple[Figure, Axes, Axes]:
     left = figure.add_axes((0.08, 0.2, 0.38, 0.68))
     right = figure.add_axes((0.58, 0.2, 0.38, 0.68))
     figure.suptitle(title, x=0.08, ha="left", fontweight="bold", fontsize=13)
-    figure.text(0.08, 0.035, caption, ha="left", va="bottom", fontsize=9, color="#333333", wrap=True)
+    figure.text(0.08, 0.035, textwrap.fill(caption, 150), ha="left", va="bottom", fontsize=9, color="#333333")
     return figure, left, right
 
 
@@ -168,7 +169,7 @@ def exhaustion_figure(mc: MonteCarlo) -> Figure:
     left.set_ylim(0, 105)
     left.set_ylabel("Share of samples [%]")
     left.set_xlabel("Year")
-    left.legend(loc="upper left", fontsize=9)
+    left.legend(loc="center right", fontsize=9, framealpha=0.9, frameon=True)
     right.bar(years, mc.p_shortfall_in_year * 100, color=OKABE_ITO[1], alpha=0.85)
     right.set_ylim(0, 105)
     right.set_ylabel("Probability of a shortfall in the year [%]")
