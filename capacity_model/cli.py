@@ -214,6 +214,10 @@ def _run(
         mc = sensitivity = None
         if scenario.uncertainty is not None and not deterministic:
             mc = run_monte_carlo(scenario, samples, seed, progress=_ProgressBar(f"{file.name}: sampling"))
+            if sys.stderr.isatty():
+                spec = scenario.uncertainty
+                runs = spec.sobol_samples * (len(scenario.parameters()) + 2)
+                print(f"{file.name}: sensitivity, Sobol' indices ({runs:,} model runs)...", file=sys.stderr)
             sensitivity = sobol(scenario, seed=seed)
         elif (samples is not None or seed is not None) and not deterministic:
             print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
