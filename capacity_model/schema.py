@@ -522,10 +522,11 @@ def _source_references(scenario: Scenario) -> Iterator[tuple[tuple[str | int, ..
                 yield (*path, key), value
             elif isinstance(value, BaseModel):
                 yield from walk(value, (*path, key))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
+            elif isinstance(value, (list, dict)):
+                entries = value.items() if isinstance(value, dict) else enumerate(value)
+                for entry, item in entries:
                     if isinstance(item, BaseModel):
-                        yield from walk(item, (*path, key, i))
+                        yield from walk(item, (*path, key, entry))
 
     yield from walk(scenario, ())
 

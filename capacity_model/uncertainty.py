@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_valid
 
 from . import units
 from .paths import FieldRef, PathError, resolve
-from .quantities import Duration, Finding, StrictModel
+from .quantities import Duration, Finding, SourceKey, StrictModel
 
 __all__ = ["DISTRIBUTIONS", "Correlation", "Parameter", "Uncertainty", "resolve_parameters"]
 
@@ -25,14 +25,19 @@ Raw = str | int | float
 """A value as written, parsed later in the unit of the field its path names."""
 
 
-class FixedDist(StrictModel):
+class _DistBase(StrictModel):
+    source: SourceKey | None = None
+    """Key in ``sources`` for the range."""
+
+
+class FixedDist(_DistBase):
     """Always ``value``."""
 
     dist: Literal["fixed"]
     value: Raw
 
 
-class UniformDist(StrictModel):
+class UniformDist(_DistBase):
     """Uniform between ``low`` and ``high``."""
 
     dist: Literal["uniform"]
@@ -40,7 +45,7 @@ class UniformDist(StrictModel):
     high: Raw
 
 
-class TriangularDist(StrictModel):
+class TriangularDist(_DistBase):
     """Triangular from ``low`` to ``high``, peaking at ``mode``."""
 
     dist: Literal["triangular"]
@@ -49,7 +54,7 @@ class TriangularDist(StrictModel):
     high: Raw
 
 
-class PertDist(StrictModel):
+class PertDist(_DistBase):
     """PERT (a scaled Beta) from ``low`` to ``high`` with its mode at ``mode``."""
 
     dist: Literal["pert"]
@@ -60,7 +65,7 @@ class PertDist(StrictModel):
     """Weight of the mode; 4 is the classic PERT."""
 
 
-class NormalDist(StrictModel):
+class NormalDist(_DistBase):
     """Normal with ``mean`` and standard deviation ``sd``, truncated to ``[low, high]`` if given."""
 
     dist: Literal["normal"]
@@ -70,7 +75,7 @@ class NormalDist(StrictModel):
     high: Raw | None = None
 
 
-class LogNormalDist(StrictModel):
+class LogNormalDist(_DistBase):
     """Lognormal by its median and one percentile (``p90: 300 Gbps``), or by ``mu`` and ``sigma``.
 
     ``mu`` and ``sigma`` are the mean and standard deviation of the natural log of the
@@ -89,7 +94,7 @@ class LogNormalDist(StrictModel):
     sigma: float | None = Field(default=None, gt=0)
 
 
-class ChoiceDist(StrictModel):
+class ChoiceDist(_DistBase):
     """One of ``values``, with ``weights`` (equal if left out)."""
 
     dist: Literal["choice"]
@@ -97,7 +102,7 @@ class ChoiceDist(StrictModel):
     weights: list[float] | None = None
 
 
-class DelayDist(StrictModel):
+class DelayDist(_DistBase):
     """A date moved later by a triangular delay from ``low`` to ``high`` peaking at ``mode``."""
 
     dist: Literal["delay"]
@@ -194,7 +199,7 @@ def _resolve_one(ref: FieldRef, spec: BaseModel) -> tuple[dict[str, Any], list[t
     """Numbers of one distribution and problems ``(field, message)``."""
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
-    data = spec.model_dump(exclude_none=True)
+    data = spec.model_dump(exclude_none=True, exclude={"source"})
     dist = data.pop("dist")
 
     def parse(name: str, reader: Any = None) -> None:
@@ -395,3 +400,10 @@ def _check_correlations(uncertainty: Uncertainty) -> list[Finding]:
             )
         )
     return findings
+
+
+def describe(parameter: Parameter, spec: BaseModel) -> str:
+    """A distribution as written, e.g. ``triangular: low 15%, mode 22%, high 30%``."""
+    data = spec.model_dump(mode="json", exclude_none=True, exclude={"source"})
+    dist = data.pop("dist")
+    return f"{dist}: " + ", ".join(f"{k} {v}" for k, v in data.items())

@@ -22,7 +22,7 @@ ALLOWED = {
     "scenario_files": {"errors", "schema", "units", "quantities", "uncertainty"},
     "engine": {"errors", "schema", "units", "quantities", "paths", "uncertainty"},
     "results": {"engine", "schema", "units", "__init__"},
-    "report": {"engine", "schema", "units", "results", "quantities", "__init__"},
+    "report": {"engine", "schema", "units", "results", "quantities", "uncertainty", "__init__"},
     "cli": {"errors", "schema", "units", "scenario_files", "engine", "report", "__init__"},
     "__main__": {"cli"},
     "__init__": set(),

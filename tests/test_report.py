@@ -141,3 +141,12 @@ def test_failing_rerun_keeps_the_previous_report(written: Path, monkeypatch: pyt
         )
     assert {p.name: p.read_bytes() for p in written.iterdir()} == before
     assert [p.name for p in written.parent.iterdir()] == ["baseline"]
+
+
+def test_uncertain_inputs_have_their_own_table(tmp_path: Path) -> None:
+    scenario = load_scenario(BASELINE)
+    files.write_pdf(project(scenario), tmp_path / "r.pdf", provenance="p")
+    lines = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages).splitlines()
+    assert "Uncertain inputs" in lines
+    assert "demand.chinese-transit.share.end uniform: low 10%, high 15% ranges" in lines
+    assert not any(line.startswith("uncertainty.") for line in lines)  # not mixed into the inputs table

@@ -144,3 +144,14 @@ uncertainty:
     scenario = load_scenario(path)
     assert [p.dist for p in scenario.parameters()] == ["triangular", "uniform", "lognormal", "delay"]
     assert scenario.parameters()[3].values == {"low": 0.0, "mode": 6.0, "high": 24.0}
+
+
+def test_a_range_cites_a_defined_source(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        "    demand.chinese-transit.share.end: {dist: uniform, low: 10%, high: 15%, source: ofc-450x}",
+    )
+    assert found == [
+        "x.yaml:38: uncertainty.parameters.demand.chinese-transit.share.end.source: 'ofc-450x' is not defined "
+        "under sources; did you mean 'ofc-450g'?"
+    ]

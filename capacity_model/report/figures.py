@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..engine import Projection
 from ..quantities import entry_label
 from ..schema import Scenario
+from ..uncertainty import describe
 from ..units import format_bit_rate, format_duration, format_month, format_percent
 from .layout import TextFlow
 from .style import (
@@ -223,11 +224,14 @@ def _leaves(
 
 
 def _input_rows(scenario: Scenario) -> Iterator[tuple[str, str, str]]:
-    """``(field, value with unit, source)`` for every input, defaults included and marked."""
-    given = {
-        path for path, _, _ in _leaves(scenario.model_dump(mode="json", by_alias=True, exclude_unset=True))
-    }
-    resolved = scenario.resolved().model_dump(mode="json", by_alias=True, exclude_none=True)
+    """``(field, value with unit, source)`` for every input, defaults included and marked.
+
+    The uncertainty section has a table of its own (:func:`_uncertain_rows`)."""
+    user = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"uncertainty"})
+    given = {path for path, _, _ in _leaves(user)}
+    resolved = scenario.resolved().model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude={"uncertainty"}
+    )
     planning_source = scenario.planning.source
     for path, value, source in _leaves(resolved):
         if path in given:
@@ -242,6 +246,18 @@ def _input_rows(scenario: Scenario) -> Iterator[tuple[str, str, str]]:
             yield path, value, "default"
 
 
+def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
+    """``(field, distribution with units, source)`` of each uncertain input."""
+    spec = scenario.uncertainty
+    if spec is None:
+        return []
+    rows = []
+    for parameter in scenario.parameters():
+        written = spec.parameters[parameter.path]
+        rows.append([parameter.path, describe(parameter, written), written.source or ""])
+    return rows
+
+
 def assumption_pages(scenario: Scenario) -> list[Figure]:
     """Page 2 onwards: every input with its unit and its source."""
     flow = TextFlow("Assumptions: every input, with its unit and source")
@@ -252,6 +268,22 @@ def assumption_pages(scenario: Scenario) -> list[Figure]:
         size=9.5,
     )
     flow.table(["Field", "Value", "Source"], list(_input_rows(scenario)), [3.0, 3.6, 2.2])
+    if scenario.uncertainty is not None:
+        spec = scenario.uncertainty
+        flow.heading("Uncertain inputs")
+        flow.paragraph(
+            f"{spec.samples:,} samples ({spec.method}, seed {spec.seed}); Sobol' indices from "
+            f"{spec.sobol_samples:,} base samples. Each input below replaces the value above by draws "
+            "from its distribution; the central case keeps the value above.",
+            size=9.5,
+        )
+        flow.table(["Field", "Distribution", "Source"], _uncertain_rows(scenario), [3.0, 3.6, 2.2])
+        if spec.correlations:
+            flow.table(
+                ["Correlated inputs", "", "Rank correlation"],
+                [[c.between[0], c.between[1], f"{c.rho:g}"] for c in spec.correlations],
+                [3.0, 3.6, 2.2],
+            )
     if scenario.sources:
         flow.heading("Sources")
         flow.table(["Key", "Citation"], [[k, v] for k, v in scenario.sources.items()], [1.4, 7.4])
@@ -369,29 +401,51 @@ def capacity_demand_figure(projection: Projection) -> Figure:
         label=f"Required capacity (demand / {format_percent(projection.max_utilisation)})",
     )
     for k, target in enumerate(projection.targets):
-        if not scenario.period.start <= target.by <= scenario.period.end:
-            continue
-        axes.plot(
-            month_middles([target.by]),
-            [target.capacity_gbps / divisor],
-            marker="D",
-            ms=9,
-            mec="#000000",
-            mfc="#009E73" if target.on_time else "white",
-            ls="none",
-            label="Targets at their deadlines" if k == 0 else None,
-        )
-        axes.annotate(
-            target.name,
-            (month_middles([target.by])[0], target.capacity_gbps / divisor),
-            xytext=(-8, 8),
-            textcoords="offset points",
-            ha="right",
-            fontsize=9,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-        )
+        if scenario.period.start <= target.by <= scenario.period.end:
+            mark_target(
+                axes, target.by, target.capacity_gbps / divisor, target.name, target.on_time, first=k == 0
+            )
     _legend_below(figure, axes)
     return figure
+
+
+def mark_target(axes: Axes, month: int, level: float, label: str, filled: bool, first: bool) -> None:
+    """A target's diamond at its deadline, labelled; filled when reached on time."""
+    where = (month_middles([month])[0], level)
+    axes.plot(
+        *where,
+        marker="D",
+        ms=9,
+        mec="#000000",
+        mfc="#009E73" if filled else "white",
+        ls="none",
+        label="Targets at their deadlines" if first else None,
+    )
+    left, right = axes.get_xlim()
+    near_left_edge = (mdates.date2num(where[0]) - left) / (right - left) < 0.25
+    axes.annotate(
+        label,
+        where,
+        xytext=(8, 8) if near_left_edge else (-8, 8),
+        textcoords="offset points",
+        ha="left" if near_left_edge else "right",
+        fontsize=9,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
+
+
+def threshold_axis(axes: Axes, threshold: float, highest_percent: float) -> None:
+    """The utilisation threshold as a dashed line, on a percent axis reaching at least 100%."""
+    axes.axhline(
+        threshold * 100,
+        color=THRESHOLD_COLOUR,
+        ls="--",
+        lw=1.5,
+        label=f"Threshold {format_percent(threshold)}",
+    )
+    axes.set_ylim(0, max(100.0, threshold * 100 * 1.08, highest_percent * 1.08))
+    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    axes.set_ylabel("Peak utilisation [%]")
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -435,17 +489,7 @@ def utilisation_figure(projection: Projection) -> Figure:
         marker=_marker(projection.months),
         label="Utilisation (demand / capacity)",
     )
-    axes.axhline(
-        threshold * 100,
-        color=THRESHOLD_COLOUR,
-        ls="--",
-        lw=1.5,
-        label=f"Threshold {format_percent(threshold)}",
-    )
-    top = np.nanmax(np.append(utilisation, threshold)) * 100
-    axes.set_ylim(0, max(100.0, top * 1.08))
-    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    axes.set_ylabel("Peak utilisation [%]")
+    threshold_axis(axes, threshold, float(np.nanmax(np.append(utilisation, 0.0))) * 100)
     _legend_below(figure, axes)
     return figure
 

@@ -14,8 +14,8 @@ from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..engine.sensitivity import OUTCOMES, Sensitivity
 from ..units import format_month, format_percent
-from .figures import _chart, _legend_below, _rate_axis
-from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, THRESHOLD_COLOUR, month_middles
+from .figures import _chart, _legend_below, _rate_axis, mark_target, threshold_axis
+from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, month_middles
 
 __all__ = [
     "exhaustion_figure",
@@ -85,27 +85,9 @@ def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
     _fan(axes, dates, demand, DEMAND_COLOUR, "Demand", divisor)
     period = projection.scenario.period
     for k, target in enumerate(mc.targets):
-        if not period.start <= target.by <= period.end:
-            continue
-        where = (month_middles([target.by])[0], target.capacity_gbps / divisor)
-        axes.plot(
-            *where,
-            marker="D",
-            ms=9,
-            mec="#000000",
-            mfc="#009E73",
-            ls="none",
-            label="Targets" if k == 0 else None,
-        )
-        axes.annotate(
-            f"{target.name}: {format_percent(round(target.p_on_time, 3))} on time",
-            where,
-            xytext=(-8, 8),
-            textcoords="offset points",
-            ha="right",
-            fontsize=9,
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-        )
+        if period.start <= target.by <= period.end:
+            label = f"{target.name}: {format_percent(round(target.p_on_time, 3))} on time"
+            mark_target(axes, target.by, target.capacity_gbps / divisor, label, filled=True, first=k == 0)
     _legend_below(figure, axes)
     return figure
 
@@ -120,17 +102,7 @@ def utilisation_fan_figure(mc: MonteCarlo, threshold: float) -> Figure:
     )
     bands = np.where(np.isfinite(mc.quantiles["utilisation"]), mc.quantiles["utilisation"], np.nan) * 100
     _fan(axes, month_middles(mc.months), bands, OKABE_ITO[0], "Utilisation")
-    axes.axhline(
-        threshold * 100,
-        color=THRESHOLD_COLOUR,
-        ls="--",
-        lw=1.5,
-        label=f"Threshold {format_percent(threshold)}",
-    )
-    top = np.nanmax(np.append(bands[3], threshold * 100))
-    axes.set_ylim(0, max(100.0, top * 1.08))
-    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    axes.set_ylabel("Peak utilisation [%]")
+    threshold_axis(axes, threshold, float(np.nanmax(np.append(bands[3], 0.0))))
     _legend_below(figure, axes)
     return figure
 
