@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 
 from capacity_model.engine import project
@@ -139,3 +141,45 @@ def test_only_some_links_and_streams_sampled() -> None:
     )
     # 2040-12 capacity is 3 Tbps in every sample; every quantile says so.
     assert np.all(np.abs(mc.quantiles["capacity_gbps"][:, -1] / 3000.0 - 1) <= HISTOGRAM_RTOL)
+
+
+percent = st.floats(min_value=0.0, max_value=100.0, allow_nan=False).map(lambda x: round(x, 3))
+
+
+@st.composite
+def share_specs(draw: st.DrawFn) -> tuple[dict[str, Any], float, float]:
+    """A valid distribution spec for a share (0-100%), as written in YAML, and its bounds."""
+    low, mode, high = sorted(draw(st.lists(percent, min_size=3, max_size=3)))
+    kind = draw(st.sampled_from(["uniform", "triangular", "pert", "normal", "choice", "fixed"]))
+    if kind == "uniform" and low == high:
+        high = min(100.0, low + 1.0) if low < 100 else 100.0
+        low = high - 1.0
+    specs: dict[str, dict[str, Any]] = {
+        "uniform": {"low": f"{low}%", "high": f"{high}%"},
+        "triangular": {"low": f"{low}%", "mode": f"{mode}%", "high": f"{high}%"},
+        "pert": {"low": f"{low}%", "mode": f"{mode}%", "high": f"{high}%"},
+        "normal": {"mean": f"{mode}%", "sd": "5%", "low": f"{low}%", "high": f"{max(high, low + 0.5)}%"},
+        "choice": {"values": [f"{low}%", f"{mode}%", f"{high}%"], "weights": [1, 2, 1]},
+        "fixed": {"value": f"{mode}%"},
+    }
+    spec = {"dist": kind, **specs[kind]}
+    upper = max(high, low + 0.5) if kind == "normal" else high
+    if kind == "normal" and upper > 100:
+        spec["high"], upper = "100%", 100.0
+        spec["low"], low = f"{min(low, 99.0)}%", min(low, 99.0)
+    if kind == "fixed":
+        low = upper = mode
+    return spec, low / 100, upper / 100
+
+
+@settings(deadline=None, max_examples=40)
+@given(share_specs(), st.sampled_from(["random", "latin-hypercube"]), st.integers(0, 2**31 - 1))
+def test_any_valid_spec_samples_within_its_bounds(
+    case: tuple[dict[str, Any], float, float], method: str, seed: int
+) -> None:
+    spec, low, high = case
+    data = one_link()
+    data["demand"][0]["share"] = {"model": "constant", "value": "10%"}
+    data = uncertain(data, {"demand.domestic.share.value": spec}, 300, method=method)
+    draws = draw(build(data), 300, seed, method)[:, 0]
+    assert np.all(draws >= low - 1e-12) and np.all(draws <= high + 1e-12)
