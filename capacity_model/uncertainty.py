@@ -402,7 +402,7 @@ def _check_correlations(uncertainty: Uncertainty) -> list[Finding]:
     return findings
 
 
-def describe(parameter: Parameter, spec: BaseModel) -> str:
+def describe(spec: BaseModel) -> str:
     """A distribution as written, e.g. ``triangular: low 15%, mode 22%, high 30%``."""
     data = spec.model_dump(mode="json", exclude_none=True, exclude={"source"})
     dist = data.pop("dist")

@@ -18,7 +18,6 @@ from ..schema import (
     LinearShare,
     Link,
     LogisticShare,
-    Phase,
     PiecewiseGrowth,
     Scenario,
 )
@@ -173,11 +172,6 @@ class Values:
 
     def __call__(self, owner: BaseModel, field: str) -> Any:
         return self._overrides.get((id(owner), field), getattr(owner, field))
-
-    def lead_time_months(self, scenario: Scenario, phase: Phase) -> Any:
-        """Effective lead time of a phase [months]: its own, else the default."""
-        own = self(phase, "lead_time")
-        return self(scenario.planning, "default_lead_time") if own is None else own
 
 
 NO_OVERRIDES = Values()

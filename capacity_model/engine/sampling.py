@@ -27,7 +27,7 @@ __all__ = [
     "Triangular",
     "Uniform",
     "correlate",
-    "nearest_failure_of_psd",
+    "ppf_columns",
     "uniforms",
 ]
 
@@ -40,12 +40,6 @@ class Distribution:
     def ppf(self, u: ArrayLike) -> FloatArray:
         """Value at cumulative probability ``u`` in (0, 1)."""
         raise NotImplementedError
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        """Smallest and largest possible values (may be infinite)."""
-        lowest, highest = self.ppf(np.array([0.0, 1.0]))
-        return float(lowest), float(highest)
 
 
 @dataclass(frozen=True)
@@ -168,11 +162,6 @@ def uniforms(samples: int, dimensions: int, seed: int, method: str = "random") -
     # Keep away from exactly 0 and 1, where unbounded inverse CDFs are infinite.
     tiny = np.finfo(float).eps
     return np.clip(draws, tiny, 1.0 - tiny)
-
-
-def nearest_failure_of_psd(matrix: ArrayLike) -> float:
-    """Smallest eigenvalue of a symmetric matrix (negative: not positive semi-definite)."""
-    return float(np.linalg.eigvalsh(np.asarray(matrix, dtype=float)).min())
 
 
 def correlate(u: ArrayLike, correlation: ArrayLike) -> FloatArray:

@@ -254,7 +254,7 @@ def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
     rows = []
     for parameter in scenario.parameters():
         written = spec.parameters[parameter.path]
-        rows.append([parameter.path, describe(parameter, written), written.source or ""])
+        rows.append([parameter.path, describe(written), written.source or ""])
     return rows
 
 
