@@ -57,22 +57,38 @@ class QuantileHistogram:
         """Counts, shape ``(months, bins)``."""
         return self._counts.reshape(self.bins, self.months).T
 
-    def _bin(self, values: NDArray[np.float64]) -> NDArray[np.int64]:
-        magnitude = np.abs(values)
-        step = (magnitude.view(np.int64) >> self._shift) - self._first_key
-        np.clip(step, 0, self.magnitudes - 1, out=step)
-        centre = self.magnitudes
-        signed = np.where(values > 0, centre + 1 + step, centre - 1 - step)
-        return np.where(magnitude < self.tiny, centre, signed)
+    def _bin(self, values: NDArray[np.float64]) -> NDArray[np.int32]:
+        """Signed bin of each value, from its bits; in place on int32 keys to save memory traffic."""
+        bits = values.view(np.int64)
+        key = np.bitwise_and(bits, np.int64(0x7FFFFFFFFFFFFFFF))  # |x|, as bits
+        np.right_shift(key, self._shift, out=key)
+        small = key.astype(np.int32)
+        small -= self._first_key - 1
+        np.clip(small, 0, self.magnitudes, out=small)  # 0: below tiny, the zero bin
+        np.negative(small, out=small, where=bits < 0)
+        small += self.magnitudes
+        return small
 
     def add(self, values: ArrayLike) -> None:
         """Count values of shape ``(samples, months)``."""
         array = np.ascontiguousarray(values, dtype=float)
         if array.ndim == 1:
             array = array[None, :]
-        flat = (self._bin(array) * self.months + np.arange(self.months)[None, :]).ravel()
+        flat = self._bin(array)
+        flat *= self.months
+        flat += np.arange(self.months, dtype=np.int32)[None, :]
+        flat = flat.ravel()
         low, high = int(flat.min()), int(flat.max())
-        self._counts[low : high + 1] += np.bincount(flat - low, minlength=high - low + 1)
+        if high - low > 4 * flat.size:
+            # Values of both signs (headroom) span the whole table: count each sign's run alone.
+            negative = flat < self.magnitudes * self.months
+            parts = [flat[negative], flat[~negative]]
+        else:
+            parts = [flat]
+        for part in parts:
+            if part.size:
+                low, high = int(part.min()), int(part.max())
+                self._counts[low : high + 1] += np.bincount(part - low, minlength=high - low + 1)
         self.samples += array.shape[0]
 
     def _middle(self, index: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -88,9 +104,11 @@ class QuantileHistogram:
 
     def quantiles(self, levels: tuple[float, ...]) -> NDArray[np.float64]:
         """Quantiles at ``levels`` of each month, shape ``(len(levels), months)`` (see the class)."""
-        cumulative = np.cumsum(self.counts, axis=1)
+        used = np.flatnonzero(self._counts.reshape(self.bins, self.months).any(axis=1))
+        first, last = int(used[0]), int(used[-1]) + 1  # only the bins some value fell in
+        cumulative = np.cumsum(self.counts[:, first:last], axis=1)
         out = np.empty((len(levels), self.months))
         for k, q in enumerate(levels):
             rank = max(1, math.ceil(q * self.samples - 1e-9))
-            out[k] = self._middle(np.argmax(cumulative >= rank, axis=1))
+            out[k] = self._middle(first + np.argmax(cumulative >= rank, axis=1))
         return out

@@ -38,6 +38,8 @@ def ramp_fraction(
     t = np.asarray(months, dtype=float)
     start = np.asarray(in_service_month, dtype=float)
     ramp = np.asarray(ramp_months, dtype=float)
+    if ramp.ndim == 0 and ramp == 0:  # a step: the common case, without the unused ramp
+        return (t >= start).astype(float)
     linear = np.clip((t - start) / np.maximum(ramp, 1.0), 0.0, 1.0)
     return np.where(ramp > 0, linear, (t >= start).astype(float))
 
@@ -77,6 +79,10 @@ def link_capacity_gbps(
     previous = np.zeros(())
     for capacity_k, start_k, ramp_k in zip(phase_capacity_gbps, in_service_month, ramp_months, strict=True):
         size = np.asarray(capacity_k, dtype=float)
+        if np.ndim(ramp_k) == 0 and ramp_k == 0:  # a step: latest phase in service wins
+            capacity = np.where(t >= np.asarray(start_k), size, capacity)
+            previous = size
+            continue
         fraction = ramp_fraction(t, start_k, ramp_k)
         ramping = previous + (size - previous) * fraction
         value = np.where(fraction >= 1.0, size, ramping)

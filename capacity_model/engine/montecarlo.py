@@ -211,7 +211,7 @@ def run_monte_carlo(
     first = np.zeros(len(months) + 1, dtype=np.int64)
     years = np.unique(months // 12)
     in_year = np.zeros(len(years), dtype=np.int64)
-    year_of_month = np.searchsorted(years, months // 12)
+    year_starts = np.searchsorted(months // 12, years)  # first month of each year in the period
     reached_at = [np.zeros(len(target_months) + 1, dtype=np.int64) for _ in scenario.targets]
     levels = np.array([t.capacity for t in scenario.targets])
 
@@ -224,9 +224,7 @@ def run_monte_carlo(
         short = _full(result.headroom_gbps, len(rows)) < 0
         first_index = np.where(short.any(axis=1), np.argmax(short, axis=1), len(months))
         first += np.bincount(first_index, minlength=len(months) + 1)
-        by_year = np.zeros((len(rows), len(years)), dtype=bool)
-        np.logical_or.at(by_year.T, year_of_month, short.T)
-        in_year += by_year.sum(axis=0)
+        in_year += np.logical_or.reduceat(short, year_starts, axis=1).sum(axis=0)
         if len(levels):
             capacity = _full(corridor_capacity_gbps(scenario, target_months, values), len(rows))
             met = plan.first_index_reaching(capacity[:, None, :], levels[None, :])  # (rows, targets)
