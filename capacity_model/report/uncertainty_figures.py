@@ -48,24 +48,16 @@ def _fan(
     axes: Axes, dates: np.ndarray, bands: np.ndarray, colour: str, label: str, divisor: float = 1.0
 ) -> None:
     """P5-P95 and P10-P90 bands and the median line, from quantiles ``(5, months)``."""
-    axes.fill_between(
-        dates,
-        bands[0] / divisor,
-        bands[4] / divisor,
-        color=colour,
-        alpha=0.15,
-        lw=0,
-        label=f"{label}: P5-P95",
-    )
-    axes.fill_between(
-        dates,
-        bands[1] / divisor,
-        bands[3] / divisor,
-        color=colour,
-        alpha=0.3,
-        lw=0,
-        label=f"{label}: P10-P90",
-    )
+    for low, high, alpha, name in ((0, 4, 0.15, "P5-P95"), (1, 3, 0.3, "P10-P90")):
+        axes.fill_between(
+            dates,
+            bands[low] / divisor,
+            bands[high] / divisor,
+            color=colour,
+            alpha=alpha,
+            lw=0,
+            label=f"{label}: {name}",
+        )
     axes.plot(dates, bands[2] / divisor, color=colour, lw=2, label=f"{label}: median")
 
 
