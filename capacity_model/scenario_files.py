@@ -264,6 +264,13 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
 
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+
 _TYPE_WORDS = {
     "string_type": "text",
     "list_type": "a list (lines starting with '- ', or [a, b])",
@@ -324,6 +331,22 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
             message += (
                 "; YAML reads yes/no/on/off as true/false and digits as numbers: put the value in quotes"
             )
+    elif kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        bound = ctx.get(key)
+        shown = f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
+        message = f"must be {word} {shown}, found {_kind(value)}"
+    elif kind == "literal_error":
+        allowed = [
+            t.strip().strip("'") for t in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
+        ]
+        message = f"{_kind(value)} is not allowed" + (
+            did_you_mean(str(value), allowed) or f"; use one of {', '.join(allowed)}"
+        )
+    elif kind in ("int_parsing", "int_from_float"):
+        message = f"expected a whole number, found {_kind(value)}"
+    elif kind == "float_parsing":
+        message = f"expected a number, found {_kind(value)}"
     elif kind == "too_short":
         minimum = ctx.get("min_length", 1)
         noun = "entry" if minimum == 1 else "entries"

@@ -155,3 +155,20 @@ def test_a_range_cites_a_defined_source(tmp_path: Path) -> None:
         "x.yaml:38: uncertainty.parameters.demand.chinese-transit.share.end.source: 'ofc-450x' is not defined "
         "under sources; did you mean 'ofc-450g'?"
     ]
+
+
+def test_bounds_and_choices_are_worded_for_the_reader(tmp_path: Path) -> None:
+    path = tmp_path / "u.yaml"
+    path.write_text(
+        CONTRACT_YAML
+        + "uncertainty:\n  samples: -5\n  method: latin-hypercub\n  parameters:\n"
+        + "    demand.pakistan-china.growth.rate: {dist: fixed, value: 20%}\n"
+        + "  correlations:\n    - {between: [demand.pakistan-china.growth.rate, demand.pakistan-china.growth.rate], rho: 2}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert [str(p).replace(str(path), "u.yaml") for p in caught.value.problems] == [
+        "u.yaml:35: uncertainty.samples: must be at least 1, found -5",
+        "u.yaml:36: uncertainty.method: 'latin-hypercub' is not allowed; did you mean 'latin-hypercube'?",
+        "u.yaml:40: uncertainty.correlations[0].rho: must be at most 1, found 2",
+    ]
