@@ -1,35 +1,39 @@
-"""Command line: ``capacity-model run|validate FILE...``.
+"""Command line: ``capacity-model run|validate|compare|sweep|solve|init|schema``.
 
 The one error boundary of the package: :func:`main` turns the package's own
 errors into messages on stderr and an exit code (0 success, 2 invalid input
-or usage, 1 internal error). Anything else is a bug and keeps its traceback.
+or usage, 4 a ``run --check`` that found a missed target or a shortfall,
+1 internal error). Anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
-from .scenario_files import dump_scenario_yaml, load_scenario
-from .schema import Scenario
-from .units import format_bit_rate, format_duration, format_month
+from .scenario_files import LoadedScenario, dump_scenario_yaml, load
+from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction
 
 if TYPE_CHECKING:
     from .engine import Projection
+    from .engine.montecarlo import MonteCarlo
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INVALID = 2
+EXIT_CHECK_FAILED = 4
 
 DEFAULT_OUTPUT = Path("reports")
 
@@ -41,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
             "Project connectivity capacity targets against the demand they invite, "
             "from scenario files written in YAML."
         ),
-        epilog="Exit codes: 0 success, 2 invalid scenario or usage, 1 internal error.",
+        epilog=(
+            "Exit codes: 0 success, 2 invalid scenario or usage, 4 'run --check' found a missed "
+            "target or a shortfall, 1 internal error."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -56,37 +63,211 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     run.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
-    run.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=DEFAULT_OUTPUT,
-        metavar="DIR",
-        help="folder for the reports (default: %(default)s); each scenario gets DIR/<name>/",
-    )
+    _output_option(run, "folder for the reports (default: %(default)s); each scenario gets DIR/<name>/")
     run.add_argument("-q", "--quiet", action="store_true", help="print only the folders written")
+    _set_option(run)
+    _sampling_options(run)
     run.add_argument(
-        "--samples",
-        type=_positive_int,
-        metavar="N",
-        help="Monte Carlo samples (overrides uncertainty.samples)",
-    )
-    run.add_argument(
-        "--seed", type=_non_negative_int, metavar="N", help="random seed (overrides uncertainty.seed)"
-    )
-    run.add_argument(
-        "--deterministic",
+        "--check",
         action="store_true",
-        help="ignore the uncertainty section: one run with the values written in the scenario",
+        help="exit with code 4 when a target is missed or demand runs short within the period "
+        "(with uncertain inputs: when a probability of meeting a target, or of no shortfall, "
+        "is below --min-probability); the failing items go to stderr",
     )
-    run.add_argument("--debug", action="store_true", help="show tracebacks for scenario errors too")
+    run.add_argument(
+        "--min-probability",
+        type=_probability,
+        default=0.5,
+        metavar="P",
+        help="least probability --check accepts with uncertain inputs (default: 50%%)",
+    )
+    run.add_argument(
+        "--format",
+        action="append",
+        choices=["iamc"],
+        default=[],
+        help="also write the timeline as timeline_iamc.csv, an IAMC-style long table (model, "
+        "scenario, region, variable, unit, time, value) that pyam reads",
+    )
+    _debug_option(run)
 
     validate = commands.add_parser(
         "validate", help="check scenario files without running them", description="Check scenario files."
     )
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
-    validate.add_argument("--debug", action="store_true", help="show tracebacks for scenario errors too")
+    _set_option(validate)
+    _debug_option(validate)
+
+    compare = commands.add_parser(
+        "compare",
+        help="set scenarios side by side in one PDF and one CSV",
+        description=(
+            "Run each scenario and write comparison.pdf (capacity and demand of each on shared axes, "
+            "targets, first shortfall, order-by months, differences against the first scenario) and "
+            "comparison.csv into DIR."
+        ),
+    )
+    compare.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
+    _output_option(
+        compare, "folder for comparison.pdf and comparison.csv (default: %(default)s)", "comparison"
+    )
+    _set_option(compare)
+    _sampling_options(compare)
+    _debug_option(compare)
+
+    sweep = commands.add_parser(
+        "sweep",
+        help="run a scenario over values of one or two fields",
+        description=(
+            "Run the scenario once for each value (each pair of values, with two --param) and plot "
+            "each outcome against the field: first shortfall, months late per target, gap at the "
+            "end of the period and, with uncertain inputs, the probability of each target on time. "
+            "Writes sweep.pdf and sweep.csv into DIR. Example: --param "
+            "demand.chinese-transit.share.end --values 5%%,7.5%%,10%%,12.5%%,15%%"
+        ),
+    )
+    sweep.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
+    sweep.add_argument(
+        "--param", action=_ParamAction, required=True, metavar="PATH", help="field to vary (once or twice)"
+    )
+    sweep.add_argument(
+        "--values",
+        action=_ParamValuesAction,
+        metavar="A,B,...",
+        help="values of the last --param, in its unit",
+    )
+    sweep.add_argument(
+        "--range",
+        action=_ParamValuesAction,
+        metavar="LOW:HIGH:STEP",
+        help="evenly spaced values of the last --param, in its unit, e.g. 5%%:20%%:1%% or 2029-01:2033-01:6 months",
+    )
+    _output_option(sweep, "folder for sweep.pdf and sweep.csv (default: %(default)s/<name>-sweep)", None)
+    _set_option(sweep)
+    _sampling_options(sweep)
+    sweep.add_argument(
+        "--jobs", type=_positive_int, metavar="N", help="processes to run at once (default: all cores)"
+    )
+    _debug_option(sweep)
+
+    solve = commands.add_parser(
+        "solve",
+        help="find the value of a field at which a condition just holds",
+        description=(
+            "Find the value of one field at which a condition just holds, by searching a range of "
+            "values and refining with root finding. Conditions: 'no shortfall', 'no shortfall before "
+            "2031-01', 'Phase 2 on time', 'utilisation at 2029-12 <= 70%%', and with uncertain inputs "
+            "'probability of no shortfall before 2031-01 >= 90%%' or 'probability of Phase 2 on time >= "
+            "80%%'. Prints the answer and writes solve.pdf and solve.csv into DIR."
+        ),
+    )
+    solve.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
+    solve.add_argument("--find", required=True, metavar="PATH", help="field to solve for")
+    solve.add_argument("--so-that", required=True, metavar="CONDITION", help="condition that must hold")
+    solve.add_argument(
+        "--between",
+        metavar="LOW:HIGH",
+        help="range to search, in the field's unit (default: by kind, e.g. 0%%:100%% for a share)",
+    )
+    _output_option(solve, "folder for solve.pdf and solve.csv (default: %(default)s/<name>-solve)", None)
+    _set_option(solve)
+    _sampling_options(solve)
+    _debug_option(solve)
+
+    init = commands.add_parser(
+        "init",
+        help="write a commented starter scenario",
+        description="Write a commented starter scenario that validates and runs; edit it from there.",
+    )
+    init.add_argument("file", type=Path, metavar="NAME.yaml", help="file to write")
+    init.add_argument("--force", action="store_true", help="replace the file if it exists")
+    _debug_option(init)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description=(
+            "Print the JSON Schema of scenario files, for editors that validate and complete YAML "
+            "(see the modeline at the top of the shipped scenarios)."
+        ),
+    )
+    _debug_option(schema)
     return parser
+
+
+def _output_option(command: argparse.ArgumentParser, text: str, default: str | None = "") -> None:
+    value = DEFAULT_OUTPUT if default == "" else (DEFAULT_OUTPUT / default if default else None)
+    command.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=value,
+        metavar="DIR",
+        help=text.replace("%(default)s", str(DEFAULT_OUTPUT if value is None else value)),
+    )
+
+
+def _set_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        dest="overrides",
+        metavar="PATH=VALUE",
+        help="set a field, e.g. --set demand.chinese-transit.share.end=15%% (repeatable; the value "
+        "is written in the field's unit and checked like the file; a field the uncertainty section "
+        "varies is fixed at this value)",
+    )
+
+
+def _sampling_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--samples",
+        type=_positive_int,
+        metavar="N",
+        help="Monte Carlo samples (overrides uncertainty.samples)",
+    )
+    command.add_argument(
+        "--seed", type=_non_negative_int, metavar="N", help="random seed (overrides uncertainty.seed)"
+    )
+    command.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="ignore the uncertainty section: one run with the values written in the scenario",
+    )
+
+
+def _debug_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--debug", action="store_true", help="show tracebacks for scenario errors too")
+
+
+class _ParamAction(argparse.Action):
+    """``--param PATH``: starts a swept field; ``--values``/``--range`` attach to the last one."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        params = list(getattr(namespace, "params", None) or [])
+        params.append([values, None, None])
+        namespace.params = params
+
+
+class _ParamValuesAction(argparse.Action):
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        params: list[list[Any]] = getattr(namespace, "params", None) or []
+        if not params:
+            parser.error(f"{option_string} must follow the --param it gives values to")
+        slot = 1 if option_string == "--values" else 2
+        if params[-1][1] is not None or params[-1][2] is not None:
+            parser.error(
+                f"--param {params[-1][0]} already has its values; give one --values or --range per --param"
+            )
+        params[-1][slot] = values
+
+
+def _probability(text: str) -> float:
+    try:
+        return parse_fraction(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive_int(text: str) -> int:
@@ -130,17 +311,17 @@ class _ProgressBar:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
+    command = {
+        "run": _run,
+        "validate": _validate,
+        "compare": _compare,
+        "sweep": _sweep,
+        "solve": _solve,
+        "init": _init,
+        "schema": _schema,
+    }[arguments.command]
     try:
-        if arguments.command == "validate":
-            return _validate(arguments.files)
-        return _run(
-            arguments.files,
-            arguments.output,
-            quiet=arguments.quiet,
-            samples=arguments.samples,
-            seed=arguments.seed,
-            deterministic=arguments.deterministic,
-        )
+        return command(arguments)
     except ScenarioError as error:
         if arguments.debug:
             raise
@@ -154,24 +335,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
 
 
-def _load_all(files: Sequence[Path]) -> list[Scenario]:
+def _load_all(files: Sequence[Path], overrides: Sequence[str] = ()) -> list[LoadedScenario]:
     """Load every file, collecting the problems of all of them before failing."""
-    scenarios, problems = [], []
+    loaded, problems = [], []
     for file in files:
         try:
-            scenarios.append(load_scenario(file))
+            loaded.append(load(file, overrides))
         except ScenarioError as error:
             problems.extend(error.problems)
     if problems:
-        raise ScenarioError(problems)
-    return scenarios
+        raise ScenarioError(_unique(problems))
+    return loaded
 
 
-def _validate(files: Sequence[Path]) -> int:
-    scenarios = _load_all(files)
-    for file, scenario in zip(files, scenarios, strict=True):
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Problems once each (a bad --set is reported once, not once per file)."""
+    return list(dict.fromkeys(problems))
+
+
+def _validate(arguments: argparse.Namespace) -> int:
+    for item in _load_all(arguments.files, arguments.overrides):
+        scenario = item.scenario
+        extends = f", extends {', '.join(item.files[1:])}" if len(item.files) > 1 else ""
         print(
-            f"{file}: ok ({scenario.name!r}, {len(scenario.links)} links, {len(scenario.demand)} demand streams)"
+            f"{item.file}: ok ({scenario.name!r}, {len(scenario.links)} links, "
+            f"{len(scenario.demand)} demand streams{extends})"
         )
     return EXIT_OK
 
@@ -188,17 +376,38 @@ def _output_folders(files: Sequence[Path], output: Path) -> list[Path]:
     return folders
 
 
-def _run(
-    files: Sequence[Path],
-    output: Path,
-    *,
-    quiet: bool,
-    samples: int | None = None,
-    seed: int | None = None,
-    deterministic: bool = False,
-) -> int:
-    scenarios = _load_all(files)
-    folders = _output_folders(files, output)
+def _digest(files: Sequence[str]) -> str:
+    """SHA-256 of a scenario file, or of it and every file it extends, in order."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()
+
+
+def _inputs_sentence(item: LoadedScenario) -> str:
+    parts = []
+    if len(item.files) > 1:
+        parts.append(
+            f"It extends {' , which extends '.join(item.files[1:])} (the hash covers every file, in that order)."
+        )
+    if item.overrides:
+        parts.append("Set on the command line: " + "; ".join(f"--set {o}" for o in item.overrides) + ".")
+    return " ".join(parts) + (" " if parts else "")
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """Turn an OSError while writing into a message naming the folder (exit 2, no traceback)."""
+    try:
+        yield
+    except OSError as error:
+        raise CapacityModelError(f"cannot write the report to {folder}: {error.strerror or error}") from None
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    files: list[Path] = arguments.files
+    loaded = _load_all(files, arguments.overrides)
+    folders = _output_folders(files, arguments.output)
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
     from .engine import project
     from .engine.montecarlo import run_monte_carlo
@@ -206,7 +415,10 @@ def _run(
     from .report import write_outputs
     from .report.uncertainty_figures import headlines
 
-    for file, scenario, folder in zip(files, scenarios, folders, strict=True):
+    samples, seed, deterministic = arguments.samples, arguments.seed, arguments.deterministic
+    failures: list[str] = []
+    for file, item, folder in zip(files, loaded, folders, strict=True):
+        scenario = item.scenario
         try:
             projection = project(scenario)
         except ScenarioError as error:  # found only by computing (an overflow): name the file
@@ -221,28 +433,196 @@ def _run(
             sensitivity = sobol(scenario, seed=seed)
         elif (samples is not None or seed is not None) and not deterministic:
             print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        try:
+        with _writing(folder):
             write_outputs(
                 projection,
                 folder,
                 scenario_file=str(file),
-                scenario_sha256=digest,
+                scenario_sha256=_digest(item.files),
                 resolved_yaml=dump_scenario_yaml(scenario),
                 mc=mc,
                 sensitivity=sensitivity,
+                inputs=_inputs_sentence(item),
+                overrides={o.location: o.text for o in item.overrides},
+                iamc="iamc" in arguments.format,
             )
-        except OSError as error:
-            raise CapacityModelError(
-                f"cannot write the report to {folder}: {error.strerror or error}"
-            ) from None
-        if quiet:
+        if arguments.quiet:
             print(folder)
         else:
             print(_summary_text(projection, file, folder))
             if mc is not None:
                 print("  with the uncertain inputs:")
                 print("\n".join(f"    {line}" for line in headlines(mc)[1:]))
+        if arguments.check:
+            failures += [f"{file}: {item}" for item in _check(projection, mc, arguments.min_probability)]
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
+def _check(projection: Projection, mc: MonteCarlo | None, min_probability: float) -> list[str]:
+    """What ``run --check`` fails on, one line each."""
+    threshold = format_percent(min_probability)
+    if mc is not None:
+        failing = [
+            f"check failed: {t.name} on time with probability {format_percent(round(t.p_on_time, 3))}, "
+            f"below {threshold}"
+            for t in mc.targets
+            if t.p_on_time < min_probability
+        ]
+        if mc.p_no_shortfall < min_probability:
+            failing.append(
+                f"check failed: no shortfall in the period with probability "
+                f"{format_percent(round(mc.p_no_shortfall, 3))}, below {threshold}"
+            )
+        return failing
+    failing = []
+    for target in projection.targets:
+        if target.met_month is None:
+            failing.append(f"check failed: target {target.name} not reached within the period")
+        elif not target.on_time:
+            failing.append(
+                f"check failed: target {target.name} late by {format_duration(target.months_late or 0)}"
+            )
+    if projection.exhaustions:
+        first = projection.exhaustions[0]
+        failing.append(
+            f"check failed: shortfall from {format_month(first.month)} "
+            f"(demand above {format_percent(projection.max_utilisation)} of capacity)"
+        )
+    return failing
+
+
+def _uncertain(arguments: argparse.Namespace, loaded: Sequence[LoadedScenario]) -> bool:
+    """Whether studies sample the uncertainty sections; warn when --samples/--seed do nothing."""
+    if arguments.deterministic:
+        return False
+    if (arguments.samples is not None or arguments.seed is not None) and not any(
+        item.scenario.uncertainty for item in loaded
+    ):
+        print("no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
+    return True
+
+
+def _compare(arguments: argparse.Namespace) -> int:
+    files: list[Path] = arguments.files
+    loaded = _load_all(files, arguments.overrides)
+    names = [item.scenario.name for item in loaded]
+    if len(set(names)) < len(names):  # two scenarios of one name: tell them apart by file
+        names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
+    uncertain = _uncertain(arguments, loaded)
+    from .report.studies import write_comparison
+    from .studies.outcomes import run
+
+    runs = [run(item.scenario, uncertain, arguments.samples, arguments.seed) for item in loaded]
+    with _writing(arguments.output):
+        written = write_comparison(arguments.output, names, [str(f) for f in files], runs)
+    from .studies.outcomes import outcome
+
+    for name, result in zip(names, runs, strict=True):
+        o = outcome(result)
+        first = f"first shortfall {format_month(o.first_shortfall)}" if o.first_shortfall else "no shortfall"
+        late = ", ".join(
+            f"{t} {'not reached' if m is None else ('on time' if m == 0 else f'{m} months late')}"
+            for t, m in o.months_late.items()
+        )
+        print(f"{name}: {first}; {late or 'no targets'}")
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _one_scenario(arguments: argparse.Namespace) -> LoadedScenario:
+    return _load_all([arguments.file], arguments.overrides)[0]
+
+
+def _sweep(arguments: argparse.Namespace) -> int:
+    item = _one_scenario(arguments)
+    params = arguments.params
+    if len(params) > 2:
+        raise ScenarioError(
+            Problem("a sweep takes one or two --param; run more sweeps for more fields", "--param")
+        )
+    from .studies.sweep import axis, sweep
+
+    axes, problems = [], []
+    for path, values, span in params:
+        try:
+            axes.append(axis(item.scenario, path, values, span))
+        except ScenarioError as error:
+            problems += error.problems
+    if problems:
+        raise ScenarioError(problems)
+    uncertain = _uncertain(arguments, [item])
+    folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-sweep"
+    from .report.studies import write_sweep
+
+    result = sweep(
+        item.scenario,
+        axes,
+        uncertain=uncertain,
+        samples=arguments.samples,
+        seed=arguments.seed,
+        jobs=arguments.jobs,
+        progress=_ProgressBar(f"{arguments.file.name}: sweep"),
+    )
+    with _writing(folder):
+        written = write_sweep(folder, result)
+    points = len(result.points)
+    print(
+        f"{item.scenario.name}: {points} run{'s' if points != 1 else ''} of "
+        + " x ".join(a.path for a in axes)
+    )
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _solve(arguments: argparse.Namespace) -> int:
+    item = _one_scenario(arguments)
+    from .report.studies import write_solution
+    from .studies.solve import solve
+
+    scenario = item.scenario
+    if arguments.deterministic and scenario.uncertainty is not None:
+        scenario = scenario.model_copy(update={"uncertainty": None})
+    solution = solve(
+        scenario,
+        arguments.find,
+        arguments.so_that,
+        arguments.between,
+        samples=arguments.samples,
+        seed=arguments.seed,
+        progress=_ProgressBar(f"{arguments.file.name}: solve"),
+    )
+    folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-solve"
+    with _writing(folder):
+        written = write_solution(folder, solution, scenario.name)
+    print(solution.answer)
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    from .starter import starter_text
+
+    file: Path = arguments.file
+    if file.exists() and not arguments.force:
+        raise CapacityModelError(f"{file} already exists; choose another name, or add --force to replace it")
+    if not file.parent.is_dir():
+        raise CapacityModelError(f"cannot write {file}: the folder {file.parent} does not exist")
+    with _writing(file):
+        file.write_text(starter_text(file.stem), encoding="utf-8")
+    print(f"wrote {file}; edit it, then: capacity-model run {file}")
+    return EXIT_OK
+
+
+def _schema(arguments: argparse.Namespace) -> int:
+    from .json_schema import scenario_json_schema
+
+    print(json.dumps(scenario_json_schema(), indent=2))
     return EXIT_OK
 
 

@@ -26,7 +26,7 @@ from .quantities import (
     did_you_mean,
 )
 
-__all__ = ["KINDS", "FieldRef", "PathError", "resolve"]
+__all__ = ["KINDS", "FieldRef", "PathError", "resolve", "segments"]
 
 #: The quantity each kind of numeric field holds, by its type alias.
 KINDS: dict[Any, str] = {
@@ -72,14 +72,21 @@ class FieldRef:
         return getattr(self.owner, self.field)
 
 
-def _tokens(path: str) -> list[tuple[str, bool]]:
-    """``(text, in_brackets)`` of each segment; raises PathError on malformed paths."""
+def segments(path: str) -> list[tuple[str, bool, int]]:
+    """``(text, in_brackets, start)`` of each segment of ``path``; ``start`` is where it begins.
+
+    Raises PathError on malformed paths.
+
+    >>> segments("links.ofc.phases[2]")
+    [('links', False, 0), ('ofc', False, 5), ('phases', False, 9), ('2', True, 16)]
+    """
     tokens, position = [], 0
     for match in _TOKEN.finditer(path):
         if match.start() != position:
             break
         named, bracketed = match.groups()
-        tokens.append((bracketed.strip(), True) if bracketed is not None else (named.strip(), False))
+        text, in_brackets = (bracketed, True) if bracketed is not None else (named, False)
+        tokens.append((text.strip(), in_brackets, match.start()))
         position = match.end()
     if position != len(path) or not tokens:
         raise PathError(f"{path!r} is not a field path; write e.g. 'demand.transit.growth.rate'")
@@ -108,8 +115,8 @@ def resolve(scenario: BaseModel, path: str) -> FieldRef:
     node: Any = scenario
     location: tuple[str | int, ...] = ()
     done = ""
-    tokens = _tokens(path)
-    for k, (text, bracketed) in enumerate(tokens):
+    tokens = segments(path)
+    for k, (text, bracketed, _) in enumerate(tokens):
         where = f" in {done}" if done else ""
         if isinstance(node, list):
             index = _select(node, text, bracketed, location, path, where)

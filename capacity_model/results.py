@@ -20,7 +20,7 @@ from .engine.montecarlo import QUANTILES, QUANTITIES, MonteCarlo
 from .engine.sensitivity import Sensitivity
 from .units import format_month
 
-__all__ = ["SUMMARY_KEYS", "summary", "timeline_columns"]
+__all__ = ["IAMC_REGION", "SUMMARY_KEYS", "iamc_columns", "quantile_columns", "summary", "timeline_columns"]
 
 #: Top-level keys of ``summary.json``, in order.
 SUMMARY_KEYS = (
@@ -61,6 +61,45 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     columns["headroom_gbps"] = projection.headroom_gbps
     columns["required_capacity_gbps"] = projection.required_capacity_gbps
     columns["gap_gbps"] = projection.gap_gbps
+    return columns
+
+
+#: IAMC region of every row: the model describes one corridor.
+IAMC_REGION = "Corridor"
+
+
+def iamc_columns(projection: Projection, model: str) -> dict[str, list[Any]]:
+    """The monthly timeline as an IAMC-style long table, one row per variable and month.
+
+    Columns ``model, scenario, region, variable, unit, time, value``, the layout
+    ``pyam.IamDataFrame`` reads (``time`` is the first day of the month, ISO 8601).
+    Variables: ``Capacity`` and ``Capacity|<link id>`` [Gbps], ``Demand`` and
+    ``Demand|<stream id>`` [Gbps], ``Utilisation`` [%], ``Headroom``,
+    ``Required Capacity`` and ``Capacity Gap`` [Gbps].
+    """
+    series: list[tuple[str, str, NDArray[Any]]] = [("Capacity", "Gbps", projection.capacity_gbps)]
+    series += [(f"Capacity|{k}", "Gbps", v) for k, v in projection.link_capacity_gbps.items()]
+    series.append(("Demand", "Gbps", projection.demand_gbps))
+    series += [(f"Demand|{k}", "Gbps", v) for k, v in projection.stream_demand_gbps.items()]
+    series += [
+        ("Utilisation", "%", projection.utilisation * 100.0),
+        ("Headroom", "Gbps", projection.headroom_gbps),
+        ("Required Capacity", "Gbps", projection.required_capacity_gbps),
+        ("Capacity Gap", "Gbps", projection.gap_gbps),
+    ]
+    times = [f"{format_month(int(m))}-01" for m in projection.months]
+    columns: dict[str, list[Any]] = {
+        name: [] for name in ("model", "scenario", "region", "variable", "unit", "time", "value")
+    }
+    for variable, unit, values in series:
+        columns["variable"] += [variable] * len(times)
+        columns["unit"] += [unit] * len(times)
+        columns["time"] += times
+        columns["value"] += [float(v) for v in values]
+    rows = len(columns["value"])
+    columns["model"] = [model] * rows
+    columns["scenario"] = [projection.scenario.name] * rows
+    columns["region"] = [IAMC_REGION] * rows
     return columns
 
 

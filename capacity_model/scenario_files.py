@@ -9,21 +9,35 @@ that would construct an object is an error.
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import Problem, ScenarioError
+from .inheritance import Mark, Marks, merge, removal_paths
+from .paths import FieldRef, PathError, resolve
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
 from .uncertainty import DISTRIBUTIONS
 
-__all__ = ["LineMap", "dump_scenario_yaml", "load_scenario", "read_yaml", "scenario_from_data"]
+__all__ = [
+    "LineMap",
+    "LoadedScenario",
+    "Override",
+    "dump_scenario_yaml",
+    "load",
+    "load_scenario",
+    "read_yaml",
+    "scenario_from_data",
+    "variant",
+]
 
 Path_ = tuple[Any, ...]
 LineMap = dict[Path_, int]
@@ -193,23 +207,22 @@ class _Builder:
         return result
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, parse and validate a scenario file.
-
-    Raises
-    ------
-    ScenarioError
-        With every problem found, each naming the file, line and field.
-    """
-    file = str(path)
+def _read_text(path: Path, file: str, at: Mark | None = None) -> str:
+    """A file's text; problems are placed at ``at`` (an ``extends:``) when given."""
+    where: dict[str, Any] = {"file": file}
+    if at is not None:  # named by an extends: say so there
+        where = {"file": at[0], "line": at[1], "field": "extends"}
+        file = f"{file} (extends is relative to the file it is written in)"
     try:
-        raw = Path(path).read_bytes()
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(Problem("file not found", file=file)) from None
+        raise ScenarioError(Problem(f"file not found: {file}" if at else "file not found", **where)) from None
     except IsADirectoryError:
-        raise ScenarioError(Problem("is a folder, not a scenario file", file=file)) from None
+        raise ScenarioError(
+            Problem("is a folder, not a scenario file" + (f": {file}" if at else ""), **where)
+        ) from None
     except OSError as error:
-        raise ScenarioError(Problem(f"cannot read the file: {error.strerror}", file=file)) from None
+        raise ScenarioError(Problem(f"cannot read {file}: {error.strerror}", **where)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -221,23 +234,249 @@ def load_scenario(path: str | Path) -> Scenario:
                 line=line,
             )
         ) from None
-    text = text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff")
+
+
+@dataclass(frozen=True)
+class Override:
+    """A value set on the command line with ``--set PATH=VALUE``."""
+
+    path: str
+    """The field path as written."""
+    text: str
+    """The value as written, in the field's unit."""
+    location: tuple[str | int, ...]
+    """Keys and list positions of the field in the scenario."""
+
+    def __str__(self) -> str:
+        return f"{self.path}={self.text}"
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario and how it was put together."""
+
+    scenario: Scenario
+    files: tuple[str, ...]
+    """The file named, then each file it extends, nearest first."""
+    overrides: tuple[Override, ...] = ()
+    """Values set on the command line, in order."""
+
+    @property
+    def file(self) -> str:
+        return self.files[0]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, parse and validate a scenario file (following ``extends``).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each naming the file, line and field.
+    """
+    return load(path).scenario
+
+
+def load(path: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
+    """Read a scenario file, merge it over the files it extends, apply ``--set`` overrides, validate.
+
+    Parameters
+    ----------
+    path
+        The scenario file.
+    overrides
+        ``PATH=VALUE`` texts, as given to ``--set``: the value is written in the
+        field's unit (``15%``, ``2031-06``, ``4 Tbps``) and validated like the file.
+        A field that the uncertainty section varies is fixed at the value set.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each naming the file and line where the
+        value was written (parent or child), or the ``--set`` it came from.
+    """
+    data, marks, files = read_document(Path(path), str(path))
+    if not overrides:
+        return LoadedScenario(scenario_from_data(data, marks=marks, file=str(path)), files)
+    base = scenario_from_data(data, marks=marks, file=str(path))
+    data = copy.deepcopy(data)
+    applied, problems = [], []
+    for text in overrides:
+        label = f"--set {text}"
+        field_path, equals, value_text = text.partition("=")
+        if not equals or not field_path.strip() or not value_text.strip():
+            problems.append(Problem("write --set PATH=VALUE, e.g. --set demand.transit.share.end=15%", label))
+            continue
+        try:
+            ref = resolve(base, field_path.strip())
+        except PathError as error:
+            problems.append(Problem(str(error), label))
+            continue
+        try:
+            value, _ = read_yaml(value_text.strip(), label)
+        except ScenarioError as error:
+            problems.extend(replace_file(error.problems, label))
+            continue
+        _set(data, ref.location, value)
+        _unvary(data, base, ref)
+        marks[ref.location] = (label, None)
+        applied.append(Override(field_path.strip(), value_text.strip(), ref.location))
+    if problems:
+        raise ScenarioError(problems)
+    return LoadedScenario(scenario_from_data(data, marks=marks, file=str(path)), files, tuple(applied))
+
+
+def replace_file(problems: Sequence[Problem], file: str) -> list[Problem]:
+    """The same problems, placed in ``file`` with no line."""
+    return [Problem(p.message, file=file, field=p.field) for p in problems]
+
+
+def read_document(
+    path: Path, file: str, chain: tuple[tuple[Path, str], ...] = (), at: Mark | None = None
+) -> tuple[Any, Marks, tuple[str, ...]]:
+    """One file's data merged over the files it ``extends``, with each value's file and line.
+
+    ``chain`` holds the files that extend this one (resolved path, name as shown);
+    ``at`` is the ``extends:`` that names this file, where a missing file is reported.
+    Returns the data, its marks, and the files read (this one first).
+    """
+    text = _read_text(path, file, at)
     data, lines = read_yaml(text, file)
-    return scenario_from_data(data, lines, file)
+    marks: Marks = {key: (file, line) for key, line in lines.items()}
+    if not isinstance(data, dict) or ("extends" not in data and "remove" not in data):
+        return data, marks, (file,)
+    data = dict(data)
+    if "extends" not in data:
+        raise ScenarioError(
+            Problem(
+                "remove: drops entries inherited with extends:, and this file extends nothing",
+                file=file,
+                line=lines.get(("remove",)),
+                field="remove",
+            )
+        )
+    parent_name = data.pop("extends")
+    at = marks[("extends",)]
+    if not isinstance(parent_name, str) or not parent_name.strip():
+        raise ScenarioError(
+            Problem("expected the path of a scenario file, e.g. extends: baseline.yaml", *at, field="extends")
+        )
+    parent_path = path.parent / parent_name.strip()
+    here = (path.resolve(), file)
+    seen = [resolved for resolved, _ in (*chain, here)]
+    if parent_path.resolve() in seen:
+        names = [name for _, name in (*chain, here)]
+        loop = [*names[seen.index(parent_path.resolve()) :], str(parent_path)]
+        raise ScenarioError(
+            Problem(
+                "extends goes round in a circle: " + " extends ".join(loop) + "; remove one of the extends",
+                *at,
+                field="extends",
+            )
+        )
+    parent_file = str(parent_path)
+    parent, parent_marks, parent_files = read_document(parent_path, parent_file, (*chain, here), at)
+    if not isinstance(parent, dict):
+        raise ScenarioError(
+            Problem(
+                f"extends {parent_name!r}, which is not a scenario (its top level is not a mapping)",
+                *at,
+                field="extends",
+            )
+        )
+    written = data.pop("remove", None) or []
+    remove_at = marks.get(("remove",), at)
+    if not isinstance(written, list) or not all(isinstance(p, str) for p in written):
+        raise ScenarioError(
+            Problem(
+                "expected a list of field paths, e.g. remove: [links.new-cable]", *remove_at, field="remove"
+            )
+        )
+    removed, problems = removal_paths(parent, written, remove_at)
+    if problems:
+        raise ScenarioError(problems)
+    merged, merged_marks = merge(parent, parent_marks, data, marks, removed)
+    return merged, merged_marks, (file, *parent_files)
+
+
+def _set(data: Any, location: tuple[str | int, ...], value: Any) -> None:
+    """Set the value at ``location`` in plain data, creating missing mappings on the way."""
+    node = data
+    for step in location[:-1]:
+        if isinstance(step, str) and node.get(step) is None:
+            node[step] = {}
+        node = node[step]
+    node[location[-1]] = value
+
+
+def _unvary(data: Any, scenario: Scenario, ref: FieldRef) -> None:
+    """Remove the uncertainty section's distribution of the field ``ref`` names, if any."""
+    section = data.get("uncertainty") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        return
+    fixed = {p.path for p in scenario.parameters() if p.ref.location == ref.location}
+    parameters = section.get("parameters") or {}
+    for path in fixed:
+        parameters.pop(path, None)
+    section["correlations"] = [
+        c for c in section.get("correlations") or [] if not fixed.intersection(c.get("between") or ())
+    ]
+    if not parameters:
+        data.pop("uncertainty")
+
+
+def variant(scenario: Scenario, changes: Mapping[tuple[str | int, ...], Any], label: str) -> Scenario:
+    """The scenario with some fields changed, validated again.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to start from.
+    changes
+        New values in the fields' base units (Gbps, month index, months, fraction),
+        by the field's location (see :attr:`capacity_model.paths.FieldRef.location`).
+        A field the uncertainty section varies is fixed at the value given.
+    label
+        Names the change in problems, e.g. ``"share.end = 15%"``.
+
+    Raises
+    ------
+    ScenarioError
+        When the changed scenario is not valid (e.g. a phase moved past the next one).
+    """
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for location, value in changes.items():
+        ref = _ref_at(scenario, location)
+        _set(data, location, TypeAdapter(ref.annotation).dump_python(value, mode="json"))
+        _unvary(data, scenario, ref)
+    return scenario_from_data(data, file=label)
+
+
+def _ref_at(scenario: Scenario, location: tuple[str | int, ...]) -> FieldRef:
+    path = "".join(f"[{s}]" if isinstance(s, int) else (f".{s}" if i else s) for i, s in enumerate(location))
+    return resolve(scenario, path)
 
 
 _REQUIRED_TOP = "name, period, links and demand"
 
 
-def scenario_from_data(data: Any, lines: LineMap | None = None, file: str | None = None) -> Scenario:
+def scenario_from_data(
+    data: Any, lines: LineMap | None = None, file: str | None = None, marks: Marks | None = None
+) -> Scenario:
     """Validate plain data as a :class:`Scenario`, reporting problems by line.
+
+    ``lines`` gives the line of each value in ``file``; ``marks`` instead gives
+    the file and line of each value, for data merged from several files.
 
     Raises
     ------
     ScenarioError
         With one :class:`Problem` per mistake found.
     """
-    lines = lines or {}
+    if marks is None:
+        marks = {key: (file, line) for key, line in (lines or {}).items()}
+    lines = {key: line for key, (_, line) in marks.items() if line is not None}
     if data is None:
         raise ScenarioError(
             Problem(f"the file is empty; a scenario needs at least {_REQUIRED_TOP}", file=file, line=1)
@@ -254,8 +493,8 @@ def scenario_from_data(data: Any, lines: LineMap | None = None, file: str | None
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        problems = [p for e in error.errors() for p in _problems_from_error(e, data, lines, file)]
-        problems.sort(key=lambda p: p.line or 0)
+        problems = [p for e in error.errors() for p in _problems_from_error(e, data, marks, file)]
+        problems.sort(key=lambda p: (p.file != file, p.file or "", p.line or 0))
         raise ScenarioError(_unique(problems)) from None
 
 
@@ -284,19 +523,19 @@ _TYPE_WORDS = {
 
 
 def _problems_from_error(
-    error: Mapping[str, Any], data: Any, lines: LineMap, file: str | None
+    error: Mapping[str, Any], data: Any, marks: Marks, file: str | None
 ) -> list[Problem]:
     """One pydantic error as Problems; a rule's further findings come in its context."""
-    first = _problem_from_error(error, data, lines, file)
+    first = _problem_from_error(error, data, marks, file)
     ctx = error.get("ctx") or {}
     more = [
-        _problem_from_error({**error, "ctx": {"message": message, "at": at}}, data, lines, file)
+        _problem_from_error({**error, "ctx": {"message": message, "at": at}}, data, marks, file)
         for message, at in ctx.get("more", ())
     ]
     return [first, *more]
 
 
-def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, file: str | None) -> Problem:
+def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file: str | None) -> Problem:
     """Turn one pydantic error into a user-facing Problem with file, line and field."""
     ctx = error.get("ctx") or {}
     loc = tuple(error["loc"]) + tuple(ctx.get("at", ()))
@@ -360,7 +599,8 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, lines: LineMap, fil
         message = f"is too long; use at most {ctx.get('max_length')} characters"
     else:
         message = str(error["msg"])
-    return Problem(message, file=file, line=_line(lines, line_path), field=field)
+    where, line = _mark(marks, line_path, file)
+    return Problem(message, file=where, line=line, field=field)
 
 
 def _expected_tags(ctx: Mapping[str, Any], line_path: Path_) -> tuple[str, ...]:
@@ -417,12 +657,12 @@ def _literal_model_tag(model: Any) -> str | None:
     return str(args[0]) if args else None
 
 
-def _line(lines: LineMap, path: Path_) -> int | None:
-    """Line of ``path``, or of its nearest ancestor that has one."""
+def _mark(marks: Marks, path: Path_, file: str | None) -> Mark:
+    """File and line of ``path``, or of its nearest ancestor that has one."""
     for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
+        if path[:end] in marks:
+            return marks[path[:end]]
+    return file, None
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Path_]:

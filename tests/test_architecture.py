@@ -19,11 +19,26 @@ ALLOWED = {
     "paths": {"quantities"},
     "uncertainty": {"quantities", "paths", "units"},
     "schema": {"errors", "units", "quantities", "paths", "uncertainty"},
-    "scenario_files": {"errors", "schema", "units", "quantities", "uncertainty"},
+    "inheritance": {"errors", "paths", "quantities"},
+    "scenario_files": {"errors", "schema", "units", "quantities", "uncertainty", "inheritance", "paths"},
     "engine": {"errors", "schema", "units", "quantities", "paths", "uncertainty"},
     "results": {"engine", "schema", "units", "__init__"},
-    "report": {"engine", "schema", "units", "results", "quantities", "uncertainty", "__init__"},
-    "cli": {"errors", "schema", "units", "scenario_files", "engine", "report", "__init__"},
+    "studies": {"engine", "schema", "units", "paths", "errors", "scenario_files", "uncertainty"},
+    "report": {"engine", "schema", "units", "results", "quantities", "uncertainty", "studies", "__init__"},
+    "json_schema": {"schema", "quantities", "uncertainty"},
+    "starter": set(),
+    "cli": {
+        "errors",
+        "schema",
+        "units",
+        "scenario_files",
+        "engine",
+        "report",
+        "studies",
+        "json_schema",
+        "starter",
+        "__init__",
+    },
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -36,6 +51,8 @@ FORBIDDEN = {
     "schema": {"yaml", "matplotlib"},
     "engine": {"yaml", "matplotlib", "pydantic", "pathlib", "os", "io"},
     "results": {"yaml", "matplotlib"},
+    "inheritance": {"yaml", "matplotlib", "pydantic"},
+    "studies": {"yaml", "matplotlib"},
 }
 
 

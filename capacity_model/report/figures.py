@@ -6,7 +6,7 @@ Each function returns figures and never shows, saves or keeps global state.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -46,12 +46,17 @@ __all__ = [
 
 
 def report_figures(
-    projection: Projection, provenance: str, extra_headlines: list[str] | None = None
+    projection: Projection,
+    provenance: str,
+    extra_headlines: list[str] | None = None,
+    overrides: Mapping[Location, str] | None = None,
 ) -> list[Figure]:
-    """The pages of a deterministic run, in order (a Monte Carlo run appends its own)."""
+    """The pages of a deterministic run, in order (a Monte Carlo run appends its own).
+
+    ``overrides`` are values set on the command line, by field location, as written."""
     return [
         *summary_pages(projection, provenance, extra_headlines),
-        *assumption_pages(projection.scenario),
+        *assumption_pages(projection.scenario, overrides),
         capacity_demand_figure(projection),
         utilisation_figure(projection),
         gap_figure(projection),
@@ -207,34 +212,43 @@ def summary_pages(
 # --- assumptions ---------------------------------------------------------------------------
 
 
+Location = tuple[str | int, ...]
+
+
 def _leaves(
-    node: Any, path: str = "", source: str = "", list_key: str | None = None
-) -> Iterator[tuple[str, str, str]]:
-    """``(field path, value, source key of the nearest entry that has one)`` of dumped data."""
+    node: Any, path: str = "", source: str = "", list_key: str | int | None = None, at: Location = ()
+) -> Iterator[tuple[str, str, str, Location]]:
+    """``(field path, value, source key of the nearest entry that has one, location)`` of dumped data."""
     if isinstance(node, dict):
         own = node.get("source", source)
         for key, value in node.items():
             if key not in ("source", "sources"):
-                yield from _leaves(value, f"{path}.{key}" if path else str(key), own, key)
+                yield from _leaves(value, f"{path}.{key}" if path else str(key), own, key, (*at, key))
     elif isinstance(node, list):
         for i, item in enumerate(node):
-            yield from _leaves(item, f"{path}[{entry_label(list_key, item, i)}]", source)
+            yield from _leaves(item, f"{path}[{entry_label(list_key, item, i)}]", source, i, (*at, i))
     else:
-        yield path, str(node), source
+        yield path, str(node), source, at
 
 
-def _input_rows(scenario: Scenario) -> Iterator[tuple[str, str, str]]:
-    """``(field, value with unit, source)`` for every input, defaults included and marked.
+def _input_rows(
+    scenario: Scenario, overrides: Mapping[Location, str] | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """``(field, value with unit, source)`` for every input, defaults and values set on the
+    command line included and marked.
 
     The uncertainty section has a table of its own (:func:`_uncertain_rows`)."""
     user = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"uncertainty"})
-    given = {path for path, _, _ in _leaves(user)}
+    given = {path for path, _, _, _ in _leaves(user)}
     resolved = scenario.resolved().model_dump(
         mode="json", by_alias=True, exclude_none=True, exclude={"uncertainty"}
     )
     planning_source = scenario.planning.source
-    for path, value, source in _leaves(resolved):
-        if path in given:
+    overrides = overrides or {}
+    for path, value, source, at in _leaves(resolved):
+        if at in overrides:
+            yield path, value, "command line (--set)"
+        elif path in given:
             yield path, value, source
         elif path.endswith(".lead_time"):
             yield (
@@ -258,16 +272,21 @@ def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
     return rows
 
 
-def assumption_pages(scenario: Scenario) -> list[Figure]:
-    """Page 2 onwards: every input with its unit and its source."""
+def assumption_pages(scenario: Scenario, overrides: Mapping[Location, str] | None = None) -> list[Figure]:
+    """Page 2 onwards: every input with its unit and its source; values set on the command line marked."""
     flow = TextFlow("Assumptions: every input, with its unit and source")
     flow.paragraph(
         "Values as run. The source column names a key of the citations below; a value without a "
         "source of its own takes that of the entry containing it. Values the file leaves out are "
-        "marked 'default'.",
+        "marked 'default'"
+        + (
+            "; values set on the command line with --set are marked 'command line (--set)'."
+            if overrides
+            else "."
+        ),
         size=9.5,
     )
-    flow.table(["Field", "Value", "Source"], list(_input_rows(scenario)), [3.0, 3.6, 2.2])
+    flow.table(["Field", "Value", "Source"], list(_input_rows(scenario, overrides)), [3.0, 3.6, 2.2])
     if scenario.uncertainty is not None:
         spec = scenario.uncertainty
         flow.heading("Uncertain inputs")

@@ -13,23 +13,33 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
 
 from .. import __version__
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..engine.sensitivity import Sensitivity
-from ..results import quantile_columns, summary, timeline_columns, uncertainty_summary
+from ..results import iamc_columns, quantile_columns, summary, timeline_columns, uncertainty_summary
 from .figures import report_figures
 from .style import report_style
 from .uncertainty_figures import headlines, uncertainty_figures
 
-__all__ = ["OUTPUT_FILES", "summary_json", "timeline_csv", "write_outputs", "write_pdf"]
+__all__ = [
+    "OUTPUT_FILES",
+    "csv_text",
+    "save_pdf",
+    "summary_json",
+    "timeline_csv",
+    "write_atomically",
+    "write_outputs",
+    "write_pdf",
+]
 
 #: Files a run writes, in the order they are written.
 OUTPUT_FILES = ("timeline.csv", "summary.json", "scenario.resolved.yaml", "report.pdf")
@@ -43,10 +53,11 @@ def _cell(value: Any) -> str:
 
 def timeline_csv(projection: Projection) -> str:
     """The monthly table as CSV text (see :func:`capacity_model.results.timeline_columns`)."""
-    return _csv(timeline_columns(projection))
+    return csv_text(timeline_columns(projection))
 
 
-def _csv(columns: Mapping[str, Any]) -> str:
+def csv_text(columns: Mapping[str, Any]) -> str:
+    """Columns (name -> equal-length sequence) as CSV text, floats at full precision."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -71,7 +82,7 @@ def summary_json(
 
 def quantiles_csv(mc: MonteCarlo) -> str:
     """The monthly quantile table as CSV text (see :func:`capacity_model.results.quantile_columns`)."""
-    return _csv(quantile_columns(mc))
+    return csv_text(quantile_columns(mc))
 
 
 def write_pdf(
@@ -80,31 +91,62 @@ def write_pdf(
     provenance: str,
     mc: MonteCarlo | None = None,
     sensitivity: Sensitivity | None = None,
+    overrides: Mapping[tuple[str | int, ...], str] | None = None,
 ) -> None:
     """Render the report's pages into one PDF with fixed metadata (byte-reproducible)."""
-    metadata = {
-        "Title": f"{projection.scenario.name}: capacity targets against demand",
-        "Creator": f"capacity_model {__version__}",
-        "CreationDate": None,
-    }
     with report_style():
-        figures = report_figures(projection, provenance, headlines(mc) if mc else None)
+        figures = report_figures(projection, provenance, headlines(mc) if mc else None, overrides)
         if mc is not None:
             figures += uncertainty_figures(mc, projection, sensitivity)
-        total = len(figures)
-        for number, figure in enumerate(figures, start=1):
-            figure.text(
-                0.94,
-                0.012,
-                f"{projection.scenario.name} \u00b7 page {number} of {total}",
-                ha="right",
-                va="bottom",
-                fontsize=8,
-                color="#666666",
-            )
-        with PdfPages(path, metadata=metadata) as pdf:
-            for figure in figures:
-                pdf.savefig(figure)
+        title = f"{projection.scenario.name}: capacity targets against demand"
+        save_pdf(figures, path, title, projection.scenario.name)
+
+
+def save_pdf(figures: list[Figure], path: Path, title: str, footer: str) -> None:
+    """Save figures as the pages of one PDF, each numbered ``<footer> · page k of n``,
+    with fixed metadata so that the same figures give the same bytes."""
+    metadata = {"Title": title, "Creator": f"capacity_model {__version__}", "CreationDate": None}
+    total = len(figures)
+    for number, figure in enumerate(figures, start=1):
+        figure.text(
+            0.94,
+            0.012,
+            f"{footer} \u00b7 page {number} of {total}",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#666666",
+        )
+    with PdfPages(path, metadata=metadata) as pdf:
+        for figure in figures:
+            pdf.savefig(figure)
+
+
+def write_atomically(folder: Path, contents: Mapping[str, str | Callable[[Path], None]]) -> list[Path]:
+    """Write files into ``folder``: all of them, or none.
+
+    ``contents`` maps each file name to its text, or to a function that writes the
+    file at the path it is given. Everything is written into a temporary folder
+    beside ``folder`` first and moved into place once all are written.
+
+    Returns the paths written.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
+    try:
+        for name, content in contents.items():
+            if isinstance(content, str):
+                (staging / name).write_text(content, encoding="utf-8")
+            else:
+                content(staging / name)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in contents:
+            os.replace(staging / name, folder / name)
+            written.append(folder / name)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_outputs(
@@ -116,9 +158,12 @@ def write_outputs(
     resolved_yaml: str,
     mc: MonteCarlo | None = None,
     sensitivity: Sensitivity | None = None,
+    inputs: str = "",
+    overrides: Mapping[tuple[str | int, ...], str] | None = None,
+    iamc: bool = False,
 ) -> list[Path]:
-    """Write all of :data:`OUTPUT_FILES` (and, with a Monte Carlo run, ``timeline_quantiles.csv``)
-    into ``folder``, or nothing at all.
+    """Write all of :data:`OUTPUT_FILES` (and, with a Monte Carlo run, ``timeline_quantiles.csv``;
+    with ``iamc``, ``timeline_iamc.csv``) into ``folder``, or nothing at all.
 
     Parameters
     ----------
@@ -127,44 +172,40 @@ def write_outputs(
     folder
         Destination; created if missing. Existing files of the same names are replaced.
     scenario_file, scenario_sha256
-        Path and SHA-256 of the scenario file, printed in the report.
+        Path and SHA-256 of the scenario file (of every file it extends, in order), printed in the report.
     resolved_yaml
         The scenario as run, every default filled in.
     mc, sensitivity
         Results over the uncertain inputs, if the run had them.
+    inputs
+        A sentence on how the scenario was put together (files extended, values set), for the report.
+    overrides
+        Values set on the command line, by field location, as written; marked on the assumptions page.
+    iamc
+        Also write the timeline as an IAMC-style long table.
 
     Returns
     -------
     list of Path
         The files written.
     """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
-    try:
-        texts = {
-            "timeline.csv": timeline_csv(projection),
-            "summary.json": summary_json(projection, scenario_sha256, mc, sensitivity),
-            "scenario.resolved.yaml": resolved_yaml,
-        }
-        if mc is not None:
-            texts["timeline_quantiles.csv"] = quantiles_csv(mc)
-        for name, text in texts.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        provenance = (
-            f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. "
-            f"Computed by capacity_model {__version__}. The scenario as run, every default filled "
-            "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
-            "timeline.csv and the headline results in summary.json."
-        )
-        write_pdf(projection, staging / "report.pdf", provenance, mc, sensitivity)
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        stale = folder / "timeline_quantiles.csv"  # from an earlier run with uncertainty
-        if mc is None and stale.exists():
-            stale.unlink()
-        for name in [*OUTPUT_FILES, *(["timeline_quantiles.csv"] if mc is not None else [])]:
-            os.replace(staging / name, folder / name)
-            written.append(folder / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    contents: dict[str, str | Callable[[Path], None]] = {
+        "timeline.csv": timeline_csv(projection),
+        "summary.json": summary_json(projection, scenario_sha256, mc, sensitivity),
+        "scenario.resolved.yaml": resolved_yaml,
+    }
+    if mc is not None:
+        contents["timeline_quantiles.csv"] = quantiles_csv(mc)
+    if iamc:
+        contents["timeline_iamc.csv"] = csv_text(iamc_columns(projection, f"capacity_model {__version__}"))
+    provenance = (
+        f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. {inputs}"
+        f"Computed by capacity_model {__version__}. The scenario as run, every default filled "
+        "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
+        "timeline.csv and the headline results in summary.json."
+    )
+    contents["report.pdf"] = lambda path: write_pdf(projection, path, provenance, mc, sensitivity, overrides)
+    for stale in ("timeline_quantiles.csv", "timeline_iamc.csv"):  # from an earlier run that had them
+        if stale not in contents and (folder / stale).exists():
+            (folder / stale).unlink()
+    return write_atomically(folder, contents)

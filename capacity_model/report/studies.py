@@ -1,0 +1,368 @@
+"""Report pages and files of studies: comparison, sweep and solve."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from ..studies.outcomes import Outcome, Run, outcome
+from ..studies.solve import Solution
+from ..studies.sweep import Sweep, as_array
+from ..studies.tables import compare_columns, solve_columns, sweep_columns
+from ..units import format_bit_rate, format_duration, format_month, format_percent
+from .figures import _chart, _legend_below, _rate_axis
+from .files import csv_text, save_pdf, write_atomically
+from .layout import TextFlow
+from .style import OKABE_ITO, PAGE_SIZE, month_dates, month_middles, report_style
+
+__all__ = ["write_comparison", "write_solution", "write_sweep"]
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def _status(late: int | None, p: float | None) -> str:
+    text = "not reached" if late is None else ("on time" if late == 0 else f"{format_duration(late)} late")
+    return text if p is None else f"{text} (P on time {format_percent(round(p, 3))})"
+
+
+def comparison_figures(names: Sequence[str], runs: Sequence[Run], title: str) -> list[Figure]:
+    """Capacity and demand of every scenario on shared axes, then a table of outcomes."""
+    months = np.unique(np.concatenate([r.projection.months for r in runs]))
+    uncertain = any(r.mc is not None for r in runs)
+    figure, axes = _chart(
+        "Capacity against demand, scenario by scenario",
+        "Each colour is one scenario. Steps: corridor capacity in service. Solid line: total peak demand"
+        + ("; band: P10-P90 of demand over the uncertain inputs, line: its median" if uncertain else "")
+        + ". Dashed: capacity required to keep utilisation at each scenario's threshold.",
+        months,
+    )
+    every = [np.concatenate([r.projection.capacity_gbps, r.projection.required_capacity_gbps]) for r in runs]
+    divisor = _rate_axis(axes, np.concatenate(every), "Peak rate")
+    for k, (name, r) in enumerate(zip(names, runs, strict=True)):
+        p, colour = r.projection, OKABE_ITO[k % len(OKABE_ITO)]
+        edges = month_dates(np.append(p.months, p.months[-1] + 1))
+        axes.stairs(p.capacity_gbps / divisor, edges, color=colour, lw=2.2, label=f"{name}: capacity")
+        dates = month_middles(p.months)
+        demand = p.demand_gbps if r.mc is None else r.mc.quantile("demand_gbps", 0.5)
+        axes.plot(dates, demand / divisor, color=colour, lw=1.4, label=f"{name}: demand")
+        axes.plot(dates, p.required_capacity_gbps / divisor, color=colour, lw=1.0, ls="--")
+        if r.mc is not None:
+            low, high = r.mc.quantile("demand_gbps", 0.1), r.mc.quantile("demand_gbps", 0.9)
+            axes.fill_between(dates, low / divisor, high / divisor, color=colour, alpha=0.18, lw=0)
+    _legend_below(figure, axes)
+
+    outcomes = [outcome(r) for r in runs]
+    flow = TextFlow(title)
+    flow.paragraph(
+        "Targets, first shortfall and what to order, scenario by scenario; the last columns give the "
+        f"difference against the first scenario, {names[0]!r}.",
+        size=9.5,
+    )
+    target_names = list(dict.fromkeys(n for o in outcomes for n in o.months_late))
+    rows = []
+    for name, o in zip(names, outcomes, strict=True):
+        rows.append([name, *_outcome_cells(o, target_names), *_difference_cells(o, outcomes[0])])
+    header = [
+        "Scenario",
+        *target_names,
+        "First shortfall",
+        "Order by",
+        "Gap at end",
+        "Shortfall vs first",
+        "Gap vs first",
+    ]
+    flow.table(header, rows, [1.6] + [1.3] * len(target_names) + [1.2, 1.0, 1.0, 1.1, 1.0])
+    return [figure, *flow.pages]
+
+
+def _outcome_cells(o: Outcome, target_names: Sequence[str]) -> list[str]:
+    cells = [
+        _status(o.months_late.get(t), None if o.p_on_time is None else o.p_on_time.get(t))
+        if t in o.months_late
+        else "-"
+        for t in target_names
+    ]
+    first = format_month(o.first_shortfall) if o.first_shortfall is not None else "none"
+    if o.p_no_shortfall is not None and o.first_shortfall_p50 is not None:
+        first += f" (median {format_month(o.first_shortfall_p50)})"
+    order = format_month(o.order_by) if o.order_by is not None else "-"
+    return [*cells, first, order, format_bit_rate(o.gap_at_horizon_gbps, 3)]
+
+
+def _difference_cells(o: Outcome, first: Outcome) -> list[str]:
+    if o is first:
+        return ["-", "-"]
+    if o.first_shortfall is None or first.first_shortfall is None:
+        shift = (
+            "-"
+            if o.first_shortfall == first.first_shortfall
+            else ("none now" if o.first_shortfall is None else "new")
+        )
+    else:
+        months = o.first_shortfall - first.first_shortfall
+        shift = (
+            "same month"
+            if months == 0
+            else f"{format_duration(abs(months))} {'later' if months > 0 else 'earlier'}"
+        )
+    gap = o.gap_at_horizon_gbps - first.gap_at_horizon_gbps
+    return [shift, ("+" if gap > 0 else "-" if gap < 0 else "") + format_bit_rate(abs(gap), 3)]
+
+
+def write_comparison(
+    folder: Path, names: Sequence[str], files: Sequence[str], runs: Sequence[Run]
+) -> list[Path]:
+    """Write ``comparison.pdf`` and ``comparison.csv`` into ``folder``: both, or neither."""
+    title = "Comparison: " + ", ".join(names)
+    columns = compare_columns(names, files, [outcome(r) for r in runs])
+
+    def pdf(path: Path) -> None:
+        with report_style():
+            save_pdf(comparison_figures(names, runs, title), path, title, "comparison")
+
+    return write_atomically(folder, {"comparison.csv": csv_text(columns), "comparison.pdf": pdf})
+
+
+# --- sweep ---------------------------------------------------------------------------------
+
+
+def _series(sweep: Sweep) -> list[tuple[str, np.ndarray, str]]:
+    """``(title, values, kind)`` of each outcome plotted; kind is month, months, gbps or probability."""
+    out = [
+        ("First shortfall", as_array([o.first_shortfall for o in sweep.outcomes]), "month"),
+        ("Gap at the end of the period", as_array([o.gap_at_horizon_gbps for o in sweep.outcomes]), "gbps"),
+    ]
+    names = list(dict.fromkeys(n for o in sweep.outcomes for n in o.months_late))
+    for name in names:
+        out.append(
+            (f"{name}: months late", as_array([o.months_late.get(name) for o in sweep.outcomes]), "months")
+        )
+    if any(o.p_on_time is not None for o in sweep.outcomes):
+        for name in names:
+            p = as_array([(o.p_on_time or {}).get(name) for o in sweep.outcomes])
+            out.append((f"{name}: probability on time", p, "probability"))
+        out.append(
+            (
+                "Probability of no shortfall",
+                as_array([o.p_no_shortfall for o in sweep.outcomes]),
+                "probability",
+            )
+        )
+    return out
+
+
+def _format_axis(axes: Axes, kind: str, values: np.ndarray, which: str = "y") -> str:
+    axis = axes.yaxis if which == "y" else axes.xaxis
+    if kind == "month":
+        axis.set_major_formatter(FuncFormatter(lambda v, _: format_month(round(v))))
+        return "month"
+    if kind == "probability":
+        axis.set_major_formatter(PercentFormatter(1.0))
+        return "%"
+    if kind == "gbps":
+        top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+        unit, divisor = ("Tbps", 1e3) if top >= 1e3 else ("Gbps", 1.0)
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / divisor:g}"))
+        return unit
+    return "months"
+
+
+def _axis_kind(ref_kind: str) -> str:
+    return {
+        "date": "month",
+        "percentage": "probability",
+        "growth rate": "probability",
+        "bit rate": "gbps",
+    }.get(ref_kind, "months")
+
+
+def sweep_figures(sweep: Sweep) -> list[Figure]:
+    """One panel per outcome against the swept field (a heat map per outcome for two fields)."""
+    series = _series(sweep)
+    pages = []
+    per_page = 4
+    for start in range(0, len(series), per_page):
+        chunk = series[start : start + per_page]
+        figure = Figure(figsize=PAGE_SIZE)
+        figure.suptitle(_sweep_title(sweep), x=0.06, ha="left", fontweight="bold", fontsize=13)
+        grid = figure.add_gridspec(
+            2, 2, left=0.08, right=0.95, top=0.88, bottom=0.14, hspace=0.45, wspace=0.3
+        )
+        for k, (title, values, kind) in enumerate(chunk):
+            axes = figure.add_subplot(grid[k // 2, k % 2])
+            if len(sweep.axes) == 1:
+                _line_panel(axes, sweep, title, values, kind)
+            else:
+                _heat_panel(figure, axes, sweep, title, values, kind)
+        figure.text(
+            0.06,
+            0.03,
+            textwrap.fill(_sweep_caption(sweep), 160),
+            fontsize=8.5,
+            color="#333333",
+        )
+        pages.append(figure)
+    return pages
+
+
+def _sweep_title(sweep: Sweep) -> str:
+    return f"{sweep.scenario.name}: outcomes against " + " and ".join(a.path for a in sweep.axes)
+
+
+def _sweep_caption(sweep: Sweep) -> str:
+    text = (
+        "Each point is a full run of the scenario with the swept field(s) set to that value, everything else "
+        "as in the file. A gap in a line (a white cell) means none: no shortfall in the period, or a target "
+        "not reached within it."
+    )
+    if any(o.p_on_time is not None for o in sweep.outcomes):
+        samples = sweep.scenario.uncertainty.samples if sweep.scenario.uncertainty else 0
+        text += (
+            f" Probabilities come from the uncertainty section ({samples:,} samples by default, the same seed at every "
+            "point, so differences between points are not sampling noise); the swept field is fixed, not sampled."
+        )
+    return text
+
+
+def _line_panel(axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: str) -> None:
+    axis = sweep.axes[0]
+    x = np.array([p[0] for p in sweep.points])
+    axes.plot(x, values, marker="o", ms=3.5, color=OKABE_ITO[0], lw=1.6)
+    unit = _format_axis(axes, kind, values)
+    axes.set_title(f"{title} [{unit}]", loc="left", fontsize=10.5)
+    x_unit = _format_axis(axes, _axis_kind(axis.ref.kind), x, "x")
+    if axis.ref.kind == "percentage" or axis.ref.kind == "growth rate":
+        axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes.set_xlabel(f"{axis.path} [{_unit_word(axis.ref.kind, x_unit)}]", fontsize=9)
+    if not np.isfinite(values).any():
+        axes.text(
+            0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="#666666"
+        )
+
+
+def _unit_word(ref_kind: str, unit: str) -> str:
+    return {"percentage": "%", "growth rate": "% a year", "date": "month", "duration": "months"}.get(
+        ref_kind, unit
+    )
+
+
+def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: str) -> None:
+    first, second = sweep.axes
+    grid = values.reshape(len(first.values), len(second.values))
+    image = axes.imshow(grid.T, origin="lower", aspect="auto", cmap="viridis", interpolation="nearest")
+    axes.grid(False)
+    unit = {"month": "month", "probability": "%", "months": "months", "gbps": "Gbps"}[kind]
+    axes.set_title(f"{title} [{unit}]", loc="left", fontsize=10.5)
+    for which, axis, count in (("x", first, len(first.values)), ("y", second, len(second.values))):
+        step = max(1, math.ceil(count / 8))
+        ticks = list(range(0, count, step))
+        labels = [axis.label(axis.values[i]) for i in ticks]
+        if which == "x":
+            axes.set_xticks(ticks, labels, rotation=30, ha="right", fontsize=8)
+            axes.set_xlabel(axis.path, fontsize=9)
+        else:
+            axes.set_yticks(ticks, labels, fontsize=8)
+            axes.set_ylabel(axis.path, fontsize=9)
+    bar = figure.colorbar(image, ax=axes, fraction=0.05, pad=0.02)
+    if kind == "month":
+        bar.formatter = FuncFormatter(lambda v, _: format_month(round(v)))
+    elif kind == "probability":
+        bar.formatter = PercentFormatter(1.0)
+    bar.update_ticks()
+    if not np.isfinite(values).any():
+        axes.text(
+            0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="white"
+        )
+
+
+def write_sweep(folder: Path, sweep: Sweep) -> list[Path]:
+    """Write ``sweep.pdf`` and ``sweep.csv`` into ``folder``: both, or neither."""
+    title = _sweep_title(sweep)
+
+    def pdf(path: Path) -> None:
+        with report_style():
+            save_pdf(sweep_figures(sweep), path, title, sweep.scenario.name)
+
+    return write_atomically(folder, {"sweep.csv": csv_text(sweep_columns(sweep)), "sweep.pdf": pdf})
+
+
+# --- solve ---------------------------------------------------------------------------------
+
+
+def solution_figure(solution: Solution, scenario_name: str) -> Figure:
+    """One page: the condition's quantity across the searched range, the answer marked."""
+    ref, condition = solution.ref, solution.condition
+    figure = Figure(figsize=PAGE_SIZE)
+    axes = figure.add_axes((0.09, 0.3, 0.86, 0.56))
+    figure.text(0.06, 0.94, f"{scenario_name}: {solution.answer}", fontsize=13, fontweight="bold", wrap=True)
+    x = np.array(solution.grid)
+    quantity = np.array(solution.quantity)
+    threshold = np.array(solution.threshold)
+    kind = "probability" if condition.probability is not None or condition.kind == "utilisation" else "gbps"
+    shown = np.clip(quantity, -1e12, 1e12)
+    axes.plot(x, shown, color=OKABE_ITO[0], lw=2, marker="o", ms=3, label=condition.quantity_label())
+    axes.plot(x, threshold, color=OKABE_ITO[5], lw=1.4, ls="--", label="Threshold of the condition")
+    holds = np.array(solution.holds)
+    for a, b in _runs(holds):
+        axes.axvspan(
+            x[a],
+            x[b],
+            color=OKABE_ITO[2],
+            alpha=0.12,
+            lw=0,
+            label="Condition holds" if a == _runs(holds)[0][0] else None,
+        )
+    for value, side in solution.switches:
+        axes.axvline(value, color="#000000", lw=1.2)
+        axes.annotate(
+            f"{side} {_value_text(solution, value)}",
+            (value, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -14),
+            textcoords="offset points",
+            fontsize=9.5,
+        )
+    unit = _format_axis(axes, kind, shown)
+    axes.set_ylabel(f"{condition.quantity_label().rsplit(' [', 1)[0]} [{unit}]")
+    x_unit = _format_axis(axes, _axis_kind(ref.kind), x, "x")
+    if ref.kind == "bit rate" and x[0] > 0 and x[-1] / x[0] > 100:
+        axes.set_xscale("log")
+    axes.set_xlabel(f"{ref.path} [{_unit_word(ref.kind, x_unit)}]")
+    figure.legend(loc="lower left", bbox_to_anchor=(0.08, 0.13), ncol=3, fontsize=9)
+    caption = (
+        f"Condition: {condition.text!r}. Each point is a full run of the scenario with {ref.path} set to that "
+        f"value (searched from {_value_text(solution, solution.low)} to {_value_text(solution, solution.high)}, "
+        "values the scenario does not allow left out). Where the condition switches, the value is refined by "
+        "root finding (Brent's method; whole months by bisection). Shaded: values where the condition holds."
+    )
+    figure.text(0.06, 0.03, textwrap.fill(caption, 160), fontsize=8.5, color="#333333")
+    return figure
+
+
+def _value_text(solution: Solution, value: float) -> str:
+    from ..studies.sweep import format_value
+
+    return format_value(solution.ref, value)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def write_solution(folder: Path, solution: Solution, scenario_name: str) -> list[Path]:
+    """Write ``solve.pdf`` (one page) and ``solve.csv`` into ``folder``: both, or neither."""
+
+    def pdf(path: Path) -> None:
+        with report_style():
+            save_pdf([solution_figure(solution, scenario_name)], path, solution.answer, scenario_name)
+
+    return write_atomically(folder, {"solve.csv": csv_text(solve_columns(solution)), "solve.pdf": pdf})

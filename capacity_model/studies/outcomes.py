@@ -1,0 +1,97 @@
+"""One run of a scenario, and the handful of figures studies compare across runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..engine import Projection, project
+from ..engine.montecarlo import MonteCarlo, run_monte_carlo
+from ..schema import Scenario
+
+__all__ = ["Outcome", "Run", "outcome", "run"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """A scenario's deterministic projection and, with uncertain inputs, its Monte Carlo run."""
+
+    projection: Projection
+    mc: MonteCarlo | None = None
+
+
+def run(
+    scenario: Scenario, uncertain: bool = True, samples: int | None = None, seed: int | None = None
+) -> Run:
+    """Project a scenario; also sample its uncertainty section when ``uncertain`` and it has one.
+
+    The Monte Carlo run uses the section's seed (or ``seed``), so runs of variants of one
+    scenario share their random numbers, and differences between them are not noise.
+    """
+    projection = project(scenario)
+    if uncertain and scenario.uncertainty is not None:
+        return Run(projection, run_monte_carlo(scenario, samples, seed))
+    return Run(projection)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The figures of one run that studies set side by side.
+
+    Months are month indices (see :mod:`capacity_model.units`); ``None`` means "not in
+    the period" (no shortfall, target not reached).
+    """
+
+    first_shortfall: int | None
+    """First month with demand above the utilisation threshold."""
+    order_by: int | None
+    """When the fix for that first shortfall must be ordered."""
+    capacity_at_horizon_gbps: float
+    demand_at_horizon_gbps: float
+    gap_at_horizon_gbps: float
+    """``max(0, demand / threshold - capacity)`` in the last month [Gbps]."""
+    months_late: dict[str, int | None]
+    """Months late (0 = on time) of each target, by name; None if not reached in the period."""
+    p_on_time: dict[str, float] | None = None
+    """With uncertain inputs: probability each target is reached by its deadline."""
+    p_no_shortfall: float | None = None
+    """With uncertain inputs: probability of no shortfall in the period."""
+    first_shortfall_p10: int | None = None
+    first_shortfall_p50: int | None = None
+    first_shortfall_p90: int | None = None
+    """With uncertain inputs: months by which 10%, 50%, 90% of samples have had a shortfall."""
+
+
+def outcome(result: Run) -> Outcome:
+    """Reduce a run to its :class:`Outcome`."""
+    p = result.projection
+    first = p.exhaustions[0] if p.exhaustions else None
+    mc = result.mc
+    return Outcome(
+        first_shortfall=first.month if first else None,
+        order_by=first.order_by if first else None,
+        capacity_at_horizon_gbps=float(p.capacity_gbps[-1]),
+        demand_at_horizon_gbps=float(p.demand_gbps[-1]),
+        gap_at_horizon_gbps=float(p.gap_gbps[-1]),
+        months_late={t.name: t.months_late for t in p.targets},
+        p_on_time=None if mc is None else {t.name: t.p_on_time for t in mc.targets},
+        p_no_shortfall=None if mc is None else mc.p_no_shortfall,
+        first_shortfall_p10=None if mc is None else mc.first_exhaustion_quantile(0.1),
+        first_shortfall_p50=None if mc is None else mc.first_exhaustion_quantile(0.5),
+        first_shortfall_p90=None if mc is None else mc.first_exhaustion_quantile(0.9),
+    )
+
+
+def p_no_shortfall_before(mc: MonteCarlo, month: int) -> float:
+    """Share of samples whose first shortfall, if any, starts in ``month`` or later."""
+    before = mc.first_exhaustion[:-1][mc.months < month].sum()
+    return float(1.0 - before / mc.samples)
+
+
+def lowest_headroom_before(projection: Projection, month: int | None) -> float:
+    """Smallest headroom over the period's months before ``month`` (all, if None) [Gbps]."""
+    keep = projection.months < month if month is not None else np.ones(len(projection.months), bool)
+    if not keep.any():
+        return float("inf")
+    return float(projection.headroom_gbps[keep].min())

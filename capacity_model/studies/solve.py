@@ -1,0 +1,397 @@
+"""Inverse questions: the value of one field at which a condition just holds.
+
+A condition is written as text (``"no shortfall before 2031-01"``) and read into a
+:class:`Condition`, which measures one quantity of a run against a threshold. The
+search evaluates the condition over a grid of the field's values, keeps the values
+the scenario allows, finds where the condition switches between holding and not,
+and refines each switch: by Brent's method (:func:`scipy.optimize.brentq`) on the
+quantity's margin for continuous fields, by bisection over whole months for dates
+and durations. The margin is continuous in most fields (shares, growth rates,
+capacities), so Brent's method converges fast; where it is a step (probabilities
+estimated from samples, dates), it still keeps the switch bracketed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .. import units
+from ..engine.projection import corridor_capacity_gbps
+from ..errors import Problem, ScenarioError
+from ..paths import FieldRef, PathError, resolve
+from ..scenario_files import variant
+from ..schema import Scenario
+from ..uncertainty import parse_value
+from .outcomes import Run, lowest_headroom_before, p_no_shortfall_before, run
+from .sweep import format_value
+
+__all__ = ["Condition", "Solution", "parse_condition", "solve"]
+
+_OPS = {"<=": np.less_equal, "<": np.less, ">=": np.greater_equal, ">": np.greater}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A yes/no question about a run, measured as ``quantity <op> threshold``."""
+
+    text: str
+    """As written."""
+    kind: str
+    """``shortfall``, ``target`` or ``utilisation``."""
+    month: int | None = None
+    """``before`` month (shortfall) or ``at`` month (utilisation) [month index]."""
+    target: str | None = None
+    """Target name (kind ``target``)."""
+    op: str = ">="
+    limit: float = 0.0
+    """Utilisation limit [fraction] (kind ``utilisation``)."""
+    probability: float | None = None
+    """With uncertain inputs: the least probability the condition must have."""
+
+    @property
+    def needs_samples(self) -> bool:
+        return self.probability is not None
+
+    def measure(self, result: Run) -> tuple[float, float, str]:
+        """``(quantity, threshold, op)``: the condition holds when ``quantity op threshold``."""
+        p = result.projection
+        if self.probability is not None:
+            mc = result.mc
+            assert mc is not None
+            if self.kind == "shortfall":
+                value = p_no_shortfall_before(
+                    mc, self.month if self.month is not None else p.scenario.period.end + 1
+                )
+            else:
+                value = next(t.p_on_time for t in mc.targets if t.name == self.target)
+            return value, self.probability, ">="
+        if self.kind == "shortfall":
+            return lowest_headroom_before(p, self.month), 0.0, ">="
+        if self.kind == "utilisation":
+            month = int(self.month or 0)
+            return float(p.utilisation[month - p.scenario.period.start]), self.limit, self.op
+        target = next(t for t in p.scenario.targets if t.name == self.target)
+        first = min(link.phases[0].in_service for link in p.scenario.links)
+        months = np.arange(min(first, target.by), target.by + 1)
+        best = float(corridor_capacity_gbps(p.scenario, months).max())
+        return best, target.capacity, ">="
+
+    def holds(self, result: Run) -> bool:
+        value, threshold, op = self.measure(result)
+        return bool(_OPS[op](value, threshold))
+
+    def margin(self, result: Run) -> float:
+        """Positive when the condition holds with room to spare; 0 or more exactly when it holds
+        (for strict comparisons, more than 0)."""
+        value, threshold, op = self.measure(result)
+        value = float(np.clip(value, -1e300, 1e300))  # no capacity: utilisation is infinite
+        return float(value - threshold if op in (">=", ">") else threshold - value)
+
+    def quantity_label(self) -> str:
+        if self.probability is not None:
+            what = "no shortfall" + (f" before {units.format_month(self.month)}" if self.month else "")
+            if self.kind == "target":
+                what = f"{self.target} on time"
+            return f"Probability of {what} [%]"
+        if self.kind == "shortfall":
+            before = f" before {units.format_month(self.month)}" if self.month else " in the period"
+            return f"Lowest headroom{before} [Gbps]"
+        if self.kind == "utilisation":
+            return f"Utilisation in {units.format_month(int(self.month or 0))} [%]"
+        return f"Highest corridor capacity by the {self.target} deadline [Gbps]"
+
+
+_MONTH = r"(\d{4}(?:-\d{2}(?:-\d{2})?|-Q[1-4])?)"
+
+
+def parse_condition(text: str, scenario: Scenario) -> Condition:
+    """Read a condition.
+
+    Accepted (case and spacing do not matter)::
+
+        no shortfall [before DATE]
+        [target] NAME on time
+        utilisation at DATE <= 70%          (or <, >=, >)
+        probability of <one of the first two> >= 90%   (or: ... at least 90%)
+
+    Raises
+    ------
+    ScenarioError
+        Saying what can be written, or naming the targets when a name matches none.
+    """
+    label = f"--so-that {text!r}"
+    clean = " ".join(text.strip().split())
+    probability = None
+    match = re.fullmatch(r"(?i)probability of (.+?)\s*(?:>=|at least)\s*(\S+)", clean)
+    if match:
+        clean = match.group(1)
+        try:
+            probability = units.parse_fraction(match.group(2))
+        except units.UnitError as error:
+            raise ScenarioError(Problem(f"the probability: {error}", label)) from None
+    try:
+        if m := re.fullmatch(rf"(?i)no shortfall(?: before {_MONTH})?", clean):
+            month = units.parse_month(m.group(1)) if m.group(1) else None
+            return Condition(text, "shortfall", month=month, probability=probability)
+        if m := re.fullmatch(r"(?i)(?:target )?(.+?) (?:is )?on time", clean):
+            names = [t.name for t in scenario.targets]
+            name = next((n for n in names if n.lower() == m.group(1).strip().lower()), None)
+            if name is None:
+                raise ScenarioError(
+                    Problem(
+                        f"no target named {m.group(1)!r}; targets: {', '.join(names) or 'none'}",
+                        label,
+                    )
+                )
+            return Condition(text, "target", target=name, probability=probability)
+        if m := re.fullmatch(rf"(?i)utili[sz]ation (?:at|in) {_MONTH} (<=|<|>=|>) (\S+)", clean):
+            if probability is not None:
+                raise ScenarioError(
+                    Problem(
+                        "probability of a utilisation is not supported; ask for a shortfall or target", label
+                    )
+                )
+            month = units.parse_month(m.group(1))
+            period = scenario.period
+            if not period.start <= month <= period.end:
+                raise ScenarioError(
+                    Problem(
+                        f"{units.format_month(month)} is outside the period "
+                        f"{units.format_month(period.start)} to {units.format_month(period.end)}",
+                        label,
+                    )
+                )
+            limit = units.parse_fraction(m.group(3), allow_outside_unit_interval=True)
+            return Condition(text, "utilisation", month=month, op=m.group(2), limit=limit)
+    except units.UnitError as error:
+        raise ScenarioError(Problem(str(error), label)) from None
+    raise ScenarioError(
+        Problem(
+            "write one of: 'no shortfall', 'no shortfall before 2031-01', 'Phase 2 on time', "
+            "'utilisation at 2029-12 <= 70%', or 'probability of <one of the first three> >= 90%'",
+            label,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Where a condition switches along one field, and the evidence."""
+
+    ref: FieldRef
+    condition: Condition
+    low: float
+    high: float
+    """The range searched, in the field's base unit (narrowed to values the scenario allows)."""
+    grid: tuple[float, ...]
+    quantity: tuple[float, ...]
+    """The condition's quantity at each grid value."""
+    threshold: tuple[float, ...]
+    holds: tuple[bool, ...]
+    switches: tuple[tuple[float, str], ...]
+    """Each value at which the condition just holds, with ``"at most"`` or ``"at least"``
+    (the side on which it holds)."""
+
+    @property
+    def answer(self) -> str:
+        """The answer in words, with units."""
+        field = self.ref.path
+        span = f"{format_value(self.ref, self.low)} to {format_value(self.ref, self.high)}"
+        if not any(self.holds):
+            return f"no value of {field} from {span} gives {self.condition.text!r}"
+        if all(self.holds) and not self.switches:
+            return f"{self.condition.text!r} holds for every value of {field} from {span} searched"
+        words = {
+            "at most": "latest" if self.ref.kind == "date" else "at most",
+            "at least": "earliest" if self.ref.kind == "date" else "at least",
+        }
+        parts = [f"{words[side]} {format_value(self.ref, value)}" for value, side in self.switches]
+        return f"{field}: {' or '.join(parts)} for {self.condition.text!r}"
+
+
+def default_range(ref: FieldRef, scenario: Scenario) -> tuple[float, float]:
+    """The range searched when ``--between`` is not given, in base units."""
+    current = float(ref.value) if ref.value is not None else None
+    if ref.kind == "percentage":
+        return 0.0, 1.0
+    if ref.kind == "growth rate":
+        return -0.5, 1.0
+    if ref.kind == "coefficient":
+        return 0.0, 1.0
+    if ref.kind == "duration":
+        return 0.0, 240.0
+    if ref.kind == "date":
+        return float(scenario.period.start - 120), float(scenario.period.end)
+    base = current if current else 1000.0
+    return base / 100, base * 100
+
+
+def solve(
+    scenario: Scenario,
+    path: str,
+    condition_text: str,
+    between: str | None = None,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    grid_points: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Solution:
+    """Find the values of the field ``path`` at which ``condition_text`` just holds.
+
+    Parameters
+    ----------
+    scenario
+        The scenario to vary; a distribution its uncertainty section gives the field is
+        replaced by the values searched.
+    path
+        The field, as in the uncertainty section (``demand.transit.share.end``).
+    condition_text
+        See :func:`parse_condition`. A ``probability of`` condition samples the
+        uncertainty section at every value tried (same seed each time).
+    between
+        ``low:high`` in the field's unit; defaults by kind (0-100% for a percentage,
+        the period and ten years before it for a date, 1/100 to 100 times the value
+        for a bit rate, 0-240 months for a duration, -50% to 100% for a growth rate).
+    grid_points
+        Values tried before refining (default 129, or 17 when sampling).
+
+    Raises
+    ------
+    ScenarioError
+        For a path, condition or range that cannot be used, or a search range in
+        which the scenario allows no value.
+    """
+    try:
+        ref = resolve(scenario, path)
+    except PathError as error:
+        raise ScenarioError(Problem(str(error), f"--find {path}")) from None
+    condition = parse_condition(condition_text, scenario)
+    if condition.needs_samples and scenario.uncertainty is None:
+        raise ScenarioError(
+            Problem("a 'probability of' condition needs an uncertainty section in the scenario", "--so-that")
+        )
+    low, high = _between(ref, scenario, between)
+    whole = ref.kind in ("date", "duration")
+    points = grid_points or (17 if condition.needs_samples else 129)
+    if whole:
+        grid = np.unique(np.round(np.linspace(low, high, min(points, int(high - low) + 1))))
+    elif ref.kind == "bit rate" and low > 0:
+        grid = np.geomspace(low, high, points)
+    else:
+        grid = np.linspace(low, high, points)
+
+    cache: dict[float, Run | None] = {}
+
+    def result_at(value: float) -> Run | None:
+        if value not in cache:
+            try:
+                changed = variant(
+                    scenario, {ref.location: value}, f"--find {path} = {format_value(ref, value)}"
+                )
+            except ScenarioError:
+                cache[value] = None  # a value the scenario does not allow
+            else:
+                cache[value] = run(changed, condition.needs_samples, samples, seed)
+        return cache[value]
+
+    measured: list[tuple[float, float, float, bool]] = []
+    for i, value in enumerate(grid, start=1):
+        result = result_at(float(value))
+        if result is not None:
+            quantity, threshold, _ = condition.measure(result)
+            measured.append((float(value), quantity, threshold, condition.holds(result)))
+        if progress:
+            progress(i, len(grid))
+    if not measured:
+        raise ScenarioError(
+            Problem(
+                f"the scenario allows no value of {path} from {format_value(ref, low)} to "
+                f"{format_value(ref, high)}; give another range with --between",
+                f"--find {path}",
+            )
+        )
+    values = [m[0] for m in measured]
+    holds = [m[3] for m in measured]
+
+    def margin(value: float) -> float:
+        result = result_at(value)
+        return -1e300 if result is None else condition.margin(result)
+
+    def holds_at(value: float) -> bool:
+        result = result_at(value)
+        return result is not None and condition.holds(result)
+
+    switches = []
+    for k in range(len(values) - 1):
+        (a, ha), (b, hb) = (values[k], holds[k]), (values[k + 1], holds[k + 1])
+        if ha == hb:
+            continue
+        edge = _refine(margin, holds_at, a, b, ha, whole, ref)
+        switches.append((edge, "at most" if ha else "at least"))
+    return Solution(
+        ref=ref,
+        condition=condition,
+        low=values[0],
+        high=values[-1],
+        grid=tuple(values),
+        quantity=tuple(m[1] for m in measured),
+        threshold=tuple(m[2] for m in measured),
+        holds=tuple(holds),
+        switches=tuple(switches),
+    )
+
+
+def _between(ref: FieldRef, scenario: Scenario, between: str | None) -> tuple[float, float]:
+    if between is None:
+        return default_range(ref, scenario)
+    parts = between.split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError("write low:high in the field's unit, e.g. --between 5%:20%")
+        low, high = (parse_value(ref, part.strip()) for part in parts)
+    except ValueError as error:
+        raise ScenarioError(Problem(str(error), f"--between {between}")) from None
+    if not low < high:
+        raise ScenarioError(Problem("low must be below high", f"--between {between}"))
+    return low, high
+
+
+def _refine(
+    margin: Callable[[float], float],
+    holds: Callable[[float], bool],
+    a: float,
+    b: float,
+    holds_at_a: bool,
+    whole: bool,
+    ref: FieldRef,
+) -> float:
+    """The value nearest the switch between ``a`` and ``b`` at which the condition holds.
+
+    Whole months: bisection keeping the holding end. Otherwise Brent's method on the
+    margin, to a relative tolerance of 1e-9, then a step to the holding side (the
+    root of a step-shaped margin may sit on either side of the step).
+    """
+    if whole:
+        lo, hi = int(a), int(b)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if holds(mid) == holds_at_a:
+                lo = mid
+            else:
+                hi = mid
+        return float(lo if holds_at_a else hi)
+    tolerance = 1e-9 * max(abs(a), abs(b)) if ref.kind == "bit rate" else 1e-9
+    root = float(brentq(margin, a, b, xtol=tolerance, rtol=4 * np.finfo(float).eps))
+    step = tolerance
+    for _ in range(60):
+        if holds(root):
+            return root
+        root = root - step if holds_at_a else root + step
+        step *= 2
+    return a if holds_at_a else b
