@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 
@@ -62,6 +63,62 @@ def entry_label(list_name: str | int | None, item: object, index: int) -> str | 
     return index
 
 
+#: A number as the unit parsers read it, in a regex that means the same in Python and
+#: in JSON Schema (ECMA-262): the patterns below describe what a user writes.
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_BIT_UNIT = r"\s*[kKMGTP]?(?:bps|b/s|bit/s|bits/s)\s*$"
+
+# JSON Schema of each quantity as written in a scenario file (not as held inside). A
+# pattern checks the form only: ranges and calendar dates are left to the unit parsers.
+_BIT_RATE_SCHEMA = {
+    "type": "string",
+    "pattern": rf"^\s*{_NUMBER}{_BIT_UNIT}",
+    "description": "A bit rate: a number and a unit, e.g. '450 Gbps', '1.5 Tbps' or '100 Gb/s' "
+    "(units bps, kbps, Mbps, Gbps, Tbps, Pbps or their b/s forms; bits, not bytes), at most 1 Ebps.",
+    "examples": ["450 Gbps", "1.5 Tbps", "800 Mbps"],
+}
+_POSITIVE_BIT_RATE_SCHEMA = {
+    **_BIT_RATE_SCHEMA,
+    "pattern": rf"^\s*\+?{_NUMBER.removeprefix('[+-]?')}{_BIT_UNIT}",
+    "description": "A bit rate above 0: a number and a unit, e.g. '450 Gbps', '1.5 Tbps' or "
+    "'100 Gb/s' (units bps, kbps, Mbps, Gbps, Tbps, Pbps or their b/s forms; bits, not bytes), "
+    "at most 1 Ebps.",
+}
+_MONTH_SCHEMA = {
+    "type": ["string", "integer"],
+    "pattern": r"^\s*[0-9]{4}(?:-(?:0?[1-9]|1[0-2])(?:-(?:0?[1-9]|[12][0-9]|3[01]))?|-[Qq][1-4])?\s*$",
+    "minimum": 1000,
+    "maximum": 9999,
+    "description": "A date: '2029-06', '2029' (its January), '2029-Q3' (the quarter's first month) "
+    "or '2029-06-30' (the day is dropped).",
+    "examples": ["2029-06", "2029", "2029-Q3"],
+}
+_DURATION_SCHEMA = {
+    "type": "string",
+    "pattern": rf"^\s*{_NUMBER}\s*(?:months?|years?|mo|yr|y)\s*$",
+    "description": "A duration in whole months: '18 months', '1 month', '2 years' or '1.5 years'.",
+    "examples": ["18 months", "2 years"],
+}
+_FRACTION_SCHEMA = {
+    "type": ["string", "number"],
+    "pattern": rf"^\s*{_NUMBER}\s*%?\s*$",
+    "minimum": 0,
+    "maximum": 1,
+    "description": "A percentage from 0% to 100%: '12.5%', or the fraction 0.125 "
+    "(a bare 12.5 is an error, never read as 1250%).",
+    "examples": ["12.5%", "70%", 0.125],
+}
+_GROWTH_RATE_SCHEMA = {
+    "type": ["string", "number"],
+    "pattern": _FRACTION_SCHEMA["pattern"],
+    "exclusiveMinimum": -1,
+    "maximum": 1,
+    "description": "An annual growth rate: '25%', or the fraction 0.25; above -100% and at most "
+    "1000% a year (a bare 25 is an error, never read as 2500%).",
+    "examples": ["25%", "-5%", 0.25],
+}
+
+
 def _from_units(parse: Any) -> Any:
     def validate(value: object) -> object:
         try:
@@ -76,6 +133,7 @@ BitRate = Annotated[
     float,
     BeforeValidator(_from_units(units.parse_bit_rate_gbps)),
     PlainSerializer(lambda gbps: units.format_bit_rate(gbps, digits=15), return_type=str, when_used="json"),
+    WithJsonSchema(_BIT_RATE_SCHEMA),
 ]
 """A bit rate, written ``'450 Gbps'``; held in Gbps."""
 
@@ -86,13 +144,16 @@ def _check_positive_rate(gbps: float) -> float:
     return gbps
 
 
-PositiveBitRate = Annotated[BitRate, AfterValidator(_check_positive_rate)]
+PositiveBitRate = Annotated[
+    BitRate, AfterValidator(_check_positive_rate), WithJsonSchema(_POSITIVE_BIT_RATE_SCHEMA)
+]
 """A bit rate above zero."""
 
 Month = Annotated[
     int,
     BeforeValidator(_from_units(units.parse_month)),
     PlainSerializer(units.format_month, return_type=str, when_used="json"),
+    WithJsonSchema(_MONTH_SCHEMA),
 ]
 """A date, written ``'2029-06'``; held as the month index ``12 * year + month - 1``."""
 
@@ -100,6 +161,7 @@ Duration = Annotated[
     int,
     BeforeValidator(_from_units(units.parse_duration_months)),
     PlainSerializer(units.format_duration, return_type=str, when_used="json"),
+    WithJsonSchema(_DURATION_SCHEMA),
 ]
 """A duration, written ``'18 months'`` or ``'2 years'``; held in months."""
 
@@ -107,6 +169,7 @@ Fraction = Annotated[
     float,
     BeforeValidator(_from_units(units.parse_fraction)),
     PlainSerializer(units.format_percent, return_type=str, when_used="json"),
+    WithJsonSchema(_FRACTION_SCHEMA),
 ]
 """A percentage in 0–100%, written ``'12.5%'`` or ``0.125``; held as a fraction."""
 
@@ -114,6 +177,7 @@ GrowthRate = Annotated[
     float,
     BeforeValidator(_from_units(lambda v: units.parse_fraction(v, allow_outside_unit_interval=True))),
     PlainSerializer(units.format_percent, return_type=str, when_used="json"),
+    WithJsonSchema(_GROWTH_RATE_SCHEMA),
 ]
 """An annual growth rate, written ``'25%'`` (or the fraction 0.25); above -100%, at most 1000%."""
 
@@ -143,5 +207,16 @@ def _check_bass_coefficient(value: object) -> float:
     return float(value)
 
 
-BassCoefficient = Annotated[float, BeforeValidator(_check_bass_coefficient)]
+BassCoefficient = Annotated[
+    float,
+    BeforeValidator(_check_bass_coefficient),
+    WithJsonSchema(
+        {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 1,
+            "description": "A Bass coefficient per year, above 0 and at most 1, e.g. 0.03.",
+        }
+    ),
+]
 """A Bass diffusion coefficient per year, in (0, 1]."""

@@ -13,15 +13,26 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, WithJsonSchema, field_validator
 
 from . import units
 from .paths import FieldRef, PathError, resolve
 from .quantities import Duration, Finding, SourceKey, StrictModel
 
-__all__ = ["DISTRIBUTIONS", "Correlation", "Parameter", "Uncertainty", "resolve_parameters"]
+__all__ = ["DISTRIBUTIONS", "Correlation", "Parameter", "Uncertainty", "parse_value", "resolve_parameters"]
 
-Raw = str | int | float
+Raw = Annotated[
+    str | int | float,
+    WithJsonSchema(
+        {
+            "type": ["number", "string"],
+            "description": "A value in the unit of the field the path names: e.g. '200 Gbps' for a "
+            "bit rate, '22%' or 0.22 for a percentage or growth rate, '2029-06' for a date, "
+            "'18 months' for a duration.",
+            "examples": ["200 Gbps", "22%", "2029-06", "18 months"],
+        }
+    ),
+]
 """A value as written, parsed later in the unit of the field its path names."""
 
 
@@ -176,7 +187,7 @@ _RANGES = {
 }
 
 
-def _parse(ref: FieldRef, raw: Any, as_duration: bool = False) -> float:
+def parse_value(ref: FieldRef, raw: Any, as_duration: bool = False) -> float:
     """A written value in the field's base unit; raises ValueError with the unit's message."""
     annotation = Duration if as_duration else ref.annotation
     try:
@@ -189,7 +200,7 @@ def _parse(ref: FieldRef, raw: Any, as_duration: bool = False) -> float:
 
 def _spread(ref: FieldRef, raw: Any) -> float:
     """A standard deviation: a positive amount in the field's unit (months for dates)."""
-    value = _parse(ref, raw, as_duration=ref.kind == "date")
+    value = parse_value(ref, raw, as_duration=ref.kind == "date")
     if value <= 0:
         raise ValueError("sd must be more than 0")
     return value
@@ -204,7 +215,7 @@ def _resolve_one(ref: FieldRef, spec: BaseModel) -> tuple[dict[str, Any], list[t
 
     def parse(name: str, reader: Any = None) -> None:
         try:
-            values[name] = (reader or (lambda raw: _parse(ref, raw)))(data[name])
+            values[name] = (reader or (lambda raw: parse_value(ref, raw)))(data[name])
         except ValueError as error:
             problems.append((name, str(error)))
 
@@ -237,7 +248,7 @@ def _resolve_one(ref: FieldRef, spec: BaseModel) -> tuple[dict[str, Any], list[t
                     values.update(median=median, value=other, percentile=float(level))
     elif dist == "choice":
         try:
-            values["values"] = [_parse(ref, raw) for raw in data["values"]]
+            values["values"] = [parse_value(ref, raw) for raw in data["values"]]
         except ValueError as error:
             problems.append(("values", str(error)))
         weights = data.get("weights")

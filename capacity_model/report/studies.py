@@ -6,11 +6,12 @@ import math
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
 from ..studies.outcomes import Outcome, Run, outcome
 from ..studies.solve import Solution
@@ -159,19 +160,34 @@ def _series(sweep: Sweep) -> list[tuple[str, np.ndarray, str]]:
     return out
 
 
+def _month_ticks(axis: Any, values: np.ndarray) -> None:
+    """Ticks on whole months: Januaries over long spans, every k months over short ones."""
+    finite = values[np.isfinite(values)]
+    span = float(finite.max() - finite.min()) if finite.size else 0.0
+    step = 12 * max(1, math.ceil(span / 12 / 8)) if span > 24 else max(1, math.ceil(span / 8))
+    axis.set_major_locator(MultipleLocator(step))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: format_month(round(v))))
+
+
 def _format_axis(axes: Axes, kind: str, values: np.ndarray, which: str = "y") -> str:
     axis = axes.yaxis if which == "y" else axes.xaxis
     if kind == "month":
-        axis.set_major_formatter(FuncFormatter(lambda v, _: format_month(round(v))))
+        _month_ticks(axis, values)
         return "month"
     if kind == "probability":
         axis.set_major_formatter(PercentFormatter(1.0))
+        if which == "y":
+            axes.set_ylim(-0.03, 1.03)
         return "%"
     if kind == "gbps":
         top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
         unit, divisor = ("Tbps", 1e3) if top >= 1e3 else ("Gbps", 1.0)
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / divisor:g}"))
         return unit
+    axis.set_major_locator(MaxNLocator(integer=True))
+    if which == "y" and np.isfinite(values).any() and np.nanmax(values) == np.nanmin(values):
+        middle = float(np.nanmax(values))
+        axes.set_ylim(middle - 1, middle + 1)
     return "months"
 
 
@@ -256,10 +272,20 @@ def _unit_word(ref_kind: str, unit: str) -> str:
 
 def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: str) -> None:
     first, second = sweep.axes
-    grid = values.reshape(len(first.values), len(second.values))
-    image = axes.imshow(grid.T, origin="lower", aspect="auto", cmap="viridis", interpolation="nearest")
+    unit, divisor = {"month": "month", "probability": "%", "months": "months", "gbps": "Gbps"}[kind], 1.0
+    if kind == "gbps" and np.isfinite(values).any() and np.nanmax(values) >= 1e3:
+        unit, divisor = "Tbps", 1e3
+    grid = values.reshape(len(first.values), len(second.values)) / divisor
+    finite = grid[np.isfinite(grid)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if kind == "probability":
+        low, high = 0.0, 1.0
+    elif high == low:  # one colour for all: centre it on a readable scale
+        low, high = low - 1, high + 1
+    image = axes.imshow(
+        grid.T, origin="lower", aspect="auto", cmap="viridis", interpolation="nearest", vmin=low, vmax=high
+    )
     axes.grid(False)
-    unit = {"month": "month", "probability": "%", "months": "months", "gbps": "Gbps"}[kind]
     axes.set_title(f"{title} [{unit}]", loc="left", fontsize=10.5)
     for which, axis, count in (("x", first, len(first.values)), ("y", second, len(second.values))):
         step = max(1, math.ceil(count / 8))
@@ -273,10 +299,13 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
             axes.set_ylabel(axis.path, fontsize=9)
     bar = figure.colorbar(image, ax=axes, fraction=0.05, pad=0.02)
     if kind == "month":
-        bar.formatter = FuncFormatter(lambda v, _: format_month(round(v)))
+        _month_ticks(bar.ax.yaxis, values)
     elif kind == "probability":
         bar.formatter = PercentFormatter(1.0)
-    bar.update_ticks()
+    elif kind == "months":
+        bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if kind != "month":
+        bar.update_ticks()
     if not np.isfinite(values).any():
         axes.text(
             0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="white"
@@ -302,7 +331,14 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
     ref, condition = solution.ref, solution.condition
     figure = Figure(figsize=PAGE_SIZE)
     axes = figure.add_axes((0.09, 0.3, 0.86, 0.56))
-    figure.text(0.06, 0.94, f"{scenario_name}: {solution.answer}", fontsize=13, fontweight="bold", wrap=True)
+    figure.text(
+        0.06,
+        0.97,
+        textwrap.fill(f"{scenario_name}: {solution.answer}", 95),
+        fontsize=13,
+        fontweight="bold",
+        va="top",
+    )
     x = np.array(solution.grid)
     quantity = np.array(solution.quantity)
     threshold = np.array(solution.threshold)
@@ -322,8 +358,9 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
         )
     for value, side in solution.switches:
         axes.axvline(value, color="#000000", lw=1.2)
+        words = {"at most": "latest", "at least": "earliest"} if ref.kind == "date" else {}
         axes.annotate(
-            f"{side} {_value_text(solution, value)}",
+            f"{words.get(side, side)} {_value_text(solution, value)}",
             (value, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(4, -14),

@@ -1,0 +1,52 @@
+"""A commented starter scenario, for ``capacity-model init``.
+
+The text is the package file ``starter.yaml`` with the scenario's name put in; every
+figure in it cites a source from the project's reference facts.
+"""
+
+from __future__ import annotations
+
+import math
+from importlib import resources
+
+import yaml
+
+__all__ = ["NAME_PLACEHOLDER", "starter_text"]
+
+#: Where ``starter.yaml`` holds the scenario's name (once, as the value of ``name:``).
+NAME_PLACEHOLDER = "__NAME__"
+
+
+def starter_text(name: str) -> str:
+    """Return the starter scenario, named ``name``.
+
+    Parameters
+    ----------
+    name
+        Title of the scenario (``capacity-model init`` passes the file name without
+        ``.yaml``). Any text: it is written as a double-quoted YAML string, so quotes,
+        colons, ``#`` and line breaks read back unchanged.
+
+    Returns
+    -------
+    str
+        The scenario as YAML text, ending in a newline.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is empty or only spaces (a scenario needs a name).
+
+    >>> 'name: "my-study"' in starter_text("my-study")
+    True
+    """
+    if not name.strip():
+        raise ValueError("the scenario name is empty; give the file a name such as 'my-study.yaml'")
+    template = resources.files(__package__).joinpath("starter.yaml").read_text(encoding="utf-8")
+    return template.replace(NAME_PLACEHOLDER, _quoted(name), 1)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as one double-quoted YAML scalar on one line (the YAML emitter does the escaping)."""
+    dumped = yaml.safe_dump(text, default_style='"', allow_unicode=True, width=math.inf)
+    return dumped.removesuffix("\n").removesuffix("\n...")
