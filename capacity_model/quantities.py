@@ -168,7 +168,9 @@ Duration = Annotated[
 Fraction = Annotated[
     float,
     BeforeValidator(_from_units(units.parse_fraction)),
-    PlainSerializer(units.format_percent, return_type=str, when_used="json"),
+    PlainSerializer(
+        lambda fraction: units.format_percent(fraction, digits=15), return_type=str, when_used="json"
+    ),
     WithJsonSchema(_FRACTION_SCHEMA),
 ]
 """A percentage in 0–100%, written ``'12.5%'`` or ``0.125``; held as a fraction."""
@@ -176,7 +178,9 @@ Fraction = Annotated[
 GrowthRate = Annotated[
     float,
     BeforeValidator(_from_units(lambda v: units.parse_fraction(v, allow_outside_unit_interval=True))),
-    PlainSerializer(units.format_percent, return_type=str, when_used="json"),
+    PlainSerializer(
+        lambda fraction: units.format_percent(fraction, digits=15), return_type=str, when_used="json"
+    ),
     WithJsonSchema(_GROWTH_RATE_SCHEMA),
 ]
 """An annual growth rate, written ``'25%'`` (or the fraction 0.25); above -100%, at most 1000%."""

@@ -204,13 +204,15 @@ def parse_fraction(value: object, *, allow_outside_unit_interval: bool = False) 
     return fraction
 
 
-def format_percent(fraction: float) -> str:
-    """Format a fraction as a percentage with up to 6 significant digits.
+def format_percent(fraction: float, digits: int = 6) -> str:
+    """Format a fraction as a percentage with up to ``digits`` significant digits.
 
     >>> format_percent(0.125)
     '12.5%'
+    >>> format_percent(0.1 + 0.2, digits=15)
+    '30%'
     """
-    return f"{fraction * 100:.6g}%"
+    return f"{fraction * 100:.{digits}g}%"
 
 
 _YEAR = re.compile(r"^\s*(?P<y>\d{4})\s*$")

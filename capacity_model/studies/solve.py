@@ -13,9 +13,10 @@ estimated from samples, dates), it still keeps the switch bracketed.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import brentq
@@ -25,7 +26,7 @@ from ..engine.projection import corridor_capacity_gbps
 from ..errors import Problem, ScenarioError
 from ..paths import FieldRef, PathError, resolve
 from ..scenario_files import variant
-from ..schema import Scenario
+from ..schema import Scenario, Target
 from ..uncertainty import parse_value
 from .outcomes import Run, lowest_headroom_before, p_no_shortfall_before, run
 from .sweep import format_value
@@ -52,6 +53,9 @@ class Condition:
     """Utilisation limit [fraction] (kind ``utilisation``)."""
     probability: float | None = None
     """With uncertain inputs: the least probability the condition must have."""
+    against_target: str | None = None
+    """Measure utilisation against this target's capacity instead of the capacity in service:
+    set when solving for a target's capacity ("what capacity must be in service by then?")."""
 
     @property
     def needs_samples(self) -> bool:
@@ -73,8 +77,11 @@ class Condition:
         if self.kind == "shortfall":
             return lowest_headroom_before(p, self.month), 0.0, ">="
         if self.kind == "utilisation":
-            month = int(self.month or 0)
-            return float(p.utilisation[month - p.scenario.period.start]), self.limit, self.op
+            index = int(self.month or 0) - p.scenario.period.start
+            if self.against_target is not None:
+                target = next(t for t in p.scenario.targets if t.name == self.against_target)
+                return float(p.demand_gbps[index] / target.capacity), self.limit, self.op
+            return float(p.utilisation[index]), self.limit, self.op
         target = next(t for t in p.scenario.targets if t.name == self.target)
         first = min(link.phases[0].in_service for link in p.scenario.links)
         months = np.arange(min(first, target.by), target.by + 1)
@@ -102,7 +109,8 @@ class Condition:
             before = f" before {units.format_month(self.month)}" if self.month else " in the period"
             return f"Lowest headroom{before} [Gbps]"
         if self.kind == "utilisation":
-            return f"Utilisation in {units.format_month(int(self.month or 0))} [%]"
+            of = f" of the {self.against_target} capacity" if self.against_target else ""
+            return f"Utilisation{of} in {units.format_month(int(self.month or 0))} [%]"
         return f"Highest corridor capacity by the {self.target} deadline [Gbps]"
 
 
@@ -210,8 +218,22 @@ class Solution:
             "at most": "latest" if self.ref.kind == "date" else "at most",
             "at least": "earliest" if self.ref.kind == "date" else "at least",
         }
-        parts = [f"{words[side]} {format_value(self.ref, value)}" for value, side in self.switches]
+        parts = [
+            f"{words[side]} {format_value(self.ref, shown(value, side, self.ref))}"
+            for value, side in self.switches
+        ]
         return f"{field}: {' or '.join(parts)} for {self.condition.text!r}"
+
+
+def shown(value: float, side: str, ref: FieldRef) -> float:
+    """``value`` to 4 significant digits, rounded towards the side where the condition holds
+    (down for "at most", up for "at least"), so the value shown still satisfies it."""
+    if ref.kind in ("date", "duration") or value == 0:
+        return value
+    quantum = 10.0 ** (math.floor(math.log10(abs(value))) - 3)
+    steps = value / quantum
+    steps = math.floor(steps + 1e-9) if side == "at most" else math.ceil(steps - 1e-9)
+    return steps * quantum
 
 
 def default_range(ref: FieldRef, scenario: Scenario) -> tuple[float, float]:
@@ -253,7 +275,9 @@ def solve(
         The field, as in the uncertainty section (``demand.transit.share.end``).
     condition_text
         See :func:`parse_condition`. A ``probability of`` condition samples the
-        uncertainty section at every value tried (same seed each time).
+        uncertainty section at every value tried (same seed each time). When ``path``
+        is a target's capacity, a utilisation condition is measured against that
+        target (demand / target capacity): the capacity the target must set.
     between
         ``low:high`` in the field's unit; defaults by kind (0-100% for a percentage,
         the period and ten years before it for a date, 1/100 to 100 times the value
@@ -272,6 +296,8 @@ def solve(
     except PathError as error:
         raise ScenarioError(Problem(str(error), f"--find {path}")) from None
     condition = parse_condition(condition_text, scenario)
+    if condition.kind == "utilisation" and isinstance(ref.owner, Target) and ref.field == "capacity":
+        condition = replace(condition, against_target=ref.owner.name)
     if condition.needs_samples and scenario.uncertainty is None:
         raise ScenarioError(
             Problem("a 'probability of' condition needs an uncertainty section in the scenario", "--so-that")

@@ -1,0 +1,121 @@
+"""sweep: values in the field's unit, ranges, grids, and outcomes equal to single runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from capacity_model.engine import project
+from capacity_model.errors import ScenarioError
+from capacity_model.results import iamc_columns
+from capacity_model.scenario_files import variant
+from capacity_model.studies.sweep import axis, sweep
+from capacity_model.units import parse_month
+from tests.scenario_data import build, one_link
+
+
+def scenario():
+    data = one_link(capacity="1 Tbps", base="300 Gbps", rate="25%")
+    data["targets"] = [{"name": "Next", "capacity": "4 Tbps", "by": "2030-01"}]
+    data["links"].append({"id": "new", "phases": [{"capacity": "4 Tbps", "in_service": "2030-01"}]})
+    return build(data)
+
+
+def test_values_and_ranges_are_read_in_the_fields_unit() -> None:
+    s = scenario()
+    assert axis(s, "demand.domestic.growth.rate", values="5%, 7.5%,10%").values == pytest.approx(
+        (0.05, 0.075, 0.1)
+    )
+    assert axis(s, "demand.domestic.growth.rate", span="5%:20%:5%").values == pytest.approx(
+        (0.05, 0.1, 0.15, 0.2)
+    )
+    months = axis(s, "links.new.phases[0].in_service", span="2029-01:2030-01:6 months").values
+    assert months == (parse_month("2029-01"), parse_month("2029-07"), parse_month("2030-01"))
+    assert axis(s, "links.new.phases[0].capacity", values="2 Tbps,500 Gbps").values == (2000.0, 500.0)
+
+
+@pytest.mark.parametrize(
+    ("values", "span", "message"),
+    [
+        ("abc", None, "not a percentage"),
+        (None, "20%:5%:1%", "high is below low"),
+        (None, "5%:20%", "write low:high:step"),
+        (None, "5%:20%:0%", "step must be more than 0"),
+        ("5%", "5%:20%:1%", "give either --values"),
+    ],
+)
+def test_bad_values_are_clear_errors(values: str | None, span: str | None, message: str) -> None:
+    with pytest.raises(ScenarioError) as error:
+        axis(scenario(), "demand.domestic.growth.rate", values=values, span=span)
+    assert message in str(error.value)
+    assert str(error.value).startswith("--param demand.domestic.growth.rate: ")
+
+
+def test_outcomes_equal_separate_single_runs_on_a_product_grid() -> None:
+    s = scenario()
+    rates = axis(s, "demand.domestic.growth.rate", values="20%,30%")
+    dates = axis(s, "links.new.phases[0].in_service", values="2029-01,2031-01")
+    result = sweep(s, [rates, dates], uncertain=False, jobs=1)
+    assert len(result.points) == 4
+    for point, outcome in zip(result.points, result.outcomes, strict=True):
+        single = project(
+            variant(
+                s,
+                {
+                    ("demand", 0, "growth", "rate"): point[0],
+                    ("links", 1, "phases", 0, "in_service"): point[1],
+                },
+                "t",
+            )
+        )
+        first = single.exhaustions[0].month if single.exhaustions else None
+        assert outcome.first_shortfall == first
+        assert outcome.gap_at_horizon_gbps == single.gap_gbps[-1]
+        assert outcome.months_late == {t.name: t.months_late for t in single.targets}
+    late = {p: o.months_late["Next"] for p, o in zip(result.points, result.outcomes, strict=True)}
+    assert late[(0.2, parse_month("2029-01"))] == 0 and late[(0.2, parse_month("2031-01"))] == 12
+
+
+def test_results_do_not_depend_on_the_number_of_processes() -> None:
+    s = scenario()
+    rates = axis(s, "demand.domestic.growth.rate", span="10%:40%:5%")
+    assert (
+        sweep(s, [rates], uncertain=False, jobs=1).outcomes
+        == sweep(s, [rates], uncertain=False, jobs=2).outcomes
+    )
+
+
+def test_values_the_scenario_does_not_allow_are_all_reported_before_running() -> None:
+    s = build(
+        {
+            **one_link(),
+            "links": [
+                {
+                    "id": "a",
+                    "phases": [
+                        {"capacity": "1 Tbps", "in_service": "2020-01"},
+                        {"capacity": "2 Tbps", "in_service": "2030-01"},
+                    ],
+                }
+            ],
+        }
+    )
+    dates = axis(s, "links.a.phases[1].in_service", values="2019-01,2018-01,2031-01")
+    with pytest.raises(ScenarioError) as error:
+        sweep(s, [dates], uncertain=False)
+    found = [str(p) for p in error.value.problems]
+    assert len(found) == 2
+    assert found[0].startswith("--param links.a.phases[1].in_service = 2019-01: ")
+
+
+def test_iamc_table_is_long_and_matches_the_timeline() -> None:
+    p = project(scenario())
+    columns = iamc_columns(p, "capacity_model test")
+    months = len(p.months)
+    variables = list(dict.fromkeys(columns["variable"]))
+    assert variables[:3] == ["Capacity", "Capacity|ofc", "Capacity|new"]
+    assert len(columns["value"]) == months * len(variables)
+    assert columns["value"][:months] == list(p.capacity_gbps)
+    start = columns["variable"].index("Utilisation")
+    assert columns["value"][start : start + months] == pytest.approx(list(p.utilisation * 100))
+    assert set(columns["unit"]) == {"Gbps", "%"} and columns["time"][0] == "2026-01-01"
+    assert set(columns["region"]) == {"Corridor"} and set(columns["scenario"]) == {"Test"}
