@@ -85,7 +85,7 @@ demand:
         6,
         parse_month("2027-01"),
     )
-    assert [(t.name, t.capacity, t.by) for t in s.targets][0] == ("Phase 2", 1000.0, parse_month("2027-12"))
+    assert next((t.name, t.capacity, t.by) for t in s.targets) == ("Phase 2", 1000.0, parse_month("2027-12"))
     assert s.demand[0].growth.rate == 0.3 and s.demand[0].base.value == 200.0
 
 
@@ -182,7 +182,7 @@ def test_set_changes_a_value_and_fixes_a_varied_one(tmp_path: Path) -> None:
     s = loaded.scenario
     assert s.demand[0].growth.rate == pytest.approx(0.275) and s.planning.max_utilisation == 0.8
     assert list(s.uncertainty.parameters) == ["links.new-cable.phases[0].in_service"]
-    assert [(o.path, o.text, o.location) for o in loaded.overrides][0] == (
+    assert next((o.path, o.text, o.location) for o in loaded.overrides) == (
         "demand.domestic.growth.rate",
         "27.5%",
         ("demand", 0, "growth", "rate"),
