@@ -1,0 +1,876 @@
+"""The study commands and options through the command line, as a user runs them.
+
+Covered: ``run --set``, ``extends``/``remove``, ``compare``, ``sweep``, ``solve``,
+``run --check`` and ``run --format iamc``. Every figure a command writes is checked
+against a separate single ``run`` (its ``timeline.csv`` / ``summary.json``) or a hand
+calculation, never against what the same command printed.
+
+Speed: each command is a fresh process (about 2 s of imports, 1-3 s per PDF), and there
+are some 50 of them. They do not depend on each other, so :func:`batch` starts them all
+at once on a pool of threads (one subprocess per core at a time) when the module's first
+test asks for it; each test then waits for the calls it reads. The calls are declared
+with :func:`call` next to the tests that read them; they all run in the folder
+:func:`batch` prepares, so paths in them are relative to it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from tests.cli_helpers import cli
+from tests.scenario_data import one_link
+
+SCENARIOS = Path(__file__).parent.parent / "scenarios"
+BASELINE = SCENARIOS / "baseline.yaml"
+TRANSIT_15 = SCENARIOS / "transit-15.yaml"
+DOMESTIC = SCENARIOS / "domestic-only.yaml"
+DELAYED = SCENARIOS / "delayed-phase2.yaml"
+
+SHARE_END = "demand.chinese-transit.share.end"
+DOMESTIC_GROWTH = "demand.pakistan-china.growth.rate"
+NEW_CABLE_DATE = "links.new-cable.phases[0].in_service"
+
+
+# --- running the calls ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A finished call, and the files in its output folder (``-o``) just after it ended."""
+
+    result: subprocess.CompletedProcess[str]
+    files: dict[str, bytes]
+    """Contents by path relative to the output folder; empty if the folder does not exist."""
+
+    @property
+    def code(self) -> int:
+        return self.result.returncode
+
+    @property
+    def stdout(self) -> str:
+        return self.result.stdout
+
+    @property
+    def stderr(self) -> str:
+        return self.result.stderr
+
+    def text(self, name: str) -> str:
+        return self.files[name].decode("utf-8")
+
+    def csv(self, name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(self.text(name))))
+
+    def json(self, name: str) -> Any:
+        return json.loads(self.text(name))
+
+    def pdf(self, name: str) -> PdfReader:
+        return PdfReader(io.BytesIO(self.files[name]))
+
+
+@dataclass(frozen=True)
+class Call:
+    args: tuple[str | Path, ...]
+    after: str | None = None
+    """Name of a call that must have ended first (it writes the same folder)."""
+
+    @property
+    def output(self) -> str | None:
+        args = [str(a) for a in self.args]
+        return args[args.index("-o") + 1] if "-o" in args else None
+
+
+CALLS: dict[str, Call] = {}
+
+
+def call(name: str, *args: str | Path, after: str | None = None) -> str:
+    """Declare a call of the command line that :func:`batch` runs; returns its name."""
+    assert name not in CALLS, name
+    CALLS[name] = Call(args, after)
+    return name
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+class Batch:
+    """Calls running on a thread pool, each a subprocess; ``batch[name]`` waits for one."""
+
+    def __init__(self, root: Path, pool: ThreadPoolExecutor) -> None:
+        self.root = root
+        self.pool = pool
+        self.futures: dict[str, Future[Ran]] = {}
+
+    def start(self, name: str, item: Call) -> None:
+        self.futures[name] = self.pool.submit(self._run, item)
+
+    def _run(self, item: Call) -> Ran:
+        if item.after is not None:
+            self.futures[item.after].result()
+        result = cli(*item.args, cwd=self.root)
+        output = item.output
+        return Ran(result, _snapshot(self.root / output) if output else {})
+
+    def run_now(self, *args: str | Path) -> Ran:
+        """Run one more call (one that depends on an earlier answer) and wait for it."""
+        return self.pool.submit(self._run, Call(args)).result()
+
+    def run_all(self, *calls: tuple[str | Path, ...]) -> list[Ran]:
+        """Run several more calls side by side and wait for all of them."""
+        futures = [self.pool.submit(self._run, Call(args)) for args in calls]
+        return [f.result() for f in futures]
+
+    def __getitem__(self, name: str) -> Ran:
+        return self.futures[name].result()
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
+    root = tmp_path_factory.mktemp("studies")
+    _write_inputs(root)
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        runner = Batch(root, pool)
+        for name, item in CALLS.items():
+            runner.start(name, item)
+        yield runner
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+BASELINE_TEXT = BASELINE.read_text(encoding="utf-8")
+SHARE_LINE = "share: {model: bass, start: 0%, end: 10%,"
+
+CHILD = """\
+extends: {parent}
+name: Without the new cable
+remove: [links.new-cable, "targets[New cable]"]
+demand:
+  - id: chinese-transit
+    share: {{end: 15%}}
+"""
+
+#: What CHILD comes to, written out by hand from baseline.yaml.
+HAND_WRITTEN = """\
+name: Without the new cable
+period: {start: 2026-01, end: 2040-12}
+planning: {max_utilisation: 70%, default_lead_time: 26 months}
+links:
+  - id: ofc
+    phases:
+      - {capacity: 450 Gbps, in_service: 2025-01}
+      - {capacity: 1 Tbps, in_service: 2026-07, lead_time: 6 months}
+      - {capacity: 4 Tbps, in_service: 2029-01}
+targets:
+  - {name: Phase 1, capacity: 1 Tbps, by: 2027-01}
+  - {name: Phase 2, capacity: 4 Tbps, by: 2029-01}
+demand:
+  - id: pakistan-china
+    base: {value: 193.5 Gbps, at: 2025-01}
+    growth: {model: cagr, rate: 30%}
+  - id: chinese-transit
+    base: {value: 8826302 Mbps, at: 2018-06}
+    growth: {model: piecewise, rates: [{from: 2018-06, rate: 29%}, {from: 2022-06, rate: 24%}]}
+    share: {model: bass, start: 0%, end: 15%, from: 2026-01, p: 0.03, q: 0.38}
+"""
+
+#: A child whose own line 5 holds a bad value.
+CHILD_WITH_ERROR = """\
+extends: parent.yaml
+name: Child with a mistake
+demand:
+  - id: chinese-transit
+    share: {end: 150%}
+"""
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_inputs(root: Path) -> None:
+    """The scenario files the calls read, relative to ``root``."""
+    assert BASELINE_TEXT.count(SHARE_LINE) == 1
+    _write(
+        root / "edited" / "share15.yaml", BASELINE_TEXT.replace(SHARE_LINE, SHARE_LINE.replace("10%", "15%"))
+    )
+    # extends: one child through a copied parent (relative path), one through the shipped file
+    _write(root / "ext" / "parent.yaml", BASELINE_TEXT)
+    _write(root / "ext" / "child.yaml", CHILD.format(parent="parent.yaml"))
+    _write(root / "ext" / "child_abs.yaml", CHILD.format(parent=BASELINE.resolve()))
+    _write(root / "ext" / "hand.yaml", HAND_WRITTEN)
+    _write(root / "ext" / "child_bad.yaml", CHILD_WITH_ERROR)
+    assert BASELINE_TEXT.count("max_utilisation: 70%") == 1
+    _write(
+        root / "badparent" / "parent.yaml",
+        BASELINE_TEXT.replace("max_utilisation: 70%", "max_utilisation: 170%"),
+    )
+    _write(root / "badparent" / "child.yaml", "extends: parent.yaml\nname: Child of a bad parent\n")
+    _write(root / "cycle" / "a.yaml", "name: A\nextends: b.yaml\n")
+    _write(root / "cycle" / "b.yaml", "name: B\n\nextends: a.yaml\n")
+    _write(root / "missing.yaml", "name: Orphan\n\nextends: no-such-parent.yaml\n")
+    # run --check: ample capacity for small demand, and a target met before the period
+    ample = one_link(capacity="100 Tbps", base="1 Gbps", rate="10%")
+    ample["targets"] = [{"name": "Ample", "capacity": "50 Tbps", "by": "2027-01"}]
+    _write(root / "ample.yaml", json.dumps(ample, indent=2))  # JSON is YAML
+    # The baseline with fewer Sobol' base samples (64, not 8192): --check does not read the
+    # indices, and 8192 would cost 8 s a run. The Monte Carlo run itself is the baseline's.
+    _write(
+        root / "fast" / "baseline.yaml",
+        f"extends: {BASELINE.resolve()}\nuncertainty: {{sobol_samples: 64}}\n",
+    )
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the only line containing ``needle``."""
+    lines = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
+    assert len(lines) == 1, needle
+    return lines[0]
+
+
+# --- reading outputs -------------------------------------------------------------------------
+
+
+def month_index(text: str) -> int:
+    year, month = text.split("-")
+    return 12 * int(year) + int(month) - 1
+
+
+def expected_outcomes(run: Ran, folder: str) -> dict[str, Any]:
+    """The outcome columns of compare/sweep, worked out from a single run's files."""
+    summary = run.json(f"{folder}/summary.json")
+    last = run.csv(f"{folder}/timeline.csv")[-1]
+    first = summary["exhaustions"][0] if summary["exhaustions"] else None
+    assert last["date"] == summary["period"]["end"]
+    assert float(last["gap_gbps"]) == pytest.approx(summary["horizon"]["gap_gbps"], rel=1e-12)
+    out: dict[str, Any] = {
+        "first_shortfall_month": first["month"] if first else "",
+        "order_by_month": first["order_by"] if first else "",
+        "capacity_at_horizon_gbps": float(last["total_capacity_gbps"]),
+        "demand_at_horizon_gbps": float(last["total_demand_gbps"]),
+        "gap_at_horizon_gbps": float(last["gap_gbps"]),
+    }
+    for target in summary["targets"]:
+        late = target["months_late"]
+        out[f"months_late_{target['name']}"] = "" if late is None else late
+    return out
+
+
+def assert_row_matches(row: dict[str, str], expected: dict[str, Any]) -> None:
+    for column, value in expected.items():
+        if isinstance(value, float):
+            assert float(row[column]) == pytest.approx(value, rel=1e-12), column
+        elif isinstance(value, int):
+            assert int(row[column]) == value, column
+        else:
+            assert row[column] == value, column
+
+
+def assert_one_line_error(ran: Ran, *fragments: str) -> None:
+    """Exit 2, one line on stderr holding every fragment, no traceback, nothing on stdout."""
+    assert ran.code == 2, (ran.stdout, ran.stderr)
+    assert "Traceback" not in ran.stderr
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1, ran.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], ran.stderr
+
+
+def headroom_before(run: Ran, folder: str, month: str) -> list[float]:
+    return [float(r["headroom_gbps"]) for r in run.csv(f"{folder}/timeline.csv") if r["date"] < month]
+
+
+# --- 1. run --set ----------------------------------------------------------------------------
+
+#: References for the whole module, in one process (start-up paid once): the shipped
+#: baseline and transit-15, and a copy of the baseline with share.end edited to 15%.
+#: With --check, so this call is also the test of a failing check.
+REFERENCES = call(
+    "references",
+    "run",
+    BASELINE,
+    TRANSIT_15,
+    "edited/share15.yaml",
+    "--deterministic",
+    "--check",
+    "-o",
+    "refs",
+)
+#: The same edit through --set; also sets the growth rate the uncertainty section varies
+#: (and correlates) to the value the file already has, to see both taken out of sampling.
+#: With --format iamc for section 7.
+SET_15 = call(
+    "set15",
+    "run",
+    BASELINE,
+    "--deterministic",
+    "--set",
+    f"{SHARE_END}=15%",
+    "--set",
+    f"{DOMESTIC_GROWTH}=30%",
+    "--format",
+    "iamc",
+    "-o",
+    "set",
+)
+#: share.end at 5%, written into the same folder after SET_15, without --format.
+SET_5 = call(
+    "set5", "run", BASELINE, "--deterministic", "--set", f"{SHARE_END}=5%", "-o", "set", after=SET_15
+)
+
+
+def test_set_gives_the_run_of_the_edited_file(batch: Batch) -> None:
+    by_set, edited = batch[SET_15], batch[REFERENCES]
+    assert by_set.code == 0, by_set.stderr
+    assert by_set.files["baseline/timeline.csv"] == edited.files["share15/timeline.csv"]
+    ours, theirs = by_set.json("baseline/summary.json"), edited.json("share15/summary.json")
+    # The hash is of the file run: the shipped baseline for --set, the edited copy otherwise.
+    assert ours.pop("scenario_sha256") == hashlib.sha256(BASELINE.read_bytes()).hexdigest()
+    theirs.pop("scenario_sha256")
+    assert ours == theirs
+    # and the setting did change something: the baseline's own run differs
+    assert by_set.files["baseline/timeline.csv"] != edited.files["baseline/timeline.csv"]
+
+
+def test_set_is_marked_on_the_assumptions_page(batch: Batch) -> None:
+    pages = [page.extract_text() for page in batch[SET_15].pdf("baseline/report.pdf").pages]
+    rows = [line for text in pages for line in text.splitlines() if "command line (--set)" in line]
+    assert any(line.startswith("demand[chinese-transit].share.end 15%") for line in rows), rows
+    assert any(line.startswith("demand[pakistan-china].growth.rate 30%") for line in rows), rows
+    assert len(rows) == 2 + 1  # the two fields, and the sentence explaining the mark
+    assert "--set demand.chinese-transit.share.end=15%" in " ".join(pages)  # provenance
+
+
+def test_set_takes_a_field_out_of_the_uncertainty_section(batch: Batch) -> None:
+    resolved = yaml.safe_load(batch[SET_15].text("baseline/scenario.resolved.yaml"))
+    shipped = yaml.safe_load(BASELINE_TEXT)["uncertainty"]
+    uncertainty = resolved["uncertainty"]
+    assert SHARE_END in shipped["parameters"] and DOMESTIC_GROWTH in shipped["parameters"]
+    assert set(uncertainty["parameters"]) == set(shipped["parameters"]) - {SHARE_END, DOMESTIC_GROWTH}
+    # the only correlation involved the growth rate: gone with it
+    assert shipped["correlations"] and not uncertainty.get("correlations")
+    assert resolved["demand"][1]["share"]["end"] == "15%"
+
+
+BAD_SETS = {
+    "outside 0-100%": (f"{SHARE_END}=150%", "'150%' is outside 0-100%"),
+    "not a percentage": (f"{SHARE_END}=abc", "'abc' is not a percentage"),
+    "unknown path": ("demand.chinese-transitt.share.end=15%", "did you mean 'chinese-transit'"),
+    "no '='": (SHARE_END, "write --set PATH=VALUE"),
+}
+for _case, (_text, _) in BAD_SETS.items():
+    call(f"validate --set {_case}", "validate", BASELINE, "--set", _text)
+BAD_SET_RUN = call("run --set bad", "run", BASELINE, "--set", f"{SHARE_END}=150%", "-o", "bad-set")
+
+
+@pytest.mark.parametrize("case", BAD_SETS)
+def test_bad_set_is_one_clear_line(batch: Batch, case: str) -> None:
+    text, message = BAD_SETS[case]
+    assert_one_line_error(batch[f"validate --set {case}"], f"--set {text}: ", message)
+
+
+def test_run_with_a_bad_set_writes_nothing(batch: Batch) -> None:
+    ran = batch[BAD_SET_RUN]
+    assert_one_line_error(ran, f"--set {SHARE_END}=150%")
+    assert not (batch.root / "bad-set").exists()
+
+
+# --- 2. extends / remove ---------------------------------------------------------------------
+
+VALIDATE_CHILDREN = call("validate children", "validate", "ext/child.yaml", "ext/child_abs.yaml")
+RUN_CHILD = call("run child", "run", "ext/child.yaml", "ext/hand.yaml", "--deterministic", "-o", "ext-out")
+CHILD_ERROR = call("child error", "validate", "ext/child_bad.yaml")
+PARENT_ERROR = call("parent error", "validate", "badparent/child.yaml")
+CYCLE = call("cycle", "validate", "cycle/a.yaml")
+MISSING_PARENT = call("missing parent", "validate", "missing.yaml")
+
+
+def test_validate_says_what_a_child_extends(batch: Batch) -> None:
+    ran = batch[VALIDATE_CHILDREN]
+    assert ran.code == 0, ran.stderr
+    relative, absolute = ran.stdout.splitlines()
+    # new-cable removed: one link left
+    assert relative == (
+        "ext/child.yaml: ok ('Without the new cable', 1 links, 2 demand streams, extends ext/parent.yaml)"
+    )
+    assert absolute.startswith("ext/child_abs.yaml: ok ('Without the new cable', 1 links,")
+    assert absolute.endswith(f"extends {BASELINE.resolve()})")
+
+
+def test_child_runs_like_the_hand_written_file(batch: Batch) -> None:
+    ran = batch[RUN_CHILD]
+    assert ran.code == 0, ran.stderr
+    assert ran.files["child/timeline.csv"] == ran.files["hand/timeline.csv"]
+    assert "capacity_new-cable_gbps" not in ran.text("child/timeline.csv").splitlines()[0]
+    child, hand = ran.json("child/summary.json"), ran.json("hand/summary.json")
+    for key in ("exhaustions", "phases", "targets", "target_steps", "largest_gap", "horizon"):
+        assert child[key] == hand[key], key
+    assert [t["name"] for t in child["targets"]] == ["Phase 1", "Phase 2"]
+    # the hash covers the child, then its parent
+    root = batch.root / "ext"
+    chain = (root / "child.yaml").read_bytes() + (root / "parent.yaml").read_bytes()
+    assert child["scenario_sha256"] == hashlib.sha256(chain).hexdigest()
+
+
+def test_error_in_the_child_points_at_the_child(batch: Batch) -> None:
+    line = line_of(CHILD_WITH_ERROR, "150%")
+    assert_one_line_error(
+        batch[CHILD_ERROR], f"ext/child_bad.yaml:{line}: demand[chinese-transit].share.end: '150%'"
+    )
+
+
+def test_error_inherited_from_the_parent_points_at_the_parent(batch: Batch) -> None:
+    line = line_of(BASELINE_TEXT, "max_utilisation: 70%")
+    assert_one_line_error(
+        batch[PARENT_ERROR], f"badparent/parent.yaml:{line}: planning.max_utilisation: '170%'"
+    )
+
+
+def test_extends_cycle_names_both_files(batch: Batch) -> None:
+    ran = batch[CYCLE]
+    assert_one_line_error(ran, "cycle/a.yaml", "cycle/b.yaml", "circle", ": extends:")
+    # at an extends line: b.yaml's line 3 closes the circle (a.yaml's would be line 2)
+    assert ran.stderr.startswith(("cycle/b.yaml:3: ", "cycle/a.yaml:2: ")), ran.stderr
+
+
+def test_missing_parent_is_reported_at_the_extends_line(batch: Batch) -> None:
+    assert_one_line_error(batch[MISSING_PARENT], "missing.yaml:3: extends: ", "no-such-parent.yaml")
+
+
+# --- 3. compare ------------------------------------------------------------------------------
+
+COMPARE = call("compare", "compare", BASELINE, TRANSIT_15, "-o", "compare", "--deterministic")
+COMPARE_UNCERTAIN = call(
+    "compare uncertain", "compare", BASELINE, TRANSIT_15, "-o", "compare-mc", "--samples", "200"
+)
+
+
+def test_compare_rows_equal_single_runs(batch: Batch) -> None:
+    ran, refs = batch[COMPARE], batch[REFERENCES]
+    assert ran.code == 0, ran.stderr
+    rows = ran.csv("comparison.csv")
+    assert [r["scenario"] for r in rows] == ["Baseline", "Transit at 15%"]
+    assert [r["file"] for r in rows] == [str(BASELINE), str(TRANSIT_15)]
+    expected = [expected_outcomes(refs, "baseline"), expected_outcomes(refs, "transit-15")]
+    for row, outcome in zip(rows, expected, strict=True):
+        assert_row_matches(row, outcome)
+    # differences against the first scenario, by hand
+    first_months = [month_index(o["first_shortfall_month"]) for o in expected]
+    assert [int(r["first_shortfall_vs_first_months"]) for r in rows] == [0, first_months[1] - first_months[0]]
+    gaps = [o["gap_at_horizon_gbps"] for o in expected]
+    assert float(rows[1]["gap_at_horizon_vs_first_gbps"]) == pytest.approx(gaps[1] - gaps[0], rel=1e-12)
+    assert float(rows[0]["gap_at_horizon_vs_first_gbps"]) == 0.0
+    assert len(ran.pdf("comparison.pdf").pages) == 2
+
+
+def test_compare_with_uncertainty_has_probabilities(batch: Batch) -> None:
+    ran = batch[COMPARE_UNCERTAIN]
+    assert ran.code == 0, ran.stderr
+    baseline, transit = ran.csv("comparison.csv")
+    columns = [c for c in baseline if c.startswith("p_on_time_")]
+    assert columns == ["p_on_time_Phase 1", "p_on_time_Phase 2", "p_on_time_New cable"]
+    for column in columns:
+        assert 0.0 <= float(baseline[column]) <= 1.0
+        assert transit[column] == ""  # transit-15.yaml has no uncertainty section
+    # the same 200 samples as a single run of the baseline (see section 6)
+    single = batch[CHECK_NO_MINIMUM].json("baseline/summary.json")["uncertainty"]
+    for target in single["targets"]:
+        assert float(baseline[f"p_on_time_{target['name']}"]) == pytest.approx(target["p_on_time"], abs=1e-12)
+    assert float(baseline["p_no_shortfall"]) == pytest.approx(single["p_no_shortfall"], abs=1e-12)
+    assert len(ran.pdf("comparison.pdf").pages) == 2
+
+
+# --- 4. sweep --------------------------------------------------------------------------------
+
+SWEEP_1 = call(
+    "sweep jobs 1",
+    "sweep",
+    BASELINE,
+    "--param",
+    SHARE_END,
+    "--range",
+    "5%:15%:5%",
+    "--deterministic",
+    "--jobs",
+    "1",
+    "-o",
+    "sweep1",
+)
+SWEEP_2 = call(
+    "sweep jobs 2",
+    "sweep",
+    BASELINE,
+    "--param",
+    SHARE_END,
+    "--range",
+    "5%:15%:5%",
+    "--deterministic",
+    "--jobs",
+    "2",
+    "-o",
+    "sweep2",
+)
+SWEEP_GRID = call(
+    "sweep grid",
+    "sweep",
+    BASELINE,
+    "--param",
+    SHARE_END,
+    "--values",
+    "10%,15%",
+    "--param",
+    DOMESTIC_GROWTH,
+    "--values",
+    "25%,30%",
+    "--deterministic",
+    "-o",
+    "grid",
+)
+
+
+def test_sweep_rows_equal_runs_with_set(batch: Batch) -> None:
+    ran = batch[SWEEP_1]
+    assert ran.code == 0, ran.stderr
+    rows = ran.csv("sweep.csv")
+    assert [r[SHARE_END] for r in rows] == ["5%", "10%", "15%"]  # the end of the range included
+    single = {
+        "5%": expected_outcomes(batch[SET_5], "baseline"),
+        "10%": expected_outcomes(batch[REFERENCES], "baseline"),  # the file's own value
+        "15%": expected_outcomes(batch[SET_15], "baseline"),
+    }
+    for row in rows:
+        assert_row_matches(row, single[row[SHARE_END]])
+    assert len({r["gap_at_horizon_gbps"] for r in rows}) == 3  # the field did make a difference
+
+
+def test_sweep_results_do_not_depend_on_jobs(batch: Batch) -> None:
+    one, two = batch[SWEEP_1], batch[SWEEP_2]
+    assert two.code == 0, two.stderr
+    assert one.files["sweep.csv"] == two.files["sweep.csv"]
+
+
+def test_two_params_sweep_a_grid(batch: Batch) -> None:
+    ran = batch[SWEEP_GRID]
+    assert ran.code == 0, ran.stderr
+    rows = ran.csv("sweep.csv")
+    assert [(r[SHARE_END], r[DOMESTIC_GROWTH]) for r in rows] == [
+        ("10%", "25%"),
+        ("10%", "30%"),
+        ("15%", "25%"),
+        ("15%", "30%"),
+    ]
+    # at the file's growth rate (30%) the rows are the baseline's and the --set 15% run's
+    assert_row_matches(rows[1], expected_outcomes(batch[REFERENCES], "baseline"))
+    assert_row_matches(rows[3], expected_outcomes(batch[SET_15], "baseline"))
+    assert float(rows[0]["demand_at_horizon_gbps"]) < float(rows[1]["demand_at_horizon_gbps"])
+    assert len(ran.pdf("sweep.pdf").pages) >= 1
+
+
+BAD_SWEEPS = {
+    "values without param": (["--values", "5%"], ["--values must follow the --param"]),
+    "two values for one param": (
+        ["--param", SHARE_END, "--values", "5%", "--values", "10%"],
+        [f"--param {SHARE_END} already has its values"],
+    ),
+    "outside the field's range": (
+        ["--param", SHARE_END, "--values", "10%,150%"],
+        [f"--param {SHARE_END}: ", "'150%' is outside 0-100%"],
+    ),
+    "value makes the scenario invalid": (
+        ["--param", "links.ofc.phases[1].in_service", "--values", "2027-06,2029-06"],
+        ["--param links.ofc.phases[1].in_service = 2029-06: ", "phases[2].in_service"],
+    ),
+    "range going down": (
+        ["--param", SHARE_END, "--range", "10%:5%:1%"],
+        [f"--param {SHARE_END}: ", "high is below low"],
+    ),
+    "three params": (
+        [
+            *("--param", SHARE_END, "--values", "5%"),
+            *("--param", DOMESTIC_GROWTH, "--values", "30%"),
+            *("--param", "demand.pakistan-china.base.value", "--values", "200 Gbps"),
+        ],
+        ["one or two --param"],
+    ),
+}
+for _case, (_args, _) in BAD_SWEEPS.items():
+    call(f"sweep {_case}", "sweep", BASELINE, *_args, "--deterministic", "-o", f"bad-sweep-{len(CALLS)}")
+
+
+@pytest.mark.parametrize("case", BAD_SWEEPS)
+def test_bad_sweep_is_a_clear_error(batch: Batch, case: str) -> None:
+    name = f"sweep {case}"
+    ran = batch[name]
+    assert ran.code == 2, (ran.stdout, ran.stderr)
+    assert "Traceback" not in ran.stderr and ran.stdout == ""
+    for fragment in BAD_SWEEPS[case][1]:
+        assert fragment in ran.stderr
+    if case == "value makes the scenario invalid":  # the value that is allowed is not blamed
+        assert "2027-06" not in ran.stderr
+    if "usage:" not in ran.stderr:  # argparse prints its usage; ours is one line
+        assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+    output = CALLS[name].output
+    assert output is not None and not (batch.root / output).exists()
+
+
+# --- 5. solve --------------------------------------------------------------------------------
+
+NO_SHORTFALL = "no shortfall before 2036-01"
+SOLVE_RATE = call(
+    "solve rate", "solve", DOMESTIC, "--find", DOMESTIC_GROWTH, "--so-that", NO_SHORTFALL, "-o", "solve-rate"
+)
+SOLVE_DATE = call(
+    "solve date", "solve", DOMESTIC, "--find", NEW_CABLE_DATE, "--so-that", NO_SHORTFALL, "-o", "solve-date"
+)
+#: Demand grows with the rate; at the lowest, 60%, D(2026-02) = 193.5 Gbps x 1.6^(13/12)
+#: = 322 Gbps is already above 70% of the 450 Gbps in service: no rate from 60% on avoids it.
+SOLVE_NONE = call(
+    "solve none",
+    "solve",
+    DOMESTIC,
+    "--find",
+    DOMESTIC_GROWTH,
+    "--so-that",
+    "no shortfall before 2027-01",
+    "--between",
+    "60%:100%",
+    "-o",
+    "solve-none",
+)
+
+
+def test_solve_growth_rate_against_brute_force(batch: Batch) -> None:
+    ran = batch[SOLVE_RATE]
+    assert ran.code == 0, ran.stderr
+    answer = re.search(rf"{re.escape(DOMESTIC_GROWTH)}: at most (-?[0-9.]+)% for ", ran.stdout)
+    assert answer, ran.stdout
+    rate = Decimal(answer.group(1))
+    assert Decimal(30) < rate < Decimal(100)  # the file's 30% is enough until 2040-07 (README)
+    # "at most X": X itself holds, and 0.01 percentage points more does not
+    at, above = batch.run_all(
+        ("run", DOMESTIC, "--deterministic", "--set", f"{DOMESTIC_GROWTH}={rate}%", "-o", "brute-rate-at"),
+        (
+            "run",
+            DOMESTIC,
+            "--deterministic",
+            "--set",
+            f"{DOMESTIC_GROWTH}={rate + Decimal('0.01')}%",
+            "-o",
+            "brute-rate-above",
+        ),
+    )
+    assert at.code == above.code == 0, at.stderr + above.stderr
+    assert min(headroom_before(at, "domestic-only", "2036-01")) >= 0
+    assert min(headroom_before(above, "domestic-only", "2036-01")) < 0
+    assert len(ran.pdf("solve.pdf").pages) == 1
+    assert len(ran.csv("solve.csv")) > 2
+
+
+def test_solve_date_against_brute_force(batch: Batch) -> None:
+    ran = batch[SOLVE_DATE]
+    assert ran.code == 0, ran.stderr
+    answer = re.search(rf"{re.escape(NEW_CABLE_DATE)}: latest ([0-9]{{4}}-[0-9]{{2}}) for ", ran.stdout)
+    assert answer, ran.stdout
+    month = month_index(answer.group(1))
+    after = f"{(month + 1) // 12}-{(month + 1) % 12 + 1:02d}"
+    at, later = batch.run_all(
+        (
+            "run",
+            DOMESTIC,
+            "--deterministic",
+            "--set",
+            f"{NEW_CABLE_DATE}={answer.group(1)}",
+            "-o",
+            "brute-date-at",
+        ),
+        ("run", DOMESTIC, "--deterministic", "--set", f"{NEW_CABLE_DATE}={after}", "-o", "brute-date-after"),
+    )
+    assert at.code == later.code == 0, at.stderr + later.stderr
+    assert min(headroom_before(at, "domestic-only", "2036-01")) >= 0
+    assert min(headroom_before(later, "domestic-only", "2036-01")) < 0
+    assert len(ran.pdf("solve.pdf").pages) == 1
+
+
+def test_solve_with_no_answer_says_so(batch: Batch) -> None:
+    ran = batch[SOLVE_NONE]
+    assert 193.5 * 1.6 ** (13 / 12) > 0.7 * 450  # the hand calculation above
+    # "no value" is an answer, not an error: exit 0 (README, "solve")
+    assert ran.code == 0, ran.stderr
+    assert ran.stdout.splitlines()[0] == (
+        f"no value of {DOMESTIC_GROWTH} from 60% to 100% gives 'no shortfall before 2027-01'"
+    )
+    assert len(ran.pdf("solve.pdf").pages) == 1
+
+
+BAD_SOLVES = {
+    "condition not understood": (["--so-that", "foo"], ["--so-that 'foo': write one of"]),
+    "unknown target": (
+        ["--so-that", "Phase 9 on time"],
+        ["no target named 'Phase 9'", "Phase 1, Phase 2, New cable"],
+    ),
+    "between without ':'": (
+        ["--so-that", "no shortfall", "--between", "5%"],
+        ["--between 5%: write low:high"],
+    ),
+    "between not a value": (["--so-that", "no shortfall", "--between", "5%:x"], ["--between 5%:x: ", "'x'"]),
+    "probability without uncertainty": (
+        ["--so-that", "probability of no shortfall >= 90%"],
+        ["needs an uncertainty section"],
+    ),
+}
+for _case, (_args, _) in BAD_SOLVES.items():
+    call(
+        f"solve {_case}",
+        "solve",
+        DOMESTIC,
+        "--find",
+        DOMESTIC_GROWTH,
+        *_args,
+        "-o",
+        f"bad-solve-{len(CALLS)}",
+    )
+
+
+@pytest.mark.parametrize("case", BAD_SOLVES)
+def test_bad_solve_is_a_clear_error(batch: Batch, case: str) -> None:
+    name = f"solve {case}"
+    assert_one_line_error(batch[name], *BAD_SOLVES[case][1])
+    output = CALLS[name].output
+    assert output is not None and not (batch.root / output).exists()
+
+
+# --- 6. run --check --------------------------------------------------------------------------
+
+CHECK_AMPLE = call("check ample", "run", "ample.yaml", "--check", "-o", "ample")
+CHECK_NO_MINIMUM = call(
+    "check 0%",
+    "run",
+    "fast/baseline.yaml",
+    "--samples",
+    "200",
+    "--check",
+    "--min-probability",
+    "0%",
+    "-o",
+    "check0",
+)
+CHECK_CERTAIN = call(
+    "check 100%",
+    "run",
+    "fast/baseline.yaml",
+    "--samples",
+    "200",
+    "--check",
+    "--min-probability",
+    "100%",
+    "-o",
+    "check100",
+)
+
+
+def test_check_fails_on_a_shortfall_and_still_writes_reports(batch: Batch) -> None:
+    ran = batch[REFERENCES]  # run --check --deterministic of baseline, transit-15 and a copy
+    assert ran.code == 4, ran.stderr
+    expected = []
+    for file, folder in (
+        (BASELINE, "baseline"),
+        (TRANSIT_15, "transit-15"),
+        ("edited/share15.yaml", "share15"),
+    ):
+        assert {"report.pdf", "timeline.csv", "summary.json"} <= {
+            p.split("/")[1] for p in ran.files if p.startswith(folder + "/")
+        }
+        summary = ran.json(f"{folder}/summary.json")
+        for target in summary["targets"]:
+            if target["met_month"] is None:
+                expected.append(f"{file}: check failed: target {target['name']} not reached")
+            elif not target["on_time"]:
+                expected.append(f"{file}: check failed: target {target['name']} late by")
+        if summary["exhaustions"]:
+            expected.append(f"{file}: check failed: shortfall from {summary['exhaustions'][0]['month']} (")
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == len(expected) >= 3, ran.stderr
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), (line, start)
+    assert f"{BASELINE}: check failed: shortfall from 2026-05 (demand above 70% of capacity)" in lines
+
+
+def test_check_passes_with_ample_capacity(batch: Batch) -> None:
+    ran = batch[CHECK_AMPLE]
+    assert ran.code == 0, ran.stderr
+    assert ran.stderr == ""
+    summary = ran.json("ample/summary.json")
+    assert summary["exhaustions"] == [] and summary["targets"][0]["on_time"] is True
+
+
+def test_check_with_uncertainty_against_min_probability(batch: Batch) -> None:
+    lenient, strict = batch[CHECK_NO_MINIMUM], batch[CHECK_CERTAIN]
+    assert lenient.code == 0, lenient.stderr
+    assert lenient.stderr == ""
+    # What fails at 100%: every probability below 1 in the (same) sampled run.
+    uncertainty = lenient.json("baseline/summary.json")["uncertainty"]
+    assert uncertainty["samples"] == 200
+    failing = [t["name"] for t in uncertainty["targets"] if t["p_on_time"] < 1]
+    assert failing and len(failing) < len(uncertainty["targets"])  # Phase 1 is certain, others not
+    assert strict.code == 4, strict.stderr
+    lines = strict.stderr.strip().splitlines()
+    assert [line.split(" on time")[0] for line in lines if " on time " in line] == [
+        f"fast/baseline.yaml: check failed: {name}" for name in failing
+    ]
+    shortfall = [line for line in lines if "no shortfall" in line]
+    assert len(shortfall) == (1 if uncertainty["p_no_shortfall"] < 1 else 0)
+    assert len(lines) == len(failing) + len(shortfall)
+    assert "report.pdf" in {p.split("/")[-1] for p in strict.files}
+
+
+# --- 7. run --format iamc --------------------------------------------------------------------
+
+
+def test_iamc_table_matches_the_timeline(batch: Batch) -> None:
+    ran = batch[SET_15]
+    timeline = ran.csv("baseline/timeline.csv")
+    text = ran.text("baseline/timeline_iamc.csv")
+    assert text.splitlines()[0] == "model,scenario,region,variable,unit,time,value"
+    rows = list(csv.DictReader(io.StringIO(text)))
+    links = [c for c in timeline[0] if c.startswith("capacity_")]
+    streams = [c for c in timeline[0] if c.startswith("demand_")]
+    variables = {r["variable"] for r in rows}
+    assert len(variables) == 1 + len(links) + 1 + len(streams) + 4
+    assert len(rows) == len(timeline) * len(variables)
+    assert {r["scenario"] for r in rows} == {"Baseline"}
+    by_variable: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_variable.setdefault(row["variable"], []).append(row)
+    capacity, utilisation = by_variable["Capacity"], by_variable["Utilisation"]
+    assert [r["time"] for r in capacity] == [f"{r['date']}-01" for r in timeline]
+    assert {r["unit"] for r in capacity} == {"Gbps"} and {r["unit"] for r in utilisation} == {"%"}
+    assert [float(r["value"]) for r in capacity] == [float(r["total_capacity_gbps"]) for r in timeline]
+    assert [float(r["value"]) for r in utilisation] == pytest.approx(
+        [100 * float(r["utilisation"]) for r in timeline], rel=1e-12
+    )
+
+
+def test_a_run_without_format_removes_the_stale_iamc_table(batch: Batch) -> None:
+    before, after = batch[SET_15], batch[SET_5]  # the same folder, set/baseline, one after the other
+    assert after.code == 0, after.stderr
+    assert "baseline/timeline_iamc.csv" in before.files
+    assert "baseline/timeline_iamc.csv" not in after.files
+    assert "baseline/timeline.csv" in after.files
