@@ -86,7 +86,43 @@ def removal_paths(
             for i, c in enumerate(correlations)
             if isinstance(c, Mapping) and inside.intersection(c.get("between") or ())
         }
+    problems += _shifted_parameters(data, removed, at)
     return removed, problems
+
+
+def _shifted_parameters(data: Mapping[str, Any], removed: set[Location], at: Mark) -> list[Problem]:
+    """Problems for kept distributions whose path names a list entry by a position that removal shifts."""
+    parameters = (data.get("uncertainty") or {}).get("parameters") or {}
+    entries = [loc for loc in removed if loc and isinstance(loc[-1], int)]
+    problems = []
+    for path in parameters:
+        if ("uncertainty", "parameters", path) in removed or not isinstance(path, str):
+            continue
+        try:
+            target = _locate(data, path)
+        except PathError:
+            continue  # reported when the merged scenario is validated
+        for entry in entries:
+            depth = len(entry) - 1
+            if (
+                len(target) > depth
+                and target[:depth] == entry[:depth]
+                and isinstance(target[depth], int)
+                and target[depth] > entry[depth]
+                and f"[{target[depth]}]" in path
+            ):
+                problems.append(
+                    Problem(
+                        f"removing an entry moves the later ones up, so the uncertainty range of {path!r} "
+                        "(inherited) would address another entry; remove it too "
+                        f"(uncertainty.parameters.{path}) and write it again for the new position",
+                        file=at[0],
+                        line=at[1],
+                        field="remove",
+                    )
+                )
+                break
+    return problems
 
 
 def _locate(data: Any, path: str) -> Location:

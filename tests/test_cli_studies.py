@@ -37,6 +37,7 @@ import yaml
 from pypdf import PdfReader
 
 from capacity_model.engine import project
+from capacity_model.errors import ScenarioError
 from capacity_model.results import timeline_columns
 from capacity_model.scenario_files import load
 from tests.cli_helpers import cli
@@ -246,6 +247,39 @@ def _write_inputs(root: Path) -> None:
         root / "fast" / "baseline.yaml",
         f"extends: {BASELINE.resolve()}\nuncertainty: {{sobol_samples: 64}}\n",
     )
+    # for a bug at the end
+    _write(root / "two-uncertain.yaml", DOMESTIC.read_text(encoding="utf-8") + TWO_UNCERTAIN)
+
+
+#: A parent with four phases whose uncertainty section delays the third (4 Tbps, 2029-01).
+SHIFT_PARENT = """\
+name: Four phases
+period: {start: 2026-01, end: 2040-12}
+links:
+  - id: ofc
+    phases:
+      - {capacity: 450 Gbps, in_service: 2025-01}
+      - {capacity: 1 Tbps, in_service: 2026-07}
+      - {capacity: 4 Tbps, in_service: 2029-01}
+      - {capacity: 8 Tbps, in_service: 2033-01}
+demand:
+  - id: domestic
+    base: {value: 200 Gbps, at: 2026-01}
+    growth: {model: cagr, rate: 25%}
+uncertainty:
+  parameters:
+    "links.ofc.phases[2].in_service": {dist: delay, low: 0 months, mode: 6 months, high: 24 months}
+"""
+
+#: domestic-only.yaml with two uncertain inputs.
+TWO_UNCERTAIN = """\
+uncertainty:
+  samples: 200
+  sobol_samples: 64
+  parameters:
+    demand.pakistan-china.growth.rate: {dist: uniform, low: 25%, high: 35%}
+    demand.pakistan-china.base.value: {dist: uniform, low: 150 Gbps, high: 250 Gbps}
+"""
 
 
 def line_of(text: str, needle: str) -> int:
@@ -348,11 +382,13 @@ def lowest_headroom(overrides: list[str], before: str) -> float:
 
 # --- 1. run --set ----------------------------------------------------------------------------
 
-#: References for several tests, in one process (start-up paid once): the shipped baseline
-#: and a copy of it with share.end edited to 15% in the text. With --check, so this call is
-#: also the test of a check that fails (section 6).
+#: References for several tests, in one process (start-up paid once): the shipped baseline,
+#: a copy of it with share.end edited to 15% in the text, and the hand-written equivalent of
+#: a child file (section 2). With --check, so this call is also the test of a check that
+#: fails (section 6).
 REFERENCES = call(
-    "references", "run", BASELINE, "edited/share15.yaml", "--deterministic", "--check", "-o", "refs"
+    "references",
+    *("run", BASELINE, "edited/share15.yaml", "ext/hand.yaml", "--deterministic", "--check", "-o", "refs"),
 )
 #: The same edit through --set; also sets the growth rate that the uncertainty section
 #: varies (and correlates) to the value the file already has, to see both taken out of it.
@@ -414,7 +450,7 @@ BAD_SETS = {
     "unknown path": ("demand.chinese-transitt.share.end=15%", "did you mean 'chinese-transit'"),
     "no '='": (SHARE_END, "write --set PATH=VALUE"),
 }
-for _case, (_text, _) in BAD_SETS.items():
+for _case, (_text, _message) in BAD_SETS.items():
     call(f"validate --set {_case}", "validate", BASELINE, "--set", _text)
 BAD_SET_RUN = call("run --set bad", "run", BASELINE, "--set", f"{SHARE_END}=150%", "-o", "bad-set")
 
@@ -433,7 +469,7 @@ def test_run_with_a_bad_set_writes_nothing(batch: Batch) -> None:
 # --- 2. extends / remove ---------------------------------------------------------------------
 
 VALIDATE_CHILDREN = call("validate children", "validate", "ext/child.yaml", "ext/child_abs.yaml")
-RUN_CHILD = call("run child", "run", "ext/child.yaml", "ext/hand.yaml", "--deterministic", "-o", "ext-out")
+RUN_CHILD = call("run child", "run", "ext/child.yaml", "--deterministic", "-o", "ext-out")
 CHILD_ERROR = call("child error", "validate", "ext/child_bad.yaml")
 PARENT_ERROR = call("parent error", "validate", "badparent/child.yaml")
 CYCLE = call("cycle", "validate", "cycle/a.yaml")
@@ -453,11 +489,11 @@ def test_validate_says_what_a_child_extends(batch: Batch) -> None:
 
 
 def test_child_runs_like_the_hand_written_file(batch: Batch) -> None:
-    ran = batch[RUN_CHILD]
+    ran, refs = batch[RUN_CHILD], batch[REFERENCES]
     assert ran.code == 0, ran.stderr
-    assert ran.files["child/timeline.csv"] == ran.files["hand/timeline.csv"]
+    assert ran.files["child/timeline.csv"] == refs.files["hand/timeline.csv"]
     assert "capacity_new-cable_gbps" not in ran.text("child/timeline.csv").splitlines()[0]
-    child, hand = ran.json("child/summary.json"), ran.json("hand/summary.json")
+    child, hand = ran.json("child/summary.json"), refs.json("hand/summary.json")
     for key in ("exhaustions", "phases", "targets", "target_steps", "largest_gap", "horizon"):
         assert child[key] == hand[key], key
     assert [t["name"] for t in child["targets"]] == ["Phase 1", "Phase 2"]
@@ -619,7 +655,7 @@ BAD_SWEEPS = {
         ["one or two --param"],
     ),
 }
-for _n, (_case, (_args, _)) in enumerate(BAD_SWEEPS.items()):
+for _n, (_case, (_args, _fragments)) in enumerate(BAD_SWEEPS.items()):
     call(f"sweep {_case}", "sweep", BASELINE, *_args, "--deterministic", "-o", f"bad-sweep-{_n}")
 
 
@@ -723,7 +759,7 @@ BAD_SOLVES = {
         ["--so-that: ", "needs an uncertainty section"],
     ),
 }
-for _n, (_case, (_args, _)) in enumerate(BAD_SOLVES.items()):
+for _n, (_case, (_args, _fragments)) in enumerate(BAD_SOLVES.items()):
     call(f"solve {_case}", "solve", DOMESTIC, "--find", DOMESTIC_GROWTH, *_args, "-o", f"bad-solve-{_n}")
 
 
@@ -754,10 +790,14 @@ CHECK_CERTAIN = call(
 
 
 def test_check_fails_on_a_shortfall_and_still_writes_reports(batch: Batch) -> None:
-    ran = batch[REFERENCES]  # run --check --deterministic of the baseline and an edited copy
+    ran = batch[REFERENCES]  # run --check --deterministic of three files
     assert ran.code == 4, ran.stderr
     expected = []
-    for file, folder in ((BASELINE, "baseline"), ("edited/share15.yaml", "share15")):
+    for file, folder in (
+        (BASELINE, "baseline"),
+        ("edited/share15.yaml", "share15"),
+        ("ext/hand.yaml", "hand"),
+    ):
         written = {p.split("/")[1] for p in ran.files if p.startswith(folder + "/")}
         assert {"report.pdf", "timeline.csv", "summary.json", "scenario.resolved.yaml"} <= written
         summary = ran.json(f"{folder}/summary.json")
@@ -835,3 +875,34 @@ def test_a_run_without_format_removes_the_stale_iamc_table(batch: Batch) -> None
     assert "baseline/timeline_iamc.csv" in before.files
     assert "baseline/timeline_iamc.csv" not in after.files
     assert {"baseline/timeline.csv", "baseline/timeline_quantiles.csv"} <= set(after.files)
+
+
+# --- bugs found (fixed) --------------------------------------------------------------------------------
+
+SET_LEAVES_ONE_UNCERTAIN = call(
+    "set leaves one uncertain input",
+    *("run", "two-uncertain.yaml", "--set", "demand.pakistan-china.base.value=193.5 Gbps", "-o", "one-left"),
+)
+
+
+def test_set_leaving_one_uncertain_input_runs(batch: Batch) -> None:
+    ran = batch[SET_LEAVES_ONE_UNCERTAIN]
+    assert "Traceback" not in ran.stderr, ran.stderr[-400:]
+    assert ran.code == 0
+    uncertainty = ran.json("two-uncertain/summary.json")["uncertainty"]
+    assert uncertainty["parameters"] == [DOMESTIC_GROWTH]
+
+
+def test_remove_keeps_the_parents_distributions_on_their_fields(tmp_path: Path) -> None:
+    # A question of merging: loaded here, as every command loads it (no run needed).
+    _write(tmp_path / "parent.yaml", SHIFT_PARENT)
+    _write(tmp_path / "child.yaml", 'extends: parent.yaml\nname: C\nremove: ["links.ofc.phases[0]"]\n')
+    try:
+        scenario = load(tmp_path / "child.yaml").scenario
+    except ScenarioError as error:  # refusing the file, saying why, would do too
+        assert "phases" in str(error)
+        return
+    assert [p.capacity for p in scenario.links[0].phases] == [1000, 4000, 8000]  # Gbps
+    assert scenario.uncertainty is not None
+    # the delay still applies to the 4 Tbps phase, now phases[1]
+    assert list(scenario.uncertainty.parameters) == ["links.ofc.phases[1].in_service"]

@@ -200,7 +200,10 @@ def sobol(
             confidence_level=confidence_level,
             seed=seed,
         )
-    first, total = np.atleast_2d(result.first_order), np.atleast_2d(result.total_order)
+    # scipy squeezes the parameters axis away when there is one parameter: restore (outputs, parameters).
+    shape = (len(names) + len(years), len(parameters))
+    first, total = np.reshape(result.first_order, shape), np.reshape(result.total_order, shape)
+    low, high = np.reshape(low, (2, *shape)), np.reshape(high, (2, *shape))
     indices = tuple(
         SobolIndices(
             outcome=name,
