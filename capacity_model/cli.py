@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
-from .scenario_files import LoadedScenario, dump_scenario_yaml, load
+from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
 from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction
 
 if TYPE_CHECKING:
@@ -344,13 +344,8 @@ def _load_all(files: Sequence[Path], overrides: Sequence[str] = ()) -> list[Load
         except ScenarioError as error:
             problems.extend(error.problems)
     if problems:
-        raise ScenarioError(_unique(problems))
+        raise ScenarioError(unique(problems))
     return loaded
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """Problems once each (a bad --set is reported once, not once per file)."""
-    return list(dict.fromkeys(problems))
 
 
 def _validate(arguments: argparse.Namespace) -> int:
@@ -513,13 +508,11 @@ def _compare(arguments: argparse.Namespace) -> int:
         names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
     uncertain = _uncertain(arguments, loaded)
     from .report.studies import write_comparison
-    from .studies.outcomes import run
+    from .studies.outcomes import outcome, run
 
     runs = [run(item.scenario, uncertain, arguments.samples, arguments.seed) for item in loaded]
     with _writing(arguments.output):
         written = write_comparison(arguments.output, names, [str(f) for f in files], runs)
-    from .studies.outcomes import outcome
-
     for name, result in zip(names, runs, strict=True):
         o = outcome(result)
         first = f"first shortfall {format_month(o.first_shortfall)}" if o.first_shortfall else "no shortfall"

@@ -36,6 +36,7 @@ __all__ = [
     "load_scenario",
     "read_yaml",
     "scenario_from_data",
+    "unique",
     "variant",
 ]
 
@@ -495,12 +496,12 @@ def scenario_from_data(
     except ValidationError as error:
         problems = [p for e in error.errors() for p in _problems_from_error(e, data, marks, file)]
         problems.sort(key=lambda p: (p.file != file, p.file or "", p.line or 0))
-        raise ScenarioError(_unique(problems)) from None
+        raise ScenarioError(unique(problems)) from None
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen: set[Problem] = set()
-    return [p for p in problems if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+def unique(problems: list[Problem]) -> list[Problem]:
+    """Problems once each, in their order (merged files and repeated --set report one mistake once)."""
+    return list(dict.fromkeys(problems))
 
 
 _BOUNDS = {

@@ -15,10 +15,10 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, Perce
 
 from ..studies.outcomes import Outcome, Run, outcome
 from ..studies.solve import Solution
-from ..studies.sweep import Sweep, as_array
+from ..studies.sweep import Sweep, as_array, format_value
 from ..studies.tables import compare_columns, solve_columns, sweep_columns
 from ..units import format_bit_rate, format_duration, format_month, format_percent
-from .figures import _chart, _legend_below, _rate_axis
+from .figures import _chart, _legend_below, _rate_axis, _runs
 from .files import csv_text, save_pdf, write_atomically
 from .layout import TextFlow
 from .style import OKABE_ITO, PAGE_SIZE, month_dates, month_middles, report_style
@@ -347,20 +347,20 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
     axes.plot(x, shown, color=OKABE_ITO[0], lw=2, marker="o", ms=3, label=condition.quantity_label())
     axes.plot(x, threshold, color=OKABE_ITO[5], lw=1.4, ls="--", label="Threshold of the condition")
     holds = np.array(solution.holds)
-    for a, b in _runs(holds):
+    for k, (a, end) in enumerate(_runs(holds)):
         axes.axvspan(
             x[a],
-            x[b],
+            x[end - 1],
             color=OKABE_ITO[2],
             alpha=0.12,
             lw=0,
-            label="Condition holds" if a == _runs(holds)[0][0] else None,
+            label="Condition holds" if k == 0 else None,
         )
     for value, side in solution.switches:
         axes.axvline(value, color="#000000", lw=1.2)
         words = {"at most": "latest", "at least": "earliest"} if ref.kind == "date" else {}
         axes.annotate(
-            f"{words.get(side, side)} {_value_text(solution, value)}",
+            f"{words.get(side, side)} {format_value(solution.ref, value)}",
             (value, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(4, -14),
@@ -376,23 +376,12 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
     figure.legend(loc="lower left", bbox_to_anchor=(0.08, 0.13), ncol=3, fontsize=9)
     caption = (
         f"Condition: {condition.text!r}. Each point is a full run of the scenario with {ref.path} set to that "
-        f"value (searched from {_value_text(solution, solution.low)} to {_value_text(solution, solution.high)}, "
+        f"value (searched from {format_value(solution.ref, solution.low)} to {format_value(solution.ref, solution.high)}, "
         "values the scenario does not allow left out). Where the condition switches, the value is refined by "
         "root finding (Brent's method; whole months by bisection). Shaded: values where the condition holds."
     )
     figure.text(0.06, 0.03, textwrap.fill(caption, 160), fontsize=8.5, color="#333333")
     return figure
-
-
-def _value_text(solution: Solution, value: float) -> str:
-    from ..studies.sweep import format_value
-
-    return format_value(solution.ref, value)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(int), [0]])))
-    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def write_solution(folder: Path, solution: Solution, scenario_name: str) -> list[Path]:
