@@ -1,4 +1,4 @@
-"""Command line: ``capacity-model run|validate|compare|sweep|solve|init|schema``.
+"""Command line: ``capacity-model run|validate|plan|compare|sweep|solve|init|schema``.
 
 The one error boundary of the package: :func:`main` turns the package's own
 errors into messages on stderr and an exit code (0 success, 2 invalid input
@@ -12,6 +12,7 @@ import argparse
 import hashlib
 import json
 import sys
+import textwrap
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
-from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction
+from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction, parse_month
 
 if TYPE_CHECKING:
     from .engine import Projection
     from .engine.montecarlo import MonteCarlo
+    from .schema import Scenario
 
 __all__ = ["main"]
 
@@ -91,6 +93,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     _debug_option(run)
 
+    plan = commands.add_parser(
+        "plan",
+        help="print the capacity plan: what to order, how much, by when",
+        description=(
+            "Print the capacity plan of each scenario: the upgrades (in steps of planning.upgrade.step, "
+            "each sized to last planning.upgrade.horizon) that keep utilisation at or below the "
+            "threshold in every month, on top of the capacity already planned, with their order-by "
+            "months; then the capacity announced against the capacity needed at each target date. "
+            "Writes no files; the values written in the scenario are used (no sampling)."
+        ),
+    )
+    plan.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
+    plan.add_argument(
+        "--csv", action="store_true", help="print the upgrades as CSV (the columns of capacity_plan.csv)"
+    )
+    _set_option(plan)
+    _debug_option(plan)
+
     validate = commands.add_parser(
         "validate", help="check scenario files without running them", description="Check scenario files."
     )
@@ -111,6 +131,7 @@ def _parser() -> argparse.ArgumentParser:
     _output_option(
         compare, "folder for comparison.pdf and comparison.csv (default: %(default)s)", "comparison"
     )
+    _at_option(compare)
     _set_option(compare)
     _sampling_options(compare)
     _debug_option(compare)
@@ -143,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
         help="evenly spaced values of the last --param, in its unit, e.g. 5%%:20%%:1%% or 2029-01:2033-01:6 months",
     )
     _output_option(sweep, "folder for sweep.pdf and sweep.csv (default: %(default)s/<name>-sweep)", None)
+    _at_option(sweep)
     _set_option(sweep)
     _sampling_options(sweep)
     sweep.add_argument(
@@ -205,6 +227,22 @@ def _output_option(command: argparse.ArgumentParser, text: str, default: str | N
         metavar="DIR",
         help=text.replace("%(default)s", str(DEFAULT_OUTPUT if value is None else value)),
     )
+
+
+def _at_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--at",
+        type=_month,
+        metavar="DATE",
+        help="month of the carried shares compared, e.g. 2035-01 (default: the end of each scenario's period)",
+    )
+
+
+def _month(text: str) -> int:
+    try:
+        return parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _set_option(command: argparse.ArgumentParser) -> None:
@@ -311,8 +349,12 @@ class _ProgressBar:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     arguments = _parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     command = {
         "run": _run,
+        "plan": _plan,
         "validate": _validate,
         "compare": _compare,
         "sweep": _sweep,
@@ -404,20 +446,15 @@ def _run(arguments: argparse.Namespace) -> int:
     loaded = _load_all(files, arguments.overrides)
     folders = _output_folders(files, arguments.output)
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
-    from .engine import project
     from .engine.montecarlo import run_monte_carlo
     from .engine.sensitivity import sobol
     from .report import write_outputs
-    from .report.uncertainty_figures import headlines
 
     samples, seed, deterministic = arguments.samples, arguments.seed, arguments.deterministic
     failures: list[str] = []
     for file, item, folder in zip(files, loaded, folders, strict=True):
         scenario = item.scenario
-        try:
-            projection = project(scenario)
-        except ScenarioError as error:  # found only by computing (an overflow): name the file
-            raise ScenarioError([replace(p, file=p.file or str(file)) for p in error.problems]) from None
+        projection = _project(scenario, file)
         mc = sensitivity = None
         if scenario.uncertainty is not None and not deterministic:
             mc = run_monte_carlo(scenario, samples, seed, progress=_ProgressBar(f"{file.name}: sampling"))
@@ -444,10 +481,7 @@ def _run(arguments: argparse.Namespace) -> int:
         if arguments.quiet:
             print(folder)
         else:
-            print(_summary_text(projection, file, folder))
-            if mc is not None:
-                print("  with the uncertain inputs:")
-                print("\n".join(f"    {line}" for line in headlines(mc)[1:]))
+            print(_summary_text(projection, file, folder, mc))
         if arguments.check:
             failures += [f"{file}: {item}" for item in _check(projection, mc, arguments.min_probability)]
     if failures:
@@ -507,23 +541,56 @@ def _compare(arguments: argparse.Namespace) -> int:
     if len(set(names)) < len(names):  # two scenarios of one name: tell them apart by file
         names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
     uncertain = _uncertain(arguments, loaded)
+    _check_at(arguments.at, files, loaded)
     from .report.studies import write_comparison
+    from .results.narrative import percent, volume
     from .studies.outcomes import outcome, run
 
-    runs = [run(item.scenario, uncertain, arguments.samples, arguments.seed) for item in loaded]
+    runs = [run(item.scenario, uncertain, arguments.samples, arguments.seed, arguments.at) for item in loaded]
     with _writing(arguments.output):
-        written = write_comparison(arguments.output, names, [str(f) for f in files], runs)
+        written = write_comparison(arguments.output, names, [str(f) for f in files], runs, arguments.at)
+    first_outcome = None
     for name, result in zip(names, runs, strict=True):
-        o = outcome(result)
+        o = outcome(result, arguments.at)
         first = f"first shortfall {format_month(o.first_shortfall)}" if o.first_shortfall else "no shortfall"
         late = ", ".join(
             f"{t} {'not reached' if m is None else ('on time' if m == 0 else f'{m} months late')}"
             for t, m in o.months_late.items()
         )
-        print(f"{name}: {first}; {late or 'no targets'}")
+        cost = f"{o.months_short:,} months short, {volume(o.unserved_tbps_months)} unserved"
+        if first_outcome is not None:
+            more = o.unserved_tbps_months - first_outcome.unserved_tbps_months
+            cost += (
+                f" ({o.months_short - first_outcome.months_short:+,} months, "
+                f"{'+' if more >= 0 else '-'}{volume(abs(more))} against {names[0]})"
+            )
+        carried = "".join(
+            f"; carries {percent(v)} of {k} in {format_month(o.carried_at)}"
+            for k, v in o.carried_share.items()
+        )
+        plan = f"; plan: {o.upgrades_needed} upgrade{'s' if o.upgrades_needed != 1 else ''}"
+        print(f"{name}: {first}; {cost}{carried}{plan}; {late or 'no targets'}")
+        first_outcome = first_outcome or o
     for path in written:
         print(path)
     return EXIT_OK
+
+
+def _check_at(at: int | None, files: Sequence[Path], loaded: Sequence[LoadedScenario]) -> None:
+    """``--at`` must fall within every scenario's period."""
+    if at is None:
+        return
+    problems = [
+        Problem(
+            f"{format_month(at)} is outside the period of {file} ({format_month(item.scenario.period.start)} "
+            f"to {format_month(item.scenario.period.end)})",
+            "--at",
+        )
+        for file, item in zip(files, loaded, strict=True)
+        if not item.scenario.period.start <= at <= item.scenario.period.end
+    ]
+    if problems:
+        raise ScenarioError(problems)
 
 
 def _one_scenario(arguments: argparse.Namespace) -> LoadedScenario:
@@ -548,6 +615,7 @@ def _sweep(arguments: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(problems)
     uncertain = _uncertain(arguments, [item])
+    _check_at(arguments.at, [arguments.file], [item])
     folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-sweep"
     from .report.studies import write_sweep
 
@@ -559,6 +627,7 @@ def _sweep(arguments: argparse.Namespace) -> int:
         seed=arguments.seed,
         jobs=arguments.jobs,
         progress=_ProgressBar(f"{arguments.file.name}: sweep"),
+        carried_at=arguments.at,
     )
     with _writing(folder):
         written = write_sweep(folder, result)
@@ -619,40 +688,120 @@ def _schema(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary_text(projection: Projection, file: Path, folder: Path) -> str:
-    """A short plain-text summary of one run for stdout."""
+def _wrapped(text: str, indent: int, first: str = "") -> str:
+    """``text`` wrapped to 100 columns, indented; ``first`` starts the first line (e.g. a bullet)."""
+    pad = " " * indent
+    return textwrap.fill(text, 100, initial_indent=pad + first, subsequent_indent=pad + " " * len(first))
+
+
+def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCarlo | None = None) -> str:
+    """A plain-text summary of one run for stdout: the verdict, then the figures behind it."""
+    from .results.narrative import carried_lines, target_status_text, uncertain_headlines, verdict, volume
+
     scenario = projection.scenario
-    threshold = f"{scenario.planning.max_utilisation:.0%}"
     lines = [f"{scenario.name} ({file}) -> {folder}/"]
-    for target in projection.targets:
-        if target.met_month is None:
-            status = "not reached in the period"
-        elif target.months_late:
-            status = (
-                f"reached {format_month(target.met_month)}, late by {format_duration(target.months_late)}"
+    lines += [_wrapped(sentence, 2) for sentence in verdict(projection, mc)]
+    if projection.targets:
+        lines.append("  targets:")
+        for target in projection.targets:
+            reached = (
+                f"reached {format_month(target.met_month)}" if target.met_month is not None else "not reached"
             )
-        else:
-            status = f"reached {format_month(target.met_month)}, on time"
-        lines.append(
-            f"  target {target.name}: {format_bit_rate(target.capacity_gbps)} by {format_month(target.by)}: {status}"
-        )
-    if projection.exhaustions:
-        for e in projection.exhaustions:
-            passed = ", already passed" if e.order_by < scenario.period.start else ""
             lines.append(
-                f"  shortfall from {format_month(e.month)} (demand above {threshold}): "
-                f"order the fix by {format_month(e.order_by)}{passed}"
+                f"    {target.name} ({format_bit_rate(target.capacity_gbps)} by {format_month(target.by)}): "
+                f"{reached}; {target_status_text(target)} (demand then needs {format_bit_rate(target.needed_gbps, 3)})"
+            )
+    threshold = format_percent(projection.max_utilisation)
+    if projection.episodes:
+        lines.append(
+            f"  shortfalls (demand above {threshold} of capacity): {projection.months_short:,} of "
+            f"{len(projection.months):,} months; {volume(projection.unserved_tbps_months)} unserved, "
+            f"{format_percent(round(projection.unserved_share, 3))} of demand"
+        )
+        for e in projection.episodes:
+            end = "end of period, still short" if e.ongoing else format_month(e.end)
+            lines.append(
+                f"    {format_month(e.start)} to {end} ({format_duration(e.months)}): peak gap "
+                f"{format_bit_rate(e.peak_gap_gbps, 3)}, {volume(e.unserved_tbps_months)} unserved"
             )
     else:
         lines.append(f"  no shortfall: demand stays within {threshold} of capacity")
-    gap, month = projection.largest_gap
-    if month is not None:
-        lines.append(f"  largest gap: {format_bit_rate(gap, 3)} in {format_month(month)}")
+    lines += [_wrapped(line, 2, "carried: ") for line in carried_lines(projection)]
+    lines += _plan_lines(projection, indent=2)
     lines.append(
         f"  at {format_month(scenario.period.end)}: needs {format_bit_rate(projection.required_capacity_gbps[-1], 3)}, "
         f"{format_bit_rate(projection.capacity_gbps[-1], 3)} in service"
     )
+    if mc is not None:
+        lines.append("  with the uncertain inputs:")
+        lines += [_wrapped(line, 4) for line in uncertain_headlines(mc)[1:]]
     return "\n".join(lines)
+
+
+def _plan_lines(projection: Projection, indent: int) -> list[str]:
+    """The capacity plan as text lines: the rule, one line per upgrade, the total."""
+    from .results.narrative import plan_rule_text
+
+    plan = projection.plan
+    pad = " " * indent
+    lines = [_wrapped(f"capacity plan: {plan_rule_text(projection)}", indent)]
+    if not plan.upgrades:
+        lines.append(f"{pad}  no upgrade needed: the capacity planned is enough in every month")
+        return lines
+    start = projection.scenario.period.start
+    for k, u in enumerate(plan.upgrades, start=1):
+        passed = ", already passed" if u.order_by < start else ""
+        lines.append(
+            f"{pad}  {k}. in service {format_month(u.in_service)}: +{format_bit_rate(u.size_gbps, 3)} "
+            f"({u.steps:,} x {format_bit_rate(plan.step_gbps)}), capacity then "
+            f"{format_bit_rate(u.capacity_after_gbps, 3)}; order by {format_month(u.order_by)}{passed}"
+        )
+    lines.append(
+        f"{pad}  {len(plan.upgrades)} upgrade{'s' if len(plan.upgrades) != 1 else ''} add "
+        f"{format_bit_rate(plan.total_added_gbps, 3)}; capacity at {format_month(projection.scenario.period.end)} "
+        f"with the plan: {format_bit_rate(float(plan.capacity_gbps[-1]), 3)}"
+    )
+    return lines
+
+
+def _plan(arguments: argparse.Namespace) -> int:
+    """``plan``: the capacity plan alone, fast (no sampling, no report, no matplotlib)."""
+    from .results.tables import announced_vs_needed, csv_text, plan_columns
+
+    loaded = _load_all(arguments.files, arguments.overrides)
+    for file, item in zip(arguments.files, loaded, strict=True):
+        projection = _project(item.scenario, file)
+        if arguments.csv:
+            sys.stdout.write(csv_text(plan_columns(projection)))
+            continue
+        print(f"{item.scenario.name} ({file}): capacity plan")
+        print("\n".join(_plan_lines(projection, indent=2)))
+        rows = announced_vs_needed(projection)
+        if rows:
+            print("  announced against needed, at each target date:")
+            for row in rows:
+                in_service = (
+                    "-" if row["in_service_gbps"] is None else format_bit_rate(row["in_service_gbps"], 3)
+                )
+                with_plan = (
+                    "-" if row["with_plan_gbps"] is None else format_bit_rate(row["with_plan_gbps"], 3)
+                )
+                print(
+                    f"    {row['target']} by {format_month(row['by'])}: announced "
+                    f"{format_bit_rate(row['announced_gbps'], 3)}, in service {in_service}, needed "
+                    f"{format_bit_rate(row['needed_gbps'], 3)}, with the plan {with_plan}"
+                )
+    return EXIT_OK
+
+
+def _project(scenario: Scenario, file: Path) -> Projection:
+    """Project a scenario; a problem found only by computing (an overflow) names the file."""
+    from .engine import project
+
+    try:
+        return project(scenario)
+    except ScenarioError as error:
+        raise ScenarioError([replace(p, file=p.file or str(file)) for p in error.problems]) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

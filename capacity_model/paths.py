@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from .quantities import (
     BassCoefficient,
@@ -26,7 +26,7 @@ from .quantities import (
     did_you_mean,
 )
 
-__all__ = ["KINDS", "FieldRef", "PathError", "resolve", "segments"]
+__all__ = ["KINDS", "FieldRef", "PathError", "format_value", "resolve", "segments"]
 
 #: The quantity each kind of numeric field holds, by its type alias.
 KINDS: dict[Any, str] = {
@@ -70,6 +70,13 @@ class FieldRef:
     def value(self) -> Any:
         """The field's value in the scenario (base units)."""
         return getattr(self.owner, self.field)
+
+
+def format_value(ref: FieldRef, value: float) -> str:
+    """A value of the field ``ref`` names, written in its unit (``'12.5%'``, ``'2031-06'``)."""
+    if ref.kind in ("date", "duration"):
+        value = round(value)
+    return str(TypeAdapter(ref.annotation).dump_python(value, mode="json"))
 
 
 def segments(path: str) -> list[tuple[str, bool, int]]:

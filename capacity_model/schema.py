@@ -60,6 +60,7 @@ __all__ = [
     "Scenario",
     "SeriesGrowth",
     "Target",
+    "UpgradeRule",
     "did_you_mean",
     "problem",
 ]
@@ -86,6 +87,48 @@ class Period(StrictModel):
         return self
 
 
+#: Longest ``planning.upgrade.horizon`` and ``planning.upgrade.lead_time`` [months]: 50 years.
+MAX_PLAN_MONTHS = 600
+
+
+class UpgradeRule(StrictModel):
+    """How the capacity plan adds capacity: whole modules of ``step``, each upgrade sized so
+    that capacity lasts ``horizon`` at the projected demand."""
+
+    step: PositiveBitRate = 100.0
+    """Module size: every upgrade is a whole number of steps [Gbps]. Default 100 Gbps."""
+    horizon: Duration = 24
+    """Each upgrade keeps utilisation at or below the threshold for this long after it enters
+    service, at the projected demand [months]. Default 24 months."""
+    lead_time: Duration | None = None
+    """Time from ordering an upgrade to having it in service [months];
+    ``planning.default_lead_time`` if left out."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the upgrade rule."""
+
+    @field_validator("horizon")
+    @classmethod
+    def check_horizon(cls, value: int) -> int:
+        if not 1 <= value <= MAX_PLAN_MONTHS:
+            raise problem(
+                f"must be from 1 month to {MAX_PLAN_MONTHS // 12} years, found {units.format_duration(value)}"
+            )
+        return value
+
+    @field_validator("lead_time")
+    @classmethod
+    def check_lead_time(cls, value: int | None) -> int | None:
+        if value is not None and value > MAX_PLAN_MONTHS:
+            raise problem(
+                f"must be at most {MAX_PLAN_MONTHS // 12} years, found {units.format_duration(value)}"
+            )
+        return value
+
+
+#: The upgrade rule used when a scenario gives none.
+DEFAULT_UPGRADE = UpgradeRule()
+
+
 class Planning(StrictModel):
     """Planning rules applied to the whole corridor."""
 
@@ -95,6 +138,8 @@ class Planning(StrictModel):
     default_lead_time: Duration = 24
     """Time from ordering capacity to having it in service, for phases that give
     no ``lead_time`` and for shortfalls with no later phase [months]."""
+    upgrade: UpgradeRule = Field(default_factory=UpgradeRule)
+    """How the capacity plan sizes upgrades (default: steps of 100 Gbps lasting 24 months)."""
     source: SourceKey | None = None
     """Key in ``sources`` for these planning values."""
 
@@ -367,6 +412,9 @@ class BassShare(StrictModel):
     """Key in ``sources`` for the share and the coefficients."""
 
 
+#: Largest ``demand[].priority``.
+MAX_PRIORITY = 1000
+
 Growth = Annotated[CagrGrowth | PiecewiseGrowth | SeriesGrowth, Field(discriminator="model")]
 Share = Annotated[ConstantShare | LinearShare | LogisticShare | BassShare, Field(discriminator="model")]
 
@@ -384,6 +432,9 @@ class DemandStream(StrictModel):
     """How the stream grows: ``cagr``, ``piecewise`` or ``series``."""
     share: Share | None = None
     """Optional share multiplying the stream: ``constant``, ``linear``, ``logistic`` or ``bass``."""
+    priority: Annotated[int, Field(strict=True, ge=0, le=MAX_PRIORITY)] | None = None
+    """Order in which usable capacity serves the streams: lower first, pro rata within a
+    priority. Streams without one share what is left after every stream that has one, pro rata."""
     source: SourceKey | None = None
     """Key in ``sources`` for the stream as a whole."""
 
@@ -475,6 +526,10 @@ class Scenario(StrictModel):
         default changes.
         """
         lead = self.planning.default_lead_time
+        upgrade = self.planning.upgrade
+        planning = self.planning.model_copy(
+            update={"upgrade": upgrade.model_copy(update={"lead_time": self.plan_lead_time_months})}
+        )
         links = [
             link.model_copy(
                 update={
@@ -488,7 +543,13 @@ class Scenario(StrictModel):
             for link in self.links
         ]
         demand = [s.model_copy(update={"name": s.display_name}) for s in self.demand]
-        return self.model_copy(update={"links": links, "demand": demand})
+        return self.model_copy(update={"planning": planning, "links": links, "demand": demand})
+
+    @property
+    def plan_lead_time_months(self) -> int:
+        """Lead time of the capacity plan's upgrades [months]."""
+        lead = self.planning.upgrade.lead_time
+        return self.planning.default_lead_time if lead is None else lead
 
     def lead_time_months(self, phase: Phase) -> int:
         """Effective lead time of a phase [months]."""

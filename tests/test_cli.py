@@ -21,14 +21,22 @@ def test_run_writes_reports_folder_by_default(tmp_path: Path) -> None:
     assert result.stderr == ""
     folder = tmp_path / "reports" / "baseline"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "capacity_plan.csv",
         "report.pdf",
         "scenario.resolved.yaml",
         "summary.json",
         "timeline.csv",
         "timeline_quantiles.csv",  # the baseline has an uncertainty section
     ]
-    assert "target Phase 2: 4 Tbps by 2029-01" in result.stdout
+    assert "Phase 2 (4 Tbps by 2029-01): reached 2029-01; on time, sufficient" in result.stdout
     summary = json.loads((folder / "summary.json").read_text())
+    # stdout opens with the verdict of summary.json (the central case, then the probabilities), wrapped.
+    lines = result.stdout.splitlines()
+    opening = " ".join(line.strip() for line in lines[1 : lines.index("  targets:")])
+    assert opening == " ".join(summary["verdict"])
+    assert opening.startswith(
+        "No. Every announced target is met on time, but demand outgrows capacity from 2026-05"
+    )
     digest = __import__("hashlib").sha256((SCENARIOS / "baseline.yaml").read_bytes()).hexdigest()
     assert summary["scenario_sha256"] == digest
     # The resolved scenario is itself a valid scenario.

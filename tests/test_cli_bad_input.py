@@ -303,6 +303,43 @@ CASES = [
         (3, "period.start", "twice"),
     ),
     case(
+        "plan-rule-and-priorities-out-of-range",
+        lines("""
+            name: Minimal
+            period: {start: 2026-01, end: 2030-12}
+            planning:
+              upgrade: {step: 0 Gbps, horizon: 0 months, lead_time: 51 years}
+            links:
+              - id: ofc
+                phases:
+                  - {capacity: 450 Gbps, in_service: 2025-01}
+            demand:
+              - id: domestic
+                base: {value: 200 Gbps, at: 2026-01}
+                growth: {model: cagr, rate: 25%}
+                priority: 1.5
+              - id: other
+                base: {value: 20 Gbps, at: 2026-01}
+                growth: {model: cagr, rate: 25%}
+                priority: -1
+              - id: third
+                base: {value: 20 Gbps, at: 2026-01}
+                growth: {model: cagr, rate: 25%}
+                priority: true
+              - id: fourth
+                base: {value: 20 Gbps, at: 2026-01}
+                growth: {model: cagr, rate: 25%}
+                priority: 1001
+        """),
+        (4, "planning.upgrade.step", "more than 0"),
+        (4, "planning.upgrade.horizon", "from 1 month to 50 years"),
+        (4, "planning.upgrade.lead_time", "at most 50 years"),
+        (13, "demand[domestic].priority", "whole number"),
+        (17, "demand[other].priority", "at least 0"),
+        (21, "demand[third].priority", "whole number"),
+        (25, "demand[fourth].priority", "at most 1000"),
+    ),
+    case(
         "python-tags",
         lines("""
             name: !!python/object/apply:os.system ["touch pwned"]

@@ -181,7 +181,7 @@ demand:
 HAND_WRITTEN = """\
 name: Without the new cable
 period: {start: 2026-01, end: 2040-12}
-planning: {max_utilisation: 70%, default_lead_time: 26 months}
+planning: {max_utilisation: 70%, default_lead_time: 26 months, upgrade: {step: 400 Gbps}}
 links:
   - id: ofc
     phases:
@@ -494,7 +494,17 @@ def test_child_runs_like_the_hand_written_file(batch: Batch) -> None:
     assert ran.files["child/timeline.csv"] == refs.files["hand/timeline.csv"]
     assert "capacity_new-cable_gbps" not in ran.text("child/timeline.csv").splitlines()[0]
     child, hand = ran.json("child/summary.json"), refs.json("hand/summary.json")
-    for key in ("exhaustions", "phases", "targets", "target_steps", "largest_gap", "horizon"):
+    for key in (
+        "exhaustions",
+        "shortfall_episodes",
+        "phases",
+        "targets",
+        "target_steps",
+        "carried",
+        "plan",
+        "largest_gap",
+        "horizon",
+    ):
         assert child[key] == hand[key], key
     assert [t["name"] for t in child["targets"]] == ["Phase 1", "Phase 2"]
     # the hash covers the child, then its parent
@@ -852,11 +862,13 @@ def test_iamc_table_matches_the_timeline(batch: Batch) -> None:
     text = ran.text("baseline/timeline_iamc.csv")
     assert text.splitlines()[0] == "model,scenario,region,variable,unit,time,value"
     rows = list(csv.DictReader(io.StringIO(text)))
-    links = [c for c in timeline[0] if c.startswith("capacity_")]
+    links = [c for c in timeline[0] if c.startswith("capacity_") and c != "capacity_with_plan_gbps"]
     streams = [c for c in timeline[0] if c.startswith("demand_")]
     variables = {r["variable"] for r in rows}
-    assert len(variables) == 1 + len(links) + 1 + len(streams) + 4 == 10
-    assert len(rows) == len(timeline) * len(variables) == 180 * 10
+    # Capacity and links, Demand and streams, 4 planning quantities, unserved, carried and
+    # streams, capacity added by the plan.
+    assert len(variables) == 1 + len(links) + 1 + len(streams) + 4 + 1 + 1 + len(streams) + 1 == 15
+    assert len(rows) == len(timeline) * len(variables) == 180 * 15
     assert {r["scenario"] for r in rows} == {"Baseline"}
     by_variable: dict[str, list[dict[str, str]]] = {}
     for row in rows:
@@ -867,6 +879,21 @@ def test_iamc_table_matches_the_timeline(batch: Batch) -> None:
     assert [float(r["value"]) for r in capacity] == [float(r["total_capacity_gbps"]) for r in timeline]
     assert [float(r["value"]) for r in utilisation] == pytest.approx(
         [100 * float(r["utilisation"]) for r in timeline], rel=1e-12
+    )
+    same = {
+        "Unserved Traffic": "unserved_gbps",
+        "Capacity Added by Plan": "plan_added_gbps",
+        "Carried Traffic|chinese-transit": "carried_chinese-transit_gbps",
+        "Carried Traffic|pakistan-china": "carried_pakistan-china_gbps",
+    }
+    for variable, column in same.items():
+        assert [float(r["value"]) for r in by_variable[variable]] == [float(r[column]) for r in timeline]
+    # Sub-variables add up to their parent, as pyam's check_aggregate expects.
+    parts = zip(
+        *(by_variable[f"Carried Traffic|{s}"] for s in ("chinese-transit", "pakistan-china")), strict=True
+    )
+    assert [float(r["value"]) for r in by_variable["Carried Traffic"]] == pytest.approx(
+        [sum(float(r["value"]) for r in rows_) for rows_ in parts], rel=1e-12
     )
 
 

@@ -64,7 +64,20 @@ def test_summary_has_probabilities_and_sensitivity(run: Path) -> None:
         assert target["p_on_time"] + sum(v for k, v in target["months_late"].items() if k != "0") + target[
             "p_not_met"
         ] == pytest.approx(1)
-    assert set(uncertainty["sobol"]) == {"first_exhaustion_months", "gap_at_horizon_gbps"}
+    assert set(uncertainty["sobol"]) == {
+        "first_exhaustion_months",
+        "gap_at_horizon_gbps",
+        "months_short",
+        "unserved_tbps_months",
+        "carried_share:chinese-transit",
+    }
+    months = uncertainty["months_short"]
+    assert 0 <= months["p10"] <= months["p50"] <= months["p90"] <= 180
+    assert all(float(v).is_integer() for v in months.values())
+    lost = uncertainty["unserved_tbps_months"]
+    assert 0 <= lost["p10"] <= lost["p50"] <= lost["p90"]
+    carried = uncertainty["carried_share_at_horizon"]["chinese-transit"]
+    assert 0 <= carried["p10"] <= carried["p50"] <= carried["p90"] <= 0.15  # at most the highest share
     assert len(uncertainty["tornado"]) == 3
     assert set(uncertainty["sobol_utilisation_by_year"]) == {str(y) for y in range(2026, 2041)}
 

@@ -44,6 +44,14 @@ def test_timeline_columns_and_values() -> None:
         "headroom_gbps",
         "required_capacity_gbps",
         "gap_gbps",
+        "unserved_gbps",
+        "carried_domestic_gbps",
+        "unserved_domestic_gbps",
+        "carried_transit_gbps",
+        "unserved_transit_gbps",
+        "carried_share_transit",
+        "plan_added_gbps",
+        "capacity_with_plan_gbps",
     ]
     assert columns["date"][0] == "2026-01" and columns["date"][-1] == "2027-12"
     assert_array_equal(columns["total_capacity_gbps"], np.where(np.arange(24) >= 12, 13000.0, 1000.0))
@@ -57,6 +65,8 @@ def test_summary_keys_and_values() -> None:
     assert tuple(result) == SUMMARY_KEYS
     assert result["scenario"] == "Test"
     (target,) = result["targets"]
+    # Demand at 2026-06 (5 months in) on exactly 12 Tbps: domestic plus 5/12 of the way to 10% of transit.
+    demand = 200 * 1.25 ** (5 / 12) + 30_000 * 1.22 ** (5 / 12) * 0.1 * 5 / 12
     assert target == {
         "name": "Big",
         "capacity_gbps": 12000.0,
@@ -65,13 +75,37 @@ def test_summary_keys_and_values() -> None:
         "on_time": False,
         "months_late": 7,
         "utilisation_at_by": target["utilisation_at_by"],
+        "needed_gbps": target["needed_gbps"],
+        "short_by_gbps": 0.0,
+        "status": "late by 7 months",
+        "status_code": "late",
     }
-    # Demand at 2026-06 (5 months in) on exactly 12 Tbps: domestic plus 5/12 of the way to 10% of transit.
-    demand = 200 * 1.25 ** (5 / 12) + 30_000 * 1.22 ** (5 / 12) * 0.1 * 5 / 12
     assert target["utilisation_at_by"] == pytest.approx(demand / 12_000, rel=1e-13)
+    assert target["needed_gbps"] == pytest.approx(demand / 0.7, rel=1e-13)
     assert [set(e) for e in result["exhaustions"]] == [
-        {"month", "order_by", "lead_time_months", "next_phase"}
+        {"month", "order_by", "lead_time_months", "next_phase", "next_phase_enough"}
     ] * len(result["exhaustions"])
+
+    # Usable capacity 70% x 1 Tbps = 700 Gbps until the 12 Tbps cable arrives in 2027-01. Demand
+    # in month k: 200 * 1.25^(k/12) + 30,000 * 1.22^(k/12) * 0.1 * k/12 Gbps: 458 Gbps in
+    # 2026-02 (k = 1), 724 Gbps in 2026-03 (k = 2), rising; with 13 Tbps (9.1 Tbps usable) it
+    # stays below 4.9 Tbps to 2027-12. So one episode, 2026-03 to 2026-12.
+    def demand_at(k: int) -> float:
+        return 200 * 1.25 ** (k / 12) + 30_000 * 1.22 ** (k / 12) * 0.1 * min(k, 12) / 12
+
+    assert demand_at(1) < 700 < demand_at(2) and demand_at(23) < 9100
+    (episode,) = result["shortfall_episodes"]
+    assert (episode["start"], episode["end"], episode["months"]) == ("2026-03", "2026-12", 10)
+    assert result["months_short"] == 10
+    unserved = sum(demand_at(k) - 700 for k in range(2, 12)) / 1000
+    assert episode["unserved_tbps_months"] == pytest.approx(unserved, rel=1e-12)
+    assert result["unserved_tbps_months"] == pytest.approx(unserved, rel=1e-12)
+    assert result["unserved_share"] == pytest.approx(
+        unserved * 1000 / sum(map(demand_at, range(24))), rel=1e-12
+    )
+    assert result["verdict"][0].startswith(
+        "No. Big is 7 months late, and demand outgrows capacity from 2026-03"
+    )
     assert result["phases"][1] == {
         "link": "new-cable",
         "phase": 1,

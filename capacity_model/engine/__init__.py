@@ -1,16 +1,26 @@
 """The projection engine: pure numpy functions over months, no I/O.
 
-``project(scenario)`` is the one entry point; the submodules hold the
-formulas by topic (capacity, demand, planning quantities).
+``project(scenario)`` is the one entry point for a single run; the submodules hold
+the formulas by topic: ``capacity`` and ``demand`` (the models), ``planning``
+(utilisation, headroom, gap), ``shortfalls`` (episodes, unserved traffic),
+``allocation`` (carried traffic by priority), ``upgrades`` (the capacity plan),
+``events`` (exhaustions, phases, targets), ``evaluation`` (every monthly quantity, for
+one run or many samples), ``montecarlo`` and ``sensitivity``.
 """
 
-from .projection import (
-    Exhaustion,
-    PhaseOrder,
-    Projection,
-    TargetOutcome,
-    TargetStep,
-    project,
-)
+from .events import Exhaustion, PhaseOrder, TargetOutcome, TargetStep
+from .projection import Projection, project
+from .shortfalls import Episode
+from .upgrades import CapacityPlan, Upgrade
 
-__all__ = ["Exhaustion", "PhaseOrder", "Projection", "TargetOutcome", "TargetStep", "project"]
+__all__ = [
+    "CapacityPlan",
+    "Episode",
+    "Exhaustion",
+    "PhaseOrder",
+    "Projection",
+    "TargetOutcome",
+    "TargetStep",
+    "Upgrade",
+    "project",
+]

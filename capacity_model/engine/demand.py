@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import expit
 
 __all__ = [
     "LOGISTIC_10_90_WIDTH",
@@ -21,6 +20,7 @@ __all__ = [
     "constant_share",
     "cumulative_log_growth",
     "linear_share",
+    "logistic",
     "logistic_share",
     "piecewise_growth",
     "series_growth",
@@ -160,6 +160,17 @@ def series_growth(
     return np.asarray(base_value_gbps) * np.exp(growth - at_base)
 
 
+def logistic(x: ArrayLike) -> NDArray[np.float64]:
+    """The logistic function ``1 / (1 + exp(-x))``, without overflow for any ``x``.
+
+    ``e = exp(-|x|)`` never overflows; ``1 / (1 + e)`` for ``x >= 0`` and ``e / (1 + e)``
+    below, each within a few ulps (as ``scipy.special.expit``, without importing scipy).
+    """
+    x = np.asarray(x, dtype=float)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
 def constant_share(months: ArrayLike, value: ArrayLike) -> NDArray[np.float64]:
     """A share that does not change [fraction]."""
     t = np.asarray(months, dtype=float)
@@ -186,13 +197,13 @@ def logistic_share(
 ) -> NDArray[np.float64]:
     """An S-curve share from ``start`` to ``end``, centred on ``midpoint_month``.
 
-    ``s(t) = start + (end - start) * expit((t - midpoint) / tau)`` with
+    ``s(t) = start + (end - start) * logistic((t - midpoint) / tau)`` with
     ``tau = ramp / (2 ln 9)``, so that the share moves from 10% to 90% of the
     way in ``ramp_months`` [fraction].
     """
     t = np.asarray(months, dtype=float)
     tau = np.asarray(ramp_months, dtype=float) / LOGISTIC_10_90_WIDTH
-    progress = expit((t - np.asarray(midpoint_month, dtype=float)) / tau)
+    progress = logistic((t - np.asarray(midpoint_month, dtype=float)) / tau)
     return np.asarray(start) + (np.asarray(end) - np.asarray(start)) * progress
 
 

@@ -2,7 +2,7 @@
 
 All uniforms are drawn up front (``(samples, parameters)``, small), so a sample's
 inputs do not depend on the chunking. Each chunk is evaluated by the same
-:func:`~capacity_model.engine.projection.evaluate` as a deterministic run, as
+:func:`~capacity_model.engine.evaluation.evaluate` as a deterministic run, as
 ``(chunk, months)`` arrays; its results are folded into exact counts and
 :class:`~capacity_model.engine.aggregate.QuantileHistogram` s.
 """
@@ -18,8 +18,10 @@ from numpy.typing import NDArray
 from ..schema import Scenario
 from ..uncertainty import Parameter, correlation_matrix
 from . import planning as plan
+from . import shortfalls
 from .aggregate import QuantileHistogram
-from .projection import Evaluation, Values, corridor_capacity_gbps, evaluate, period_months
+from .allocation import allocate, carried_share
+from .evaluation import Evaluation, Values, corridor_capacity_gbps, evaluate, period_months
 from .sampling import (
     Choice,
     Distribution,
@@ -37,6 +39,7 @@ from .sampling import (
 __all__ = [
     "QUANTILES",
     "QUANTITIES",
+    "SCALAR_OUTCOMES",
     "MonteCarlo",
     "TargetChances",
     "distribution",
@@ -53,6 +56,8 @@ Progress = Callable[[int, int], None]
 QUANTILES = (0.05, 0.10, 0.50, 0.90, 0.95)
 #: Monthly quantities whose quantiles are reported.
 QUANTITIES = ("demand_gbps", "capacity_gbps", "utilisation", "headroom_gbps", "gap_gbps")
+#: Per-sample outcomes of a run, beside ``carried_share:<stream id>`` for each stream with a share.
+SCALAR_OUTCOMES = ("first_exhaustion_months", "gap_at_horizon_gbps", "months_short", "unserved_tbps_months")
 #: Values per array in one chunk: chunk size = this / months (about 16 MB per float array).
 CHUNK_VALUES = 2_000_000
 
@@ -144,6 +149,16 @@ class MonteCarlo:
     p_shortfall_in_year: FloatArray
     """Share of samples with a shortfall in some month of each year."""
     targets: tuple[TargetChances, ...]
+    per_sample: dict[str, FloatArray]
+    """Each sample's value of the outcomes of :func:`sample_outcomes` (months short, unserved
+    Tbps·months, carried share of each stream with a share at ``carried_at``), ``(samples,)``."""
+    carried_at: int
+    """Month of the carried shares in ``per_sample`` [month index]."""
+
+    def outcome_quantile(self, name: str, q: float) -> float:
+        """The ``q`` quantile over samples of a per-sample outcome (inverted CDF: a value some
+        sample has)."""
+        return float(np.quantile(self.per_sample[name], q, method="inverted_cdf"))
 
     @property
     def p_no_shortfall(self) -> float:
@@ -184,6 +199,7 @@ def run_monte_carlo(
     seed: int | None = None,
     chunk_size: int | None = None,
     progress: Progress | None = None,
+    carried_at: int | None = None,
 ) -> MonteCarlo:
     """Evaluate every sample of the scenario's uncertainty section and summarise.
 
@@ -197,6 +213,9 @@ def run_monte_carlo(
         Samples evaluated at once; results do not depend on it.
     progress
         Called with ``(samples done, samples)`` after each chunk.
+    carried_at
+        Month at which each sample's carried shares are taken [month index]; default the
+        period's last month.
     """
     spec = scenario.uncertainty
     samples = samples or (spec.samples if spec else 1)
@@ -214,6 +233,8 @@ def run_monte_carlo(
     year_starts = np.searchsorted(months // 12, years)  # first month of each year in the period
     reached_at = [np.zeros(len(target_months) + 1, dtype=np.int64) for _ in scenario.targets]
     levels = np.array([t.capacity for t in scenario.targets])
+    per_sample = {name: np.empty(samples) for name in sample_outcome_names(scenario)}
+    carried_index = -1 if carried_at is None else carried_at - scenario.period.start
 
     for start in range(0, samples, chunk):
         rows = table[start : start + chunk]
@@ -221,9 +242,12 @@ def run_monte_carlo(
         result = evaluate(scenario, months, values)
         for name in QUANTITIES:
             histograms[name].add(_full(getattr(result, name), len(rows)))
-        short = _full(result.headroom_gbps, len(rows)) < 0
-        first_index = np.where(short.any(axis=1), np.argmax(short, axis=1), len(months))
+        chunk_outcomes = sample_outcomes(scenario, result, len(rows), carried_index)
+        for name, chunk_values in chunk_outcomes.items():
+            per_sample[name][start : start + len(rows)] = chunk_values
+        first_index = chunk_outcomes["first_exhaustion_months"].astype(np.int64)
         first += np.bincount(first_index, minlength=len(months) + 1)
+        short = _full(result.headroom_gbps, len(rows)) < 0
         in_year += np.logical_or.reduceat(short, year_starts, axis=1).sum(axis=0)
         if len(levels):
             capacity = _full(corridor_capacity_gbps(scenario, target_months, values), len(rows))
@@ -261,7 +285,56 @@ def run_monte_carlo(
         years=years,
         p_shortfall_in_year=in_year / samples,
         targets=tuple(targets),
+        per_sample=per_sample,
+        carried_at=int(months[carried_index]),
     )
+
+
+def sample_outcome_names(scenario: Scenario) -> tuple[str, ...]:
+    """Names of :func:`sample_outcomes`: :data:`SCALAR_OUTCOMES` and ``carried_share:<id>``
+    for each stream with a share."""
+    return SCALAR_OUTCOMES + tuple(f"carried_share:{s.id}" for s in scenario.demand if s.share is not None)
+
+
+def sample_outcomes(
+    scenario: Scenario, result: Evaluation, rows: int, carried_at: int = -1
+) -> dict[str, FloatArray]:
+    """Each sample's scalar outcomes, ``(rows,)`` each (names: :func:`sample_outcome_names`).
+
+    - ``first_exhaustion_months``: months from the period start to the first shortfall (the
+      period's length when there is none);
+    - ``gap_at_horizon_gbps``: the gap in the period's last month [Gbps];
+    - ``months_short``: months with headroom < 0;
+    - ``unserved_tbps_months``: ``Σ_t max(0, D − u·C) / 1000`` [Tbps·months];
+    - ``carried_share:<id>``: the stream's carried traffic over its traffic before the share,
+      in the month at position ``carried_at`` of the period (default the last; :mod:`.allocation`)
+      [fraction].
+    """
+    headroom = _full(result.headroom_gbps, rows)
+    short = headroom < 0
+    months = headroom.shape[-1]
+    out = {
+        "first_exhaustion_months": np.where(short.any(axis=1), np.argmax(short, axis=1), months).astype(
+            float
+        ),
+        "gap_at_horizon_gbps": _full(result.gap_gbps, rows)[:, -1].copy(),
+        "months_short": shortfalls.months_short(headroom).astype(float),
+        "unserved_tbps_months": shortfalls.unserved_tbps_months(np.maximum(0.0, -headroom)),
+    }
+    with_share = [s for s in scenario.demand if s.share is not None]
+    if with_share:
+        threshold = np.broadcast_to(np.asarray(result.max_utilisation, dtype=float), (rows, 1))[:, 0]
+        at = {s.id: _full(result.stream_demand_gbps[s.id], rows)[:, carried_at] for s in scenario.demand}
+        carried = allocate(
+            list(at.values()),
+            [s.priority for s in scenario.demand],
+            _full(result.capacity_gbps, rows)[:, carried_at] * threshold,
+        )
+        by_id = dict(zip(at, carried, strict=True))
+        for stream in with_share:
+            base = _full(result.stream_base_gbps[stream.id], rows)[:, carried_at]
+            out[f"carried_share:{stream.id}"] = carried_share(by_id[stream.id], base)
+    return out
 
 
 def outcomes(
@@ -269,18 +342,14 @@ def outcomes(
 ) -> dict[str, FloatArray]:
     """Per-sample outcomes for sensitivity analysis, from a ``(samples, parameters)`` table.
 
-    ``first_exhaustion_months``: months from the period start to the first shortfall (the
-    period's length when there is none); ``gap_at_horizon_gbps``; and, per calendar year
-    of ``years``, the year's peak utilisation (``utilisation_peak``, ``(samples, years)``).
+    Those of :func:`sample_outcomes`, and, per calendar year of ``years``, the year's peak
+    utilisation (``utilisation_peak``, ``(samples, years)``).
     """
     parameters = scenario.parameters()
     months = period_months(scenario)
     result: Evaluation = evaluate(scenario, months, values_for(parameters, table))
     rows = len(table)
-    short = _full(result.headroom_gbps, rows) < 0
-    first = np.where(short.any(axis=1), np.argmax(short, axis=1), len(months)).astype(float)
-    gap = _full(result.gap_gbps, rows)[:, -1]
-    out = {"first_exhaustion_months": first, "gap_at_horizon_gbps": gap}
+    out = sample_outcomes(scenario, result, rows)
     if years is not None:
         utilisation = np.minimum(
             _full(result.utilisation, rows), 1e6

@@ -1,8 +1,9 @@
 """Which uncertain input matters most: tornado swings and Sobol' indices.
 
 Both use :func:`~capacity_model.engine.montecarlo.outcomes`, per-sample results of the
-same engine: the first shortfall month, the gap at the horizon, and each year's peak
-utilisation (for Sobol' indices over time).
+same engine: the first shortfall month, the gap at the horizon, the months short, the
+unserved traffic, the carried share of each stream with a share at the horizon, and
+each year's peak utilisation (for Sobol' indices over time).
 """
 
 from __future__ import annotations
@@ -15,18 +16,29 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from ..schema import Scenario
-from .montecarlo import distribution, outcomes, to_field_values
-from .projection import period_months
+from .evaluation import period_months
+from .montecarlo import distribution, outcomes, sample_outcome_names, to_field_values
 
-__all__ = ["OUTCOMES", "Sensitivity", "SobolIndices", "TornadoBar", "sobol", "tornado"]
+__all__ = ["OUTCOMES", "Sensitivity", "SobolIndices", "TornadoBar", "outcome_label", "sobol", "tornado"]
 
 FloatArray = NDArray[np.float64]
 
-#: Scalar outcomes of the tornado and the Sobol' bars, with their labels and units.
+#: Scalar outcomes of the tornado and the Sobol' bars, with their labels and units; each stream
+#: with a share adds ``carried_share:<id>`` (see :func:`outcome_label`).
 OUTCOMES = {
     "first_exhaustion_months": "months to the first shortfall",
     "gap_at_horizon_gbps": "gap at the horizon [Gbps]",
+    "months_short": "months short in the period",
+    "unserved_tbps_months": "unserved traffic [Tbps·months]",
 }
+
+
+def outcome_label(name: str, scenario: Scenario) -> str:
+    """A reader's label of an outcome, with its unit."""
+    if name.startswith("carried_share:"):
+        stream = next(s for s in scenario.demand if s.id == name.split(":", 1)[1])
+        return f"carried share of {stream.display_name} at the horizon [fraction]"
+    return OUTCOMES[name]
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,8 @@ class Sensitivity:
     """Tornado, Sobol' indices of the scalar outcomes, and Sobol' indices per year."""
 
     paths: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    """Names of the scalar outcomes (:func:`~capacity_model.engine.montecarlo.sample_outcome_names`)."""
     baseline: dict[str, float]
     """Outcomes with every parameter at its median."""
     bars: tuple[TornadoBar, ...]
@@ -89,14 +103,15 @@ def tornado(scenario: Scenario) -> tuple[dict[str, float], tuple[TornadoBar, ...
         probabilities[2 + 2 * k, k] = 0.9
     table = _field_table(scenario, probabilities)
     results = outcomes(scenario, table)
-    baseline = {name: float(results[name][0]) for name in OUTCOMES}
+    names = sample_outcome_names(scenario)
+    baseline = {name: float(results[name][0]) for name in names}
     bars = tuple(
         TornadoBar(
             path=p.path,
             low_value=float(table[1 + 2 * k, k]),
             high_value=float(table[2 + 2 * k, k]),
-            outcome_at_low={name: float(results[name][1 + 2 * k]) for name in OUTCOMES},
-            outcome_at_high={name: float(results[name][2 + 2 * k]) for name in OUTCOMES},
+            outcome_at_low={name: float(results[name][1 + 2 * k]) for name in names},
+            outcome_at_high={name: float(results[name][2 + 2 * k]) for name in names},
         )
         for k, p in enumerate(scenario.parameters())
     )
@@ -174,7 +189,7 @@ def sobol(
     seed = spec.seed if seed is None else seed
     months = period_months(scenario)
     years = np.unique(months // 12)
-    names = list(OUTCOMES)
+    names = list(sample_outcome_names(scenario))
 
     def model(x: FloatArray) -> FloatArray:
         result = outcomes(scenario, np.asarray(x, dtype=float).T, years)
@@ -217,6 +232,7 @@ def sobol(
     baseline, bars = tornado(scenario)
     return Sensitivity(
         paths=tuple(p.path for p in parameters),
+        outcomes=tuple(names),
         baseline=baseline,
         bars=bars,
         sobol=indices,

@@ -7,17 +7,13 @@ run never leaves a half-written report behind.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -25,10 +21,18 @@ from .. import __version__
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..engine.sensitivity import Sensitivity
-from ..results import iamc_columns, quantile_columns, summary, timeline_columns, uncertainty_summary
+from ..results import (
+    csv_text,
+    iamc_columns,
+    plan_columns,
+    quantile_columns,
+    summary,
+    timeline_columns,
+    uncertainty_summary,
+)
 from .figures import report_figures
 from .style import report_style
-from .uncertainty_figures import headlines, uncertainty_figures
+from .uncertainty_figures import uncertainty_figures
 
 __all__ = [
     "OUTPUT_FILES",
@@ -42,28 +46,12 @@ __all__ = [
 ]
 
 #: Files a run writes, in the order they are written.
-OUTPUT_FILES = ("timeline.csv", "summary.json", "scenario.resolved.yaml", "report.pdf")
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, (float, np.floating)):
-        return repr(float(value))
-    return str(value)
+OUTPUT_FILES = ("timeline.csv", "summary.json", "capacity_plan.csv", "scenario.resolved.yaml", "report.pdf")
 
 
 def timeline_csv(projection: Projection) -> str:
     """The monthly table as CSV text (see :func:`capacity_model.results.timeline_columns`)."""
     return csv_text(timeline_columns(projection))
-
-
-def csv_text(columns: Mapping[str, Any]) -> str:
-    """Columns (name -> equal-length sequence) as CSV text, floats at full precision."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in zip(*columns.values(), strict=True):
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue()
 
 
 def summary_json(
@@ -74,7 +62,7 @@ def summary_json(
 ) -> str:
     """The headline results as JSON text (see :func:`capacity_model.results.summary`);
     with a Monte Carlo run, its results under ``"uncertainty"``."""
-    data = summary(projection, scenario_sha256)
+    data = summary(projection, scenario_sha256, mc)
     if mc is not None:
         data["uncertainty"] = uncertainty_summary(mc, sensitivity)
     return json.dumps(data, indent=2, allow_nan=False) + "\n"
@@ -95,7 +83,7 @@ def write_pdf(
 ) -> None:
     """Render the report's pages into one PDF with fixed metadata (byte-reproducible)."""
     with report_style():
-        figures = report_figures(projection, provenance, headlines(mc) if mc else None, overrides)
+        figures = report_figures(projection, provenance, mc, overrides)
         if mc is not None:
             figures += uncertainty_figures(mc, projection, sensitivity)
         title = f"{projection.scenario.name}: capacity targets against demand"
@@ -192,6 +180,7 @@ def write_outputs(
     contents: dict[str, str | Callable[[Path], None]] = {
         "timeline.csv": timeline_csv(projection),
         "summary.json": summary_json(projection, scenario_sha256, mc, sensitivity),
+        "capacity_plan.csv": csv_text(plan_columns(projection)),
         "scenario.resolved.yaml": resolved_yaml,
     }
     if mc is not None:
@@ -202,7 +191,7 @@ def write_outputs(
         f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. {inputs}"
         f"Computed by capacity_model {__version__}. The scenario as run, every default filled "
         "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
-        "timeline.csv and the headline results in summary.json."
+        "timeline.csv, the capacity plan in capacity_plan.csv and the headline results in summary.json."
     )
     contents["report.pdf"] = lambda path: write_pdf(projection, path, provenance, mc, sensitivity, overrides)
     for stale in ("timeline_quantiles.csv", "timeline_iamc.csv"):  # from an earlier run that had them

@@ -90,14 +90,23 @@ class TextFlow:
         self._y += _HEADING_IN - 0.12
         self._heading = None
 
-    def paragraph(self, text: str, size: float = 10, indent_in: float = 0.0) -> None:
+    def paragraph(
+        self,
+        text: str,
+        size: float = 10,
+        indent_in: float = 0.0,
+        weight: str = "normal",
+        color: str = "#000000",
+    ) -> None:
         """Wrapped text across the page width."""
-        chars = int((self._width_in - indent_in) * _CHARS_PER_IN * 8.5 / size)
+        chars = int(
+            (self._width_in - indent_in) * _CHARS_PER_IN * 8.5 / size * (0.92 if weight == "bold" else 1)
+        )
         lines = textwrap.wrap(text, chars) or [""]
         self._place_heading(min(len(lines), 3) * _LINE_IN * size / 9)
         for line in lines:
             self._room(_LINE_IN * size / 9)
-            self._text(_MARGIN_IN + indent_in, line, size=size)
+            self._text(_MARGIN_IN + indent_in, line, size=size, weight=weight, color=color)
             self._y += _LINE_IN * size / 9
         self._y += 0.06
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +13,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
+from ..engine.shortfalls import runs
+from ..results.narrative import percent, volume
 from ..studies.outcomes import Outcome, Run, outcome
 from ..studies.solve import Solution
 from ..studies.sweep import Sweep, as_array, format_value
 from ..studies.tables import compare_columns, solve_columns, sweep_columns
 from ..units import format_bit_rate, format_duration, format_month, format_percent
-from .figures import _chart, _legend_below, _rate_axis, _runs
+from .axes import chart_page, legend_below, rate_axis
 from .files import csv_text, save_pdf, write_atomically
 from .layout import TextFlow
 from .style import OKABE_ITO, PAGE_SIZE, month_dates, month_middles, report_style
@@ -34,11 +36,13 @@ def _status(late: int | None, p: float | None) -> str:
     return text if p is None else f"{text} (P on time {format_percent(round(p, 3))})"
 
 
-def comparison_figures(names: Sequence[str], runs: Sequence[Run], title: str) -> list[Figure]:
-    """Capacity and demand of every scenario on shared axes, then a table of outcomes."""
+def comparison_figures(
+    names: Sequence[str], runs: Sequence[Run], title: str, carried_at: int | None = None
+) -> list[Figure]:
+    """Capacity and demand of every scenario on shared axes, then tables of outcomes."""
     months = np.unique(np.concatenate([r.projection.months for r in runs]))
     uncertain = any(r.mc is not None for r in runs)
-    figure, axes = _chart(
+    figure, axes = chart_page(
         "Capacity against demand, scenario by scenario",
         "Each colour is one scenario. Steps: corridor capacity in service. Solid line: total peak demand"
         + ("; band: P10-P90 of demand over the uncertain inputs, line: its median" if uncertain else "")
@@ -46,7 +50,7 @@ def comparison_figures(names: Sequence[str], runs: Sequence[Run], title: str) ->
         months,
     )
     every = [np.concatenate([r.projection.capacity_gbps, r.projection.required_capacity_gbps]) for r in runs]
-    divisor = _rate_axis(axes, np.concatenate(every), "Peak rate")
+    divisor = rate_axis(axes, np.concatenate(every), "Peak rate")
     for k, (name, r) in enumerate(zip(names, runs, strict=True)):
         p, colour = r.projection, OKABE_ITO[k % len(OKABE_ITO)]
         edges = month_dates(np.append(p.months, p.months[-1] + 1))
@@ -58,9 +62,9 @@ def comparison_figures(names: Sequence[str], runs: Sequence[Run], title: str) ->
         if r.mc is not None:
             low, high = r.mc.quantile("demand_gbps", 0.1), r.mc.quantile("demand_gbps", 0.9)
             axes.fill_between(dates, low / divisor, high / divisor, color=colour, alpha=0.18, lw=0)
-    _legend_below(figure, axes)
+    legend_below(figure, axes)
 
-    outcomes = [outcome(r) for r in runs]
+    outcomes = [outcome(r, carried_at) for r in runs]
     flow = TextFlow(title)
     flow.paragraph(
         "Targets, first shortfall and what to order, scenario by scenario; the last columns give the "
@@ -81,7 +85,76 @@ def comparison_figures(names: Sequence[str], runs: Sequence[Run], title: str) ->
         "Gap vs first",
     ]
     flow.table(header, rows, [1.6] + [1.3] * len(target_names) + [1.2, 1.0, 1.0, 1.1, 1.0])
+    _cost_table(flow, names, outcomes)
     return [figure, *flow.pages]
+
+
+def _spread(o: Outcome, key: str, show: Callable[[float], str]) -> str:
+    """`` (P10-P90)`` of an outcome over the uncertain inputs, or ``''`` without them."""
+    q = o.quantiles or {}
+    return f" ({show(q[key][0])}-{show(q[key][2])})" if key in q else ""
+
+
+def _cost_table(flow: TextFlow, names: Sequence[str], outcomes: Sequence[Outcome]) -> None:
+    """How long and how badly each scenario runs short, what it carries, and what it takes to fix."""
+    flow.heading("How long, how much, and what fixes it")
+    streams = list(dict.fromkeys(k for o in outcomes for k in o.carried_share))
+    uncertain = any(o.quantiles is not None for o in outcomes)
+    flow.paragraph(
+        "Months short: months with demand above the utilisation threshold. Unserved: traffic above the usable "
+        "capacity, summed over the period's months. Carried share: the part of the stream's base traffic the "
+        "corridor carries"
+        + (
+            f" in {format_month(outcomes[0].carried_at)}"
+            if len({o.carried_at for o in outcomes}) == 1
+            else ""
+        )
+        + ". Upgrades: the capacity plan's upgrades that keep utilisation at or below the threshold"
+        + ("; in brackets, the P10-P90 range over the uncertain inputs." if uncertain else "."),
+        size=9,
+    )
+    first = outcomes[0]
+    rows = []
+    for name, o in zip(names, outcomes, strict=True):
+        months = f"{o.months_short:,}" + _spread(o, "months_short", lambda v: f"{v:,.0f}")
+        lost = volume(o.unserved_tbps_months) + _spread(o, "unserved_tbps_months", lambda v: f"{v:,.3g}")
+        shares = [
+            (percent(o.carried_share[k]) + _spread(o, f"carried_share:{k}", percent))
+            if k in o.carried_share
+            else "-"
+            for k in streams
+        ]
+        if o is first:
+            diff = ["-", "-"]
+        else:
+            extra = o.months_short - first.months_short
+            more = o.unserved_tbps_months - first.unserved_tbps_months
+            diff = [
+                f"{extra:+,} months" if extra else "same",
+                ("+" if more > 0 else "-") + volume(abs(more)) if more else "same",
+            ]
+        rows.append(
+            [
+                name,
+                months,
+                lost,
+                percent(o.unserved_share),
+                *shares,
+                f"{o.upgrades_needed} ({format_bit_rate(o.plan_added_gbps, 3)})",
+                *diff,
+            ]
+        )
+    header = [
+        "Scenario",
+        "Months short",
+        "Unserved",
+        "Share unserved",
+        *[f"Carried share: {k}" for k in streams],
+        "Upgrades (capacity added)",
+        "Months short vs first",
+        "Unserved vs first",
+    ]
+    flow.table(header, rows, [1.6, 1.1, 1.5, 0.9] + [1.2] * len(streams) + [1.4, 1.1, 1.4])
 
 
 def _outcome_cells(o: Outcome, target_names: Sequence[str]) -> list[str]:
@@ -119,15 +192,21 @@ def _difference_cells(o: Outcome, first: Outcome) -> list[str]:
 
 
 def write_comparison(
-    folder: Path, names: Sequence[str], files: Sequence[str], runs: Sequence[Run]
+    folder: Path,
+    names: Sequence[str],
+    files: Sequence[str],
+    runs: Sequence[Run],
+    carried_at: int | None = None,
 ) -> list[Path]:
-    """Write ``comparison.pdf`` and ``comparison.csv`` into ``folder``: both, or neither."""
+    """Write ``comparison.pdf`` and ``comparison.csv`` into ``folder``: both, or neither.
+
+    Carried shares are taken at ``carried_at`` (default: the end of each scenario's period)."""
     title = "Comparison: " + ", ".join(names)
-    columns = compare_columns(names, files, [outcome(r) for r in runs])
+    columns = compare_columns(names, files, [outcome(r, carried_at) for r in runs])
 
     def pdf(path: Path) -> None:
         with report_style():
-            save_pdf(comparison_figures(names, runs, title), path, title, "comparison")
+            save_pdf(comparison_figures(names, runs, title, carried_at), path, title, "comparison")
 
     return write_atomically(folder, {"comparison.csv": csv_text(columns), "comparison.pdf": pdf})
 
@@ -139,8 +218,16 @@ def _series(sweep: Sweep) -> list[tuple[str, np.ndarray, str]]:
     """``(title, values, kind)`` of each outcome plotted; kind is month, months, gbps or probability."""
     out = [
         ("First shortfall", as_array([o.first_shortfall for o in sweep.outcomes]), "month"),
+        ("Months short in the period", as_array([o.months_short for o in sweep.outcomes]), "months"),
+        ("Unserved traffic", as_array([o.unserved_tbps_months for o in sweep.outcomes]), "tbps_months"),
         ("Gap at the end of the period", as_array([o.gap_at_horizon_gbps for o in sweep.outcomes]), "gbps"),
+        ("Upgrades in the capacity plan", as_array([o.upgrades_needed for o in sweep.outcomes]), "count"),
     ]
+    streams = list(dict.fromkeys(k for o in sweep.outcomes for k in o.carried_share))
+    at = format_month(sweep.outcomes[0].carried_at)
+    for stream in streams:
+        values = as_array([o.carried_share.get(stream) for o in sweep.outcomes])
+        out.append((f"Carried share of {stream} in {at}", values, "probability"))
     names = list(dict.fromkeys(n for o in sweep.outcomes for n in o.months_late))
     for name in names:
         out.append(
@@ -184,11 +271,14 @@ def _format_axis(axes: Axes, kind: str, values: np.ndarray, which: str = "y") ->
         unit, divisor = ("Tbps", 1e3) if top >= 1e3 else ("Gbps", 1.0)
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / divisor:g}"))
         return unit
+    if kind == "tbps_months":
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
+        return "Tbps·months"
     axis.set_major_locator(MaxNLocator(integer=True))
     if which == "y" and np.isfinite(values).any() and np.nanmax(values) == np.nanmin(values):
         middle = float(np.nanmax(values))
         axes.set_ylim(middle - 1, middle + 1)
-    return "months"
+    return "upgrades" if kind == "count" else "months"
 
 
 def _axis_kind(ref_kind: str) -> str:
@@ -272,7 +362,17 @@ def _unit_word(ref_kind: str, unit: str) -> str:
 
 def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: str) -> None:
     first, second = sweep.axes
-    unit, divisor = {"month": "month", "probability": "%", "months": "months", "gbps": "Gbps"}[kind], 1.0
+    unit, divisor = (
+        {
+            "month": "month",
+            "probability": "%",
+            "months": "months",
+            "gbps": "Gbps",
+            "tbps_months": "Tbps·months",
+            "count": "upgrades",
+        }[kind],
+        1.0,
+    )
     if kind == "gbps" and np.isfinite(values).any() and np.nanmax(values) >= 1e3:
         unit, divisor = "Tbps", 1e3
     grid = values.reshape(len(first.values), len(second.values)) / divisor
@@ -302,7 +402,7 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
         _month_ticks(bar.ax.yaxis, values)
     elif kind == "probability":
         bar.formatter = PercentFormatter(1.0)
-    elif kind == "months":
+    elif kind in ("months", "count"):
         bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if kind != "month":
         bar.update_ticks()
@@ -342,12 +442,12 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
     x = np.array(solution.grid)
     quantity = np.array(solution.quantity)
     threshold = np.array(solution.threshold)
-    kind = "probability" if condition.probability is not None or condition.kind == "utilisation" else "gbps"
+    kind = condition.axis_kind
     shown = np.clip(quantity, -1e12, 1e12)
     axes.plot(x, shown, color=OKABE_ITO[0], lw=2, marker="o", ms=3, label=condition.quantity_label())
     axes.plot(x, threshold, color=OKABE_ITO[5], lw=1.4, ls="--", label="Threshold of the condition")
     holds = np.array(solution.holds)
-    for k, (a, end) in enumerate(_runs(holds)):
+    for k, (a, end) in enumerate(runs(holds)):
         axes.axvspan(
             x[a],
             x[end - 1],

@@ -12,36 +12,23 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
-from ..engine.sensitivity import OUTCOMES, Sensitivity
+from ..engine.sensitivity import Sensitivity, outcome_label
+from ..schema import Scenario
 from ..units import format_month, format_percent
-from .figures import _chart, _legend_below, _rate_axis, mark_target, threshold_axis
+from .axes import chart_page, legend_below, rate_axis
+from .figures import mark_target, threshold_axis
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, month_middles
 
 __all__ = [
     "exhaustion_figure",
     "fan_chart_figure",
-    "headlines",
-    "sobol_figure",
+    "sobol_figures",
     "sobol_over_time_figure",
     "targets_figure",
-    "tornado_figure",
+    "tornado_figures",
     "uncertainty_figures",
     "utilisation_fan_figure",
 ]
-
-
-def headlines(mc: MonteCarlo) -> list[str]:
-    """Headline results with their probabilities, for the summary page."""
-    lines = [f"Over {mc.samples:,} samples of the uncertain inputs:"]
-    for target in mc.targets:
-        lines.append(f"{target.name} on time: {format_percent(round(target.p_on_time, 3))}.")
-    end = format_month(int(mc.months[-1]))
-    lines.append(f"No shortfall before {end}: {format_percent(round(mc.p_no_shortfall, 3))}.")
-    p10, p50, p90 = (mc.first_exhaustion_quantile(q) for q in (0.1, 0.5, 0.9))
-    if p50 is not None:
-        show = [format_month(m) if m is not None else f"after {end}" for m in (p10, p50, p90)]
-        lines.append(f"First shortfall: median {show[1]}; 80% of samples between {show[0]} and {show[2]}.")
-    return lines
 
 
 def _fan(
@@ -63,7 +50,7 @@ def _fan(
 
 def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
     """Capacity and demand as fans of their quantiles, with the targets."""
-    figure, axes = _chart(
+    figure, axes = chart_page(
         "Capacity against demand: range over the uncertain inputs",
         f"Bands: 80% (P10-P90) and 90% (P5-P95) of {mc.samples:,} samples in each month; lines: medians. "
         "Diamonds: targets at their deadlines, labelled with the probability of being reached on time.",
@@ -71,7 +58,7 @@ def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
     )
     demand, capacity = mc.quantiles["demand_gbps"], mc.quantiles["capacity_gbps"]
     every = np.concatenate([demand.ravel(), capacity.ravel(), [t.capacity_gbps for t in mc.targets]])
-    divisor = _rate_axis(axes, every, "Peak rate")
+    divisor = rate_axis(axes, every, "Peak rate")
     dates = month_middles(mc.months)
     _fan(axes, dates, capacity, OKABE_ITO[0], "Capacity", divisor)
     _fan(axes, dates, demand, DEMAND_COLOUR, "Demand", divisor)
@@ -80,13 +67,13 @@ def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
         if period.start <= target.by <= period.end:
             label = f"{target.name}: {format_percent(round(target.p_on_time, 3))} on time"
             mark_target(axes, target.by, target.capacity_gbps / divisor, label, filled=True, first=k == 0)
-    _legend_below(figure, axes)
+    legend_below(figure, axes)
     return figure
 
 
 def utilisation_fan_figure(mc: MonteCarlo, threshold: float) -> Figure:
     """Utilisation as a fan, against the threshold."""
-    figure, axes = _chart(
+    figure, axes = chart_page(
         "Utilisation: range over the uncertain inputs",
         f"Bands: 80% and 90% of samples in each month; line: median. Dashed: the {format_percent(threshold)} "
         "threshold. Months with no capacity in service are left blank.",
@@ -95,7 +82,7 @@ def utilisation_fan_figure(mc: MonteCarlo, threshold: float) -> Figure:
     bands = np.where(np.isfinite(mc.quantiles["utilisation"]), mc.quantiles["utilisation"], np.nan) * 100
     _fan(axes, month_middles(mc.months), bands, OKABE_ITO[0], "Utilisation")
     threshold_axis(axes, threshold, float(np.nanmax(np.append(bands[3], 0.0))))
-    _legend_below(figure, axes)
+    legend_below(figure, axes)
     return figure
 
 
@@ -177,61 +164,92 @@ def _label(path: str) -> str:
     return path if len(path) <= 44 else "..." + path[-41:]
 
 
-def tornado_figure(sensitivity: Sensitivity) -> Figure:
-    """Each parameter alone at its P10 and P90, the others at their medians."""
-    figure, left, right = _two_panels(
-        "Tornado: one input at a time",
-        "Each bar: the outcome with one input at its 10th (light) and 90th (dark) percentile and every other "
-        "input at its median; the line marks all inputs at their medians. Longest bars matter most.",
-    )
-    for axes, outcome in zip((left, right), OUTCOMES, strict=True):
-        middle = sensitivity.baseline[outcome]
-        swing = [abs(b.outcome_at_high[outcome] - b.outcome_at_low[outcome]) for b in sensitivity.bars]
-        order = np.argsort(swing)
-        divisor, unit = (1e3, "Tbps") if outcome.endswith("_gbps") else (1.0, "months")
-        for row, k in enumerate(order):
-            bar = sensitivity.bars[k]
-            for value, colour in (
-                (bar.outcome_at_low[outcome], "#9ecae1"),
-                (bar.outcome_at_high[outcome], "#08519c"),
-            ):
-                axes.barh(row, (value - middle) / divisor, left=middle / divisor, color=colour, height=0.6)
-        axes.axvline(middle / divisor, color="#000000", lw=1)
-        axes.set_yticks(range(len(order)), [_label(sensitivity.bars[k].path) for k in order], fontsize=8)
-        title = OUTCOMES[outcome].replace("[Gbps]", f"[{unit}]")
-        axes.set_xlabel(title if outcome.endswith("_gbps") else f"{title} [months]")
-    left.set_position((0.25, 0.2, 0.22, 0.68))
-    right.set_position((0.74, 0.2, 0.22, 0.68))
-    return figure
+def _outcome_scale(name: str, scenario: Scenario) -> tuple[float, str]:
+    """Divisor and axis label (with unit) of an outcome."""
+    label = outcome_label(name, scenario)
+    if name.endswith("_gbps"):
+        return 1e3, label.replace("[Gbps]", "[Tbps]")
+    if name.startswith("carried_share:"):
+        return 0.01, label.replace("[fraction]", "[%]")
+    if name == "first_exhaustion_months" or name == "months_short":
+        return 1.0, f"{label} [months]"
+    return 1.0, label
 
 
-def sobol_figure(sensitivity: Sensitivity) -> Figure:
-    """First-order and total Sobol' indices of the two outcomes, with their intervals."""
+def _pairs(names: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return [names[k : k + 2] for k in range(0, len(names), 2)]
+
+
+def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
+    """Each parameter alone at its P10 and P90, the others at their medians; two outcomes a page."""
+    pages = []
+    for pair in _pairs(sensitivity.outcomes):
+        figure, left, right = _two_panels(
+            "Tornado: one input at a time",
+            "Each bar: the outcome with one input at its 10th (light) and 90th (dark) percentile and every "
+            "other input at its median; the line marks all inputs at their medians. Longest bars matter most.",
+        )
+        for axes, outcome in zip((left, right), pair, strict=False):
+            divisor, title = _outcome_scale(outcome, scenario)
+            middle = sensitivity.baseline[outcome]
+            swing = [abs(b.outcome_at_high[outcome] - b.outcome_at_low[outcome]) for b in sensitivity.bars]
+            order = np.argsort(swing)
+            for row, k in enumerate(order):
+                bar = sensitivity.bars[k]
+                for value, colour in (
+                    (bar.outcome_at_low[outcome], "#9ecae1"),
+                    (bar.outcome_at_high[outcome], "#08519c"),
+                ):
+                    axes.barh(
+                        row, (value - middle) / divisor, left=middle / divisor, color=colour, height=0.6
+                    )
+            axes.axvline(middle / divisor, color="#000000", lw=1)
+            axes.set_yticks(range(len(order)), [_label(sensitivity.bars[k].path) for k in order], fontsize=8)
+            axes.set_xlabel(textwrap.fill(title, 45))
+        left.set_position((0.25, 0.2, 0.22, 0.68))
+        right.set_position((0.74, 0.2, 0.22, 0.68))
+        if len(pair) == 1:
+            right.set_visible(False)
+        pages.append(figure)
+    return pages
+
+
+def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
+    """First-order and total Sobol' indices of the outcomes, with their intervals; two outcomes a page."""
     level = format_percent(sensitivity.confidence_level)
-    figure, left, right = _two_panels(
-        "Which input matters most: Sobol' indices",
-        f"First-order index: share of the outcome's variance due to the input alone; total: including its "
-        f"interactions. Whiskers: {level} bootstrap intervals; {sensitivity.base_samples:,} base samples "
-        "(scipy.stats.sobol_indices). Inputs are taken as independent here.",
-    )
     rows = np.arange(len(sensitivity.paths))
-    for axes, indices in zip((left, right), sensitivity.sobol, strict=True):
-        for offset, values, interval, colour, name in (
-            (-0.18, indices.first_order, indices.first_order_interval, OKABE_ITO[0], "first-order"),
-            (0.18, indices.total, indices.total_interval, OKABE_ITO[1], "total"),
-        ):
-            shown = np.nan_to_num(values)
-            error = np.abs(np.nan_to_num(interval) - shown)
-            axes.barh(rows + offset, shown, height=0.35, color=colour, xerr=error, capsize=2, label=name)
-        axes.set_yticks(rows, [_label(p) for p in sensitivity.paths], fontsize=8)
-        axes.invert_yaxis()
-        axes.set_xlim(0, 1.05)
-        axes.set_title(OUTCOMES[indices.outcome].split(" [")[0].capitalize(), fontsize=10.5, loc="left")
-        axes.set_xlabel("Sobol' index [fraction of variance]")
-        axes.legend(loc="lower right", fontsize=9)
-    left.set_position((0.25, 0.2, 0.22, 0.68))
-    right.set_position((0.74, 0.2, 0.22, 0.68))
-    return figure
+    pages = []
+    by_name = {s.outcome: s for s in sensitivity.sobol}
+    for pair in _pairs(sensitivity.outcomes):
+        figure, left, right = _two_panels(
+            "Which input matters most: Sobol' indices",
+            f"First-order index: share of the outcome's variance due to the input alone; total: including its "
+            f"interactions. Whiskers: {level} bootstrap intervals; {sensitivity.base_samples:,} base samples "
+            "(scipy.stats.sobol_indices). Inputs are taken as independent here. An outcome that does not vary "
+            "has no index.",
+        )
+        for axes, name in zip((left, right), pair, strict=False):
+            indices = by_name[name]
+            for offset, values, interval, colour, label in (
+                (-0.18, indices.first_order, indices.first_order_interval, OKABE_ITO[0], "first-order"),
+                (0.18, indices.total, indices.total_interval, OKABE_ITO[1], "total"),
+            ):
+                shown = np.nan_to_num(values)
+                error = np.abs(np.nan_to_num(interval) - shown)
+                axes.barh(rows + offset, shown, height=0.35, color=colour, xerr=error, capsize=2, label=label)
+            axes.set_yticks(rows, [_label(p) for p in sensitivity.paths], fontsize=8)
+            axes.invert_yaxis()
+            axes.set_xlim(0, 1.05)
+            title = _outcome_scale(name, scenario)[1].split(" [")[0]
+            axes.set_title(textwrap.fill(title[0].upper() + title[1:], 45), fontsize=10.5, loc="left")
+            axes.set_xlabel("Sobol' index [fraction of variance]")
+            axes.legend(loc="lower right", fontsize=9)
+        left.set_position((0.25, 0.2, 0.22, 0.68))
+        right.set_position((0.74, 0.2, 0.22, 0.68))
+        if len(pair) == 1:
+            right.set_visible(False)
+        pages.append(figure)
+    return pages
 
 
 def sobol_over_time_figure(sensitivity: Sensitivity) -> Figure:
@@ -266,7 +284,7 @@ def sobol_over_time_figure(sensitivity: Sensitivity) -> Figure:
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("First-order Sobol' index [fraction of variance]")
     axes.set_xlabel("Year")
-    _legend_below(figure, axes)
+    legend_below(figure, axes)
     return figure
 
 
@@ -282,5 +300,10 @@ def uncertainty_figures(
     if mc.targets:
         pages.append(targets_figure(mc))
     if sensitivity is not None:
-        pages += [tornado_figure(sensitivity), sobol_figure(sensitivity), sobol_over_time_figure(sensitivity)]
+        scenario = projection.scenario
+        pages += [
+            *tornado_figures(sensitivity, scenario),
+            *sobol_figures(sensitivity, scenario),
+            sobol_over_time_figure(sensitivity),
+        ]
     return pages

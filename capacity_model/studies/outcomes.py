@@ -22,16 +22,22 @@ class Run:
 
 
 def run(
-    scenario: Scenario, uncertain: bool = True, samples: int | None = None, seed: int | None = None
+    scenario: Scenario,
+    uncertain: bool = True,
+    samples: int | None = None,
+    seed: int | None = None,
+    carried_at: int | None = None,
 ) -> Run:
     """Project a scenario; also sample its uncertainty section when ``uncertain`` and it has one.
 
     The Monte Carlo run uses the section's seed (or ``seed``), so runs of variants of one
     scenario share their random numbers, and differences between them are not noise.
+    ``carried_at`` is the month of the carried shares of the Monte Carlo run (default: the
+    period's last month).
     """
     projection = project(scenario)
     if uncertain and scenario.uncertainty is not None:
-        return Run(projection, run_monte_carlo(scenario, samples, seed))
+        return Run(projection, run_monte_carlo(scenario, samples, seed, carried_at=carried_at))
     return Run(projection)
 
 
@@ -53,6 +59,21 @@ class Outcome:
     """``max(0, demand / threshold - capacity)`` in the last month [Gbps]."""
     months_late: dict[str, int | None]
     """Months late (0 = on time) of each target, by name; None if not reached in the period."""
+    months_short: int
+    """Months with demand above the utilisation threshold."""
+    unserved_tbps_months: float
+    """Traffic above the usable capacity, summed over the period [Tbps·months]."""
+    unserved_share: float
+    """Unserved share of the period's demand [fraction]."""
+    carried_at: int
+    """Month of ``carried_share`` [month index]."""
+    carried_share: dict[str, float]
+    """Each stream with a share: its carried traffic over its traffic before the share, at
+    ``carried_at`` [fraction], by stream id."""
+    upgrades_needed: int
+    """Upgrades in the capacity plan."""
+    plan_added_gbps: float
+    """Capacity the plan adds over the period [Gbps]."""
     p_on_time: dict[str, float] | None = None
     """With uncertain inputs: probability each target is reached by its deadline."""
     p_no_shortfall: float | None = None
@@ -61,13 +82,21 @@ class Outcome:
     first_shortfall_p50: int | None = None
     first_shortfall_p90: int | None = None
     """With uncertain inputs: months by which 10%, 50%, 90% of samples have had a shortfall."""
+    quantiles: dict[str, tuple[float, float, float]] | None = None
+    """With uncertain inputs: P10, P50, P90 over samples of ``months_short``,
+    ``unserved_tbps_months`` and ``carried_share:<id>`` (at ``carried_at``)."""
 
 
-def outcome(result: Run) -> Outcome:
-    """Reduce a run to its :class:`Outcome`."""
+def outcome(result: Run, carried_at: int | None = None) -> Outcome:
+    """Reduce a run to its :class:`Outcome`; carried shares at ``carried_at`` (default the
+    period's last month; the Monte Carlo run's must have been taken at the same month)."""
     p = result.projection
     first = p.exhaustions[0] if p.exhaustions else None
     mc = result.mc
+    at = int(p.months[-1]) if carried_at is None else carried_at
+    shares = {s.id: p.carried_share(s.id) for s in p.scenario.demand}
+    if mc is not None:
+        assert mc.carried_at == at, "the Monte Carlo run took its carried shares at another month"
     return Outcome(
         first_shortfall=first.month if first else None,
         order_by=first.order_by if first else None,
@@ -75,11 +104,29 @@ def outcome(result: Run) -> Outcome:
         demand_at_horizon_gbps=float(p.demand_gbps[-1]),
         gap_at_horizon_gbps=float(p.gap_gbps[-1]),
         months_late={t.name: t.months_late for t in p.targets},
+        months_short=p.months_short,
+        unserved_tbps_months=p.unserved_tbps_months,
+        unserved_share=p.unserved_share,
+        carried_at=at,
+        carried_share={k: float(v[p.index(at)]) for k, v in shares.items() if v is not None},
+        upgrades_needed=len(p.plan.upgrades),
+        plan_added_gbps=p.plan.total_added_gbps,
         p_on_time=None if mc is None else {t.name: t.p_on_time for t in mc.targets},
         p_no_shortfall=None if mc is None else mc.p_no_shortfall,
         first_shortfall_p10=None if mc is None else mc.first_exhaustion_quantile(0.1),
         first_shortfall_p50=None if mc is None else mc.first_exhaustion_quantile(0.5),
         first_shortfall_p90=None if mc is None else mc.first_exhaustion_quantile(0.9),
+        quantiles=None
+        if mc is None
+        else {
+            name: (
+                mc.outcome_quantile(name, 0.1),
+                mc.outcome_quantile(name, 0.5),
+                mc.outcome_quantile(name, 0.9),
+            )
+            for name in mc.per_sample
+            if name in ("months_short", "unserved_tbps_months") or name.startswith("carried_share:")
+        },
     )
 
 

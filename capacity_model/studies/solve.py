@@ -22,7 +22,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from .. import units
-from ..engine.projection import corridor_capacity_gbps
+from ..engine.evaluation import corridor_capacity_gbps
 from ..errors import Problem, ScenarioError
 from ..paths import FieldRef, PathError, resolve
 from ..scenario_files import variant
@@ -43,14 +43,17 @@ class Condition:
     text: str
     """As written."""
     kind: str
-    """``shortfall``, ``target`` or ``utilisation``."""
+    """``shortfall``, ``target``, ``utilisation``, ``months_short``, ``unserved_share`` or ``carried_share``."""
     month: int | None = None
     """``before`` month (shortfall) or ``at`` month (utilisation) [month index]."""
     target: str | None = None
     """Target name (kind ``target``)."""
     op: str = ">="
     limit: float = 0.0
-    """Utilisation limit [fraction] (kind ``utilisation``)."""
+    """Limit the quantity is compared with: a utilisation, unserved share or carried share
+    [fraction], or a number of months (kind ``months_short``)."""
+    stream: str | None = None
+    """Stream id (kind ``carried_share``)."""
     probability: float | None = None
     """With uncertain inputs: the least probability the condition must have."""
     against_target: str | None = None
@@ -76,6 +79,15 @@ class Condition:
             return value, self.probability, ">="
         if self.kind == "shortfall":
             return lowest_headroom_before(p, self.month), 0.0, ">="
+        if self.kind == "months_short":
+            return float(p.months_short), self.limit, self.op
+        if self.kind == "unserved_share":
+            return p.unserved_share, self.limit, self.op
+        if self.kind == "carried_share":
+            assert self.stream is not None and self.month is not None
+            share = p.carried_share(self.stream)
+            assert share is not None
+            return float(share[p.index(self.month)]), self.limit, self.op
         if self.kind == "utilisation":
             index = int(self.month or 0) - p.scenario.period.start
             if self.against_target is not None:
@@ -94,12 +106,32 @@ class Condition:
 
     def margin(self, result: Run) -> float:
         """Positive when the condition holds with room to spare; 0 or more exactly when it holds
-        (for strict comparisons, more than 0)."""
+        (for strict comparisons, more than 0).
+
+        Months short are whole numbers: their margin is moved half a month towards the side
+        where the condition fails, so that it is never 0 and root finding finds the switch
+        rather than stopping at a value where the condition holds exactly."""
         value, threshold, op = self.measure(result)
         value = float(np.clip(value, -1e300, 1e300))  # no capacity: utilisation is infinite
-        return float(value - threshold if op in (">=", ">") else threshold - value)
+        margin = value - threshold if op in (">=", ">") else threshold - value
+        if self.kind == "months_short":
+            margin += 0.5 if op in ("<=", ">=") else -0.5
+        return float(margin)
+
+    @property
+    def axis_kind(self) -> str:
+        """How the quantity is shown on an axis: ``probability`` (a fraction, in %), ``months`` or ``gbps``."""
+        if self.probability is not None or self.kind in ("utilisation", "unserved_share", "carried_share"):
+            return "probability"
+        return "months" if self.kind == "months_short" else "gbps"
 
     def quantity_label(self) -> str:
+        if self.kind == "months_short":
+            return "Months short in the period [months]"
+        if self.kind == "unserved_share":
+            return "Unserved share of the period's demand [%]"
+        if self.kind == "carried_share":
+            return f"Carried share of {self.stream} in {units.format_month(int(self.month or 0))} [%]"
         if self.probability is not None:
             what = "no shortfall" + (f" before {units.format_month(self.month)}" if self.month else "")
             if self.kind == "target":
@@ -125,6 +157,9 @@ def parse_condition(text: str, scenario: Scenario) -> Condition:
         no shortfall [before DATE]
         [target] NAME on time
         utilisation at DATE <= 70%          (or <, >=, >)
+        months short <= 12                  (or <, >=, >)
+        unserved share <= 5%                (or <, >=, >)
+        carried share [of STREAM] at DATE >= 10%   (or <, <=, >)
         probability of <one of the first two> >= 90%   (or: ... at least 90%)
 
     Raises
@@ -158,33 +193,94 @@ def parse_condition(text: str, scenario: Scenario) -> Condition:
                 )
             return Condition(text, "target", target=name, probability=probability)
         if m := re.fullmatch(rf"(?i)utili[sz]ation (?:at|in) {_MONTH} (<=|<|>=|>) (\S+)", clean):
-            if probability is not None:
-                raise ScenarioError(
-                    Problem(
-                        "probability of a utilisation is not supported; ask for a shortfall or target", label
-                    )
-                )
-            month = units.parse_month(m.group(1))
-            period = scenario.period
-            if not period.start <= month <= period.end:
-                raise ScenarioError(
-                    Problem(
-                        f"{units.format_month(month)} is outside the period "
-                        f"{units.format_month(period.start)} to {units.format_month(period.end)}",
-                        label,
-                    )
-                )
+            _no_probability(probability, label)
+            month = _month_in_period(scenario, units.parse_month(m.group(1)), label)
             limit = units.parse_fraction(m.group(3), allow_outside_unit_interval=True)
             return Condition(text, "utilisation", month=month, op=m.group(2), limit=limit)
+        if m := re.fullmatch(r"(?i)months short (<=|<|>=|>) (\S+)", clean):
+            _no_probability(probability, label)
+            try:
+                months = int(m.group(2))
+            except ValueError:
+                raise ScenarioError(
+                    Problem(
+                        f"{m.group(2)!r} is not a whole number of months, e.g. 'months short <= 12'", label
+                    )
+                ) from None
+            return Condition(text, "months_short", op=m.group(1), limit=float(months))
+        if m := re.fullmatch(r"(?i)unserved share (<=|<|>=|>) (\S+)", clean):
+            _no_probability(probability, label)
+            return Condition(text, "unserved_share", op=m.group(1), limit=units.parse_fraction(m.group(2)))
+        if m := re.fullmatch(rf"(?i)carried share(?: of (\S+))? (?:at|in) {_MONTH} (<=|<|>=|>) (\S+)", clean):
+            _no_probability(probability, label)
+            stream = _stream_with_share(scenario, m.group(1), label)
+            month = _month_in_period(scenario, units.parse_month(m.group(2)), label)
+            return Condition(
+                text,
+                "carried_share",
+                month=month,
+                stream=stream,
+                op=m.group(3),
+                limit=units.parse_fraction(m.group(4)),
+            )
     except units.UnitError as error:
         raise ScenarioError(Problem(str(error), label)) from None
     raise ScenarioError(
         Problem(
             "write one of: 'no shortfall', 'no shortfall before 2031-01', 'Phase 2 on time', "
-            "'utilisation at 2029-12 <= 70%', or 'probability of <one of the first three> >= 90%'",
+            "'utilisation at 2029-12 <= 70%', 'months short <= 12', 'unserved share <= 5%', "
+            "'carried share of STREAM at 2035-01 >= 5%', or 'probability of <one of the first three> >= 90%'",
             label,
         )
     )
+
+
+def _no_probability(probability: float | None, label: str) -> None:
+    if probability is not None:
+        raise ScenarioError(
+            Problem(
+                "'probability of' takes a shortfall or a target condition only, e.g. 'probability of no shortfall >= 90%'",
+                label,
+            )
+        )
+
+
+def _month_in_period(scenario: Scenario, month: int, label: str) -> int:
+    period = scenario.period
+    if not period.start <= month <= period.end:
+        raise ScenarioError(
+            Problem(
+                f"{units.format_month(month)} is outside the period "
+                f"{units.format_month(period.start)} to {units.format_month(period.end)}",
+                label,
+            )
+        )
+    return month
+
+
+def _stream_with_share(scenario: Scenario, name: str | None, label: str) -> str:
+    """The id of the stream a carried-share condition names, or of the only stream with a share."""
+    with_share = [s.id for s in scenario.demand if s.share is not None]
+    if not with_share:
+        raise ScenarioError(Problem("no demand stream has a share, so none has a carried share", label))
+    if name is None:
+        if len(with_share) > 1:
+            raise ScenarioError(
+                Problem(
+                    f"several streams have a share; write 'carried share of ID at ...' with one of: {', '.join(with_share)}",
+                    label,
+                )
+            )
+        return with_share[0]
+    found = next((s for s in with_share if s.lower() == name.lower()), None)
+    if found is None:
+        raise ScenarioError(
+            Problem(
+                f"no stream with a share has the id {name!r}; streams with a share: {', '.join(with_share)}",
+                label,
+            )
+        )
+    return found
 
 
 @dataclass(frozen=True)

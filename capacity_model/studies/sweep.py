@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from pydantic import TypeAdapter
 
 from ..errors import Problem, ScenarioError
-from ..paths import FieldRef, PathError, resolve
+from ..paths import FieldRef, PathError, format_value, resolve
 from ..scenario_files import variant
 from ..schema import Scenario
 from ..uncertainty import parse_value
@@ -39,13 +38,6 @@ class Axis:
 
     def label(self, value: float) -> str:
         return format_value(self.ref, value)
-
-
-def format_value(ref: FieldRef, value: float) -> str:
-    """A value of the field ``ref`` names, written in its unit (``'12.5%'``, ``'2031-06'``)."""
-    if ref.kind in ("date", "duration"):
-        value = round(value)
-    return str(TypeAdapter(ref.annotation).dump_python(value, mode="json"))
 
 
 def axis(scenario: Scenario, path: str, values: str | None = None, span: str | None = None) -> Axis:
@@ -106,9 +98,9 @@ class Sweep:
     outcomes: tuple[Outcome, ...]
 
 
-def _one(args: tuple[Scenario, bool, int | None, int | None]) -> Outcome:
-    scenario, uncertain, samples, seed = args
-    return outcome(run(scenario, uncertain, samples, seed))
+def _one(args: tuple[Scenario, bool, int | None, int | None, int | None]) -> Outcome:
+    scenario, uncertain, samples, seed, carried_at = args
+    return outcome(run(scenario, uncertain, samples, seed, carried_at), carried_at)
 
 
 def run_grid(
@@ -118,12 +110,14 @@ def run_grid(
     seed: int | None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    carried_at: int | None = None,
 ) -> list[Outcome]:
     """Run each scenario, in parallel over ``jobs`` processes (default: every core).
 
-    Results do not depend on ``jobs``: each run has its own seed, the scenario's.
+    Results do not depend on ``jobs``: each run has its own seed, the scenario's. Carried
+    shares are taken at ``carried_at`` (default: the end of each period).
     """
-    tasks = [(v, uncertain, samples, seed) for v in variants]
+    tasks = [(v, uncertain, samples, seed, carried_at) for v in variants]
     jobs = min(jobs or os.cpu_count() or 1, len(tasks))
     if jobs <= 1:
         results = []
@@ -150,6 +144,7 @@ def sweep(
     seed: int | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    carried_at: int | None = None,
 ) -> Sweep:
     """Run ``scenario`` at every combination of the axes' values.
 
@@ -175,7 +170,7 @@ def sweep(
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
-    outcomes = run_grid(variants, uncertain, samples, seed, jobs, progress)
+    outcomes = run_grid(variants, uncertain, samples, seed, jobs, progress, carried_at)
     return Sweep(scenario, tuple(axes), tuple(points), tuple(outcomes))
 
 

@@ -183,3 +183,38 @@ def test_any_valid_spec_samples_within_its_bounds(
     data = uncertain(data, {"demand.domestic.share.value": spec}, 300, method=method)
     draws = draw(build(data), 300, seed, method)[:, 0]
     assert np.all(draws >= low - 1e-12) and np.all(draws <= high + 1e-12)
+
+
+def test_per_sample_outcomes_match_closed_forms() -> None:
+    """1 Tbps at 70% against 200 Gbps growing at a sampled rate r, plus a 10% share of 3 Tbps
+    (growth 0): each sample's months short, unserved volume and carried share by hand."""
+    data = one_link(capacity="1 Tbps", end="2035-12")
+    data["demand"].append(
+        {
+            "id": "transit",
+            "base": {"value": "3 Tbps", "at": "2026-01"},
+            "growth": {"model": "cagr", "rate": "0%"},
+            "share": {"model": "constant", "value": "10%"},
+        }
+    )
+    scenario = build(
+        uncertain(data, {"demand.domestic.growth.rate": {"dist": "uniform", "low": "10%", "high": "40%"}}, 64)
+    )
+    mc = run_monte_carlo(scenario, chunk_size=10)
+    rates = draw(scenario, 64, 11)[:, 0]
+    k = np.arange(120)
+    demand = 200.0 * (1 + rates[:, None]) ** (k / 12) + 300.0
+    lost = np.maximum(0.0, demand - 700.0)
+    assert_array_equal(mc.per_sample["months_short"], (demand > 700.0).sum(axis=1))
+    np.testing.assert_allclose(mc.per_sample["unserved_tbps_months"], lost.sum(axis=1) / 1000, rtol=1e-11)
+    # Pro rata: transit carries 300 x min(1, 700 / D), of a base of 3 Tbps.
+    carried = 0.1 * np.minimum(1.0, 700.0 / demand[:, -1])
+    np.testing.assert_allclose(mc.per_sample["carried_share:transit"], carried, rtol=1e-12)
+    assert mc.outcome_quantile("months_short", 0.5) == np.quantile(
+        (demand > 700.0).sum(axis=1), 0.5, method="inverted_cdf"
+    )
+    # At another month: the carried share in 2030-01 (k = 48).
+    at = run_monte_carlo(scenario, carried_at=parse_month("2030-01"))
+    np.testing.assert_allclose(
+        at.per_sample["carried_share:transit"], 0.1 * np.minimum(1.0, 700.0 / demand[:, 48]), rtol=1e-12
+    )

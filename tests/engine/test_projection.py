@@ -185,3 +185,27 @@ def test_overflowing_growth_is_a_scenario_error() -> None:
     data["demand"][0]["base"]["at"] = "2225-12"  # carried back 200 years at -99%/yr: 100^200
     with pytest.raises(ScenarioError, match=r"demand\[domestic\]: growth from the base overflows"):
         project(build(data))
+
+
+def test_target_adequacy_by_hand() -> None:
+    data = one_link(capacity="450 Gbps", base="200 Gbps", rate="25%", end="2040-12")
+    data["links"][0]["phases"] += [
+        {"capacity": "1 Tbps", "in_service": "2027-01"},
+        {"capacity": "4 Tbps", "in_service": "2029-01"},
+    ]
+    data["targets"] = [
+        {"name": "A", "capacity": "1 Tbps", "by": "2027-06"},  # met 2027-01; needs 391.9 Gbps then
+        {"name": "B", "capacity": "300 Gbps", "by": "2040-01"},  # met before the period; needs 6.5 Tbps then
+        {"name": "C", "capacity": "4 Tbps", "by": "2028-01"},  # met 2029-01
+        {"name": "D", "capacity": "10 Tbps", "by": "2030-01"},  # never
+    ]
+    a, b, c, d = project(build(data)).targets
+    needed = {t.name: 200 * 1.25 ** ((t.by - JAN_2026) / 12) / 0.7 for t in (a, b, c, d)}
+    for t in (a, b, c, d):
+        assert t.needed_gbps == pytest.approx(needed[t.name], rel=1e-13)
+    assert (a.status, a.short_by_gbps) == ("sufficient", 0.0)
+    assert needed["A"] == pytest.approx(391.9, abs=0.1)
+    assert b.status == "short" and b.on_time
+    assert b.short_by_gbps == pytest.approx(needed["B"] - 300, rel=1e-13)
+    assert (c.status, c.months_late) == ("late", 12)
+    assert (d.status, d.met_month, d.months_late) == ("not_met", None, None)

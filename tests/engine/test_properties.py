@@ -36,6 +36,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         {"capacity": f"{c} Gbps", "in_service": str(y), "ramp": f"{r} months"}
         for c, y, r in zip(capacities, starts, ramps, strict=True)
     ]
+    priorities = st.one_of(st.none(), st.integers(0, 3))
     if draw(st.booleans()):
         data["demand"].append(
             {
@@ -51,6 +52,10 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 },
             }
         )
+    for stream in data["demand"]:
+        priority = draw(priorities)
+        if priority is not None:
+            stream["priority"] = priority
     return data
 
 
@@ -136,3 +141,55 @@ def test_shortfall_starts_count_runs(headroom: list[float]) -> None:
     values = np.array(headroom)
     runs = sum(1 for i, h in enumerate(values) if h < 0 and (i == 0 or values[i - 1] >= 0))
     assert plan.shortfall_starts(values).sum() == runs
+
+
+@settings(deadline=None)
+@given(scenarios(), rates_gbps, years)
+def test_adding_capacity_never_increases_months_short_or_unserved(
+    data: dict[str, Any], capacity: float, year: int
+) -> None:
+    more = dict(
+        data,
+        links=[
+            *data["links"],
+            {"id": "extra", "phases": [{"capacity": f"{capacity} Gbps", "in_service": str(year)}]},
+        ],
+    )
+    before, after = project(build(data)), project(build(more))
+    assert after.months_short <= before.months_short
+    assert after.unserved_tbps_months <= before.unserved_tbps_months
+    assert np.all(after.unserved_gbps <= before.unserved_gbps)
+
+
+@settings(deadline=None)
+@given(scenarios())
+def test_carried_traffic_within_demand_and_usable_capacity(data: dict[str, Any]) -> None:
+    projection = project(build(data))
+    usable = projection.capacity_gbps * projection.max_utilisation
+    rounding = 1e-12 * np.maximum(usable, projection.demand_gbps)  # sums of products round
+    total = np.zeros_like(usable)
+    for stream_id, carried in projection.stream_carried_gbps.items():
+        demand = projection.stream_demand_gbps[stream_id]
+        assert np.all(carried >= 0)
+        assert np.all(carried <= demand)
+        assert np.all(carried <= usable + rounding)
+        total = total + carried
+    assert np.all(total <= usable + rounding)
+    # What is not carried is the unserved traffic: max(0, D - u C).
+    assert_allclose(projection.demand_gbps - total, projection.unserved_gbps, rtol=1e-9, atol=1e-9)
+    # A stream's carried share never exceeds its share.
+    for stream_id, share in projection.stream_share.items():
+        carried_share = projection.carried_share(stream_id)
+        if share is not None and carried_share is not None:
+            assert np.all(carried_share <= share * (1 + 1e-12))
+
+
+@settings(deadline=None)
+@given(scenarios())
+def test_the_plan_keeps_utilisation_within_the_threshold(data: dict[str, Any]) -> None:
+    projection = project(build(data))
+    with_plan = projection.plan.capacity_gbps
+    assert np.all(plan.headroom_gbps(projection.demand_gbps, with_plan, projection.max_utilisation) >= 0)
+    assert np.all(with_plan >= projection.capacity_gbps)
+    if projection.months_short == 0:
+        assert projection.plan.upgrades == ()

@@ -142,3 +142,65 @@ def test_conditions_are_read_in_any_case_and_spacing() -> None:
     condition = parse_condition("probability of target phase 2 on time at least 80%", scenario)
     assert (condition.kind, condition.target, condition.probability) == ("target", "Phase 2", 0.8)
     assert parse_condition("utilization at 2029-12 < 0.6", scenario).op == "<"
+
+
+def test_capacity_for_months_short_matches_the_closed_form() -> None:
+    # Months short <= 12 over 2026-01..2040-12 (180 months): no shortfall in months 0..167, i.e.
+    # u C >= s D0 1.25^(167/12), so C* = s D0 1.25^(167/12) / u.
+    expected = 0.1 * D0 * 1.25 ** (167 / 12) / U
+    solution = solve(shared_scenario(), "links.ofc.phases[0].capacity", "months short <= 12")
+    ((value, side),) = solution.switches
+    assert side == "at least"
+    assert value == pytest.approx(expected, rel=1e-8)
+    assert (
+        run(
+            variant(shared_scenario(), {("links", 0, "phases", 0, "capacity"): value}, "t")
+        ).projection.months_short
+        <= 12
+    )
+    fewer = variant(shared_scenario(), {("links", 0, "phases", 0, "capacity"): value * (1 - 1e-6)}, "t")
+    assert run(fewer).projection.months_short == 13
+
+
+def test_capacity_for_a_carried_share_matches_the_closed_form() -> None:
+    # One stream carried pro rata: carried share = s min(1, u C / D(t)) with D = s D0 1.25^(k/12).
+    # Carried share >= 4% at 2035-01 (k = 108): u C / D0 1.25^9 >= 0.04, C* = 0.04 D0 1.25^9 / u.
+    expected = 0.04 * D0 * 1.25**9 / U
+    solution = solve(shared_scenario(), "links.ofc.phases[0].capacity", "carried share at 2035-01 >= 4%")
+    ((value, side),) = solution.switches
+    assert side == "at least"
+    assert value == pytest.approx(expected, rel=1e-8)
+
+
+def test_share_for_an_unserved_share_matches_brute_force() -> None:
+    scenario = shared_scenario()
+    solution = solve(scenario, "demand.domestic.share.value", "unserved share <= 5%")
+    ((value, side),) = solution.switches
+    assert side == "at most"
+    shares = np.linspace(0.0, 1.0, 2001)
+    unserved = [
+        run(variant(scenario, {("demand", 0, "share", "value"): s}, "t")).projection.unserved_share
+        for s in shares
+    ]
+    best = max(s for s, lost in zip(shares, unserved, strict=True) if lost <= 0.05)
+    assert best <= value < best + 1 / 2000
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("months short <= twelve", "'twelve' is not a whole number of months"),
+        ("carried share of nothing at 2030-01 >= 5%", "no stream with a share has the id 'nothing'"),
+        ("carried share at 2050-01 >= 5%", "2050-01 is outside the period 2026-01 to 2040-12"),
+        ("probability of months short <= 3 >= 50%", "'probability of' takes a shortfall or a target"),
+        ("unserved share <= 150%", "outside 0-100%"),
+    ],
+)
+def test_new_conditions_refuse_what_they_cannot_measure(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        parse_condition(text, shared_scenario())
+
+
+def test_carried_share_needs_a_stream_with_a_share() -> None:
+    with pytest.raises(ScenarioError, match="no demand stream has a share"):
+        parse_condition("carried share at 2030-01 >= 5%", build(one_link()))

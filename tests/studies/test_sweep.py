@@ -71,8 +71,22 @@ def test_outcomes_equal_separate_single_runs_on_a_product_grid() -> None:
         assert outcome.first_shortfall == first
         assert outcome.gap_at_horizon_gbps == single.gap_gbps[-1]
         assert outcome.months_late == {t.name: t.months_late for t in single.targets}
+        assert outcome.months_short == single.months_short
+        assert outcome.unserved_tbps_months == single.unserved_tbps_months
+        assert outcome.upgrades_needed == len(single.plan.upgrades)
+        assert outcome.plan_added_gbps == single.plan.total_added_gbps
     late = {p: o.months_late["Next"] for p, o in zip(result.points, result.outcomes, strict=True)}
     assert late[(0.2, parse_month("2029-01"))] == 0 and late[(0.2, parse_month("2031-01"))] == 12
+
+
+def test_a_later_new_link_costs_months_short_and_unserved_traffic() -> None:
+    s = scenario()
+    dates = axis(s, "links.new.phases[0].in_service", span="2028-01:2034-01:12 months")
+    outcomes = sweep(s, [dates], uncertain=False, jobs=1).outcomes
+    short = [o.months_short for o in outcomes]
+    lost = [o.unserved_tbps_months for o in outcomes]
+    assert short == sorted(short) and lost == sorted(lost)  # later never costs less
+    assert short[-1] > short[0] and lost[-1] > lost[0]  # and here it costs more
 
 
 def test_results_do_not_depend_on_the_number_of_processes() -> None:

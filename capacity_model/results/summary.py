@@ -1,9 +1,7 @@
-"""Results of a projection as plain tables and mappings, ready to write.
+"""The headline results of a run as a JSON-ready mapping with stable keys (``summary.json``).
 
-Nothing here touches files: :func:`timeline_columns` gives the monthly table
-and :func:`summary` the headline results with stable keys (documented in
-README, "Outputs"). Months are written ``YYYY-MM``, rates in Gbps, fractions
-as fractions.
+Documented in README, "Outputs". Months are written ``YYYY-MM``, rates in Gbps,
+fractions as fractions, unserved traffic in Tbps·months; non-finite numbers as null.
 """
 
 from __future__ import annotations
@@ -11,16 +9,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
+from .. import __version__
+from ..engine import Projection
+from ..engine.montecarlo import MonteCarlo
+from ..engine.sensitivity import Sensitivity
+from ..units import format_month
+from .narrative import target_status_text, verdict
+from .tables import announced_vs_needed
 
-from . import __version__
-from .engine import Projection
-from .engine.montecarlo import QUANTILES, QUANTITIES, MonteCarlo
-from .engine.sensitivity import Sensitivity
-from .units import format_month
-
-__all__ = ["IAMC_REGION", "SUMMARY_KEYS", "iamc_columns", "quantile_columns", "summary", "timeline_columns"]
+__all__ = ["SUMMARY_KEYS", "summary", "uncertainty_summary"]
 
 #: Top-level keys of ``summary.json``, in order.
 SUMMARY_KEYS = (
@@ -28,79 +25,22 @@ SUMMARY_KEYS = (
     "description",
     "period",
     "max_utilisation",
+    "verdict",
+    "months_short",
+    "unserved_tbps_months",
+    "unserved_share",
+    "shortfall_episodes",
     "exhaustions",
     "phases",
     "targets",
     "target_steps",
+    "carried",
+    "plan",
     "largest_gap",
     "horizon",
     "scenario_sha256",
     "version",
 )
-
-
-def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
-    """The monthly table: column name -> values, one row per month.
-
-    Columns: ``date``, ``capacity_<link>_gbps`` per link,
-    ``total_capacity_gbps``, ``demand_<stream>_gbps`` per stream,
-    ``share_<stream>`` per stream with a share, ``total_demand_gbps``,
-    ``utilisation``, ``headroom_gbps``, ``required_capacity_gbps``, ``gap_gbps``.
-    """
-    columns: dict[str, NDArray[Any]] = {"date": np.array([format_month(m) for m in projection.months])}
-    for link_id, values in projection.link_capacity_gbps.items():
-        columns[f"capacity_{link_id}_gbps"] = values
-    columns["total_capacity_gbps"] = projection.capacity_gbps
-    for stream_id, values in projection.stream_demand_gbps.items():
-        columns[f"demand_{stream_id}_gbps"] = values
-    for stream_id, share in projection.stream_share.items():
-        if share is not None:
-            columns[f"share_{stream_id}"] = share
-    columns["total_demand_gbps"] = projection.demand_gbps
-    columns["utilisation"] = projection.utilisation
-    columns["headroom_gbps"] = projection.headroom_gbps
-    columns["required_capacity_gbps"] = projection.required_capacity_gbps
-    columns["gap_gbps"] = projection.gap_gbps
-    return columns
-
-
-#: IAMC region of every row: the model describes one corridor.
-IAMC_REGION = "Corridor"
-
-
-def iamc_columns(projection: Projection, model: str) -> dict[str, list[Any]]:
-    """The monthly timeline as an IAMC-style long table, one row per variable and month.
-
-    Columns ``model, scenario, region, variable, unit, time, value``, the layout
-    ``pyam.IamDataFrame`` reads (``time`` is the first day of the month, ISO 8601).
-    Variables: ``Capacity`` and ``Capacity|<link id>`` [Gbps], ``Demand`` and
-    ``Demand|<stream id>`` [Gbps], ``Utilisation`` [%], ``Headroom``,
-    ``Required Capacity`` and ``Capacity Gap`` [Gbps].
-    """
-    series: list[tuple[str, str, NDArray[Any]]] = [("Capacity", "Gbps", projection.capacity_gbps)]
-    series += [(f"Capacity|{k}", "Gbps", v) for k, v in projection.link_capacity_gbps.items()]
-    series.append(("Demand", "Gbps", projection.demand_gbps))
-    series += [(f"Demand|{k}", "Gbps", v) for k, v in projection.stream_demand_gbps.items()]
-    series += [
-        ("Utilisation", "%", projection.utilisation * 100.0),
-        ("Headroom", "Gbps", projection.headroom_gbps),
-        ("Required Capacity", "Gbps", projection.required_capacity_gbps),
-        ("Capacity Gap", "Gbps", projection.gap_gbps),
-    ]
-    times = [f"{format_month(int(m))}-01" for m in projection.months]
-    columns: dict[str, list[Any]] = {
-        name: [] for name in ("model", "scenario", "region", "variable", "unit", "time", "value")
-    }
-    for variable, unit, values in series:
-        columns["variable"] += [variable] * len(times)
-        columns["unit"] += [unit] * len(times)
-        columns["time"] += times
-        columns["value"] += [float(v) for v in values]
-    rows = len(columns["value"])
-    columns["model"] = [model] * rows
-    columns["scenario"] = [projection.scenario.name] * rows
-    columns["region"] = [IAMC_REGION] * rows
-    return columns
 
 
 def _month(month: int | None) -> str | None:
@@ -123,15 +63,18 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-def summary(projection: Projection, scenario_sha256: str | None = None) -> dict[str, Any]:
+def summary(
+    projection: Projection, scenario_sha256: str | None = None, mc: MonteCarlo | None = None
+) -> dict[str, Any]:
     """Headline results as JSON-ready data with the keys of :data:`SUMMARY_KEYS`.
 
+    ``mc``, the Monte Carlo run if there was one, adds its sentences to the verdict.
     Non-finite numbers (a utilisation with no capacity in service) are written as null.
     """
-    return _json_safe(_summary(projection, scenario_sha256))
+    return _json_safe(_summary(projection, scenario_sha256, mc))
 
 
-def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, Any]:
+def _summary(projection: Projection, scenario_sha256: str | None, mc: MonteCarlo | None) -> dict[str, Any]:
     scenario = projection.scenario
     gap, gap_month = projection.largest_gap
     last = -1
@@ -140,12 +83,29 @@ def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, A
         "description": scenario.description,
         "period": {"start": format_month(scenario.period.start), "end": format_month(scenario.period.end)},
         "max_utilisation": scenario.planning.max_utilisation,
+        "verdict": verdict(projection, mc),
+        "months_short": projection.months_short,
+        "unserved_tbps_months": projection.unserved_tbps_months,
+        "unserved_share": projection.unserved_share,
+        "shortfall_episodes": [
+            {
+                "start": format_month(e.start),
+                "end": format_month(e.end),
+                "months": e.months,
+                "ongoing_at_end": e.ongoing,
+                "peak_gap_gbps": e.peak_gap_gbps,
+                "peak_month": format_month(e.peak_month),
+                "unserved_tbps_months": e.unserved_tbps_months,
+            }
+            for e in projection.episodes
+        ],
         "exhaustions": [
             {
                 "month": format_month(e.month),
                 "order_by": format_month(e.order_by),
                 "lead_time_months": e.lead_time_months,
                 "next_phase": e.next_phase,
+                "next_phase_enough": e.next_phase_enough,
             }
             for e in projection.exhaustions
         ],
@@ -170,6 +130,10 @@ def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, A
                 "on_time": t.on_time,
                 "months_late": t.months_late,
                 "utilisation_at_by": t.utilisation_at_by,
+                "needed_gbps": t.needed_gbps,
+                "short_by_gbps": t.short_by_gbps,
+                "status": target_status_text(t),
+                "status_code": t.status,
             }
             for t in projection.targets
         ],
@@ -184,6 +148,8 @@ def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, A
             }
             for s in projection.steps
         ],
+        "carried": _carried(projection),
+        "plan": _plan(projection),
         "largest_gap": {"gap_gbps": gap, "month": _month(gap_month)},
         "horizon": {
             "month": format_month(int(projection.months[last])),
@@ -198,20 +164,62 @@ def _summary(projection: Projection, scenario_sha256: str | None) -> dict[str, A
     }
 
 
-def quantile_columns(mc: MonteCarlo) -> dict[str, NDArray[Any]]:
-    """The monthly quantile table: ``date`` then ``<quantity>_p5`` ... ``<quantity>_p95``.
+def _carried(projection: Projection) -> list[dict[str, Any]]:
+    """Per stream: priority, unserved volume, and carried traffic at the horizon and by year."""
+    last_of_year = {int(m) // 12: i for i, m in enumerate(projection.months)}  # last month of each year
+    result = []
+    for stream in projection.scenario.demand:
+        carried = projection.stream_carried_gbps[stream.id]
+        demand = projection.stream_demand_gbps[stream.id]
+        share = projection.stream_share[stream.id]
+        carried_share = projection.carried_share(stream.id)
+        unserved = projection.stream_unserved_gbps(stream.id)
+        entry: dict[str, Any] = {
+            "stream": stream.id,
+            "priority": stream.priority,
+            "unserved_tbps_months": float(unserved.sum()) / 1000.0,
+            "carried_at_horizon_gbps": float(carried[-1]),
+            "carried_fraction_at_horizon": float(carried[-1] / demand[-1]) if demand[-1] > 0 else None,
+            "share_at_horizon": None if share is None else float(share[-1]),
+            "carried_share_at_horizon": None if carried_share is None else float(carried_share[-1]),
+        }
+        if carried_share is not None:
+            entry["carried_share_by_year"] = {
+                str(year): float(carried_share[i]) for year, i in last_of_year.items()
+            }
+        result.append(entry)
+    return result
 
-    Quantities: ``demand_gbps``, ``capacity_gbps``, ``utilisation`` (fraction),
-    ``headroom_gbps`` and ``gap_gbps``; quantiles within a relative 0.1% (see
-    :class:`capacity_model.engine.aggregate.QuantileHistogram`).
-    """
-    columns: dict[str, NDArray[Any]] = {"date": np.array([format_month(m) for m in mc.months])}
-    for quantity in QUANTITIES:
-        for level, values in zip(QUANTILES, mc.quantiles[quantity], strict=True):
-            name = quantity.removesuffix("_gbps")
-            unit = "_gbps" if quantity.endswith("_gbps") else ""
-            columns[f"{name}_p{round(level * 100)}{unit}"] = values
-    return columns
+
+def _plan(projection: Projection) -> dict[str, Any]:
+    plan = projection.plan
+    return {
+        "step_gbps": plan.step_gbps,
+        "horizon_months": plan.horizon_months,
+        "lead_time_months": plan.lead_time_months,
+        "defaults": list(plan.defaults),
+        "upgrades_needed": len(plan.upgrades),
+        "total_added_gbps": plan.total_added_gbps,
+        "capacity_at_horizon_gbps": float(plan.capacity_gbps[-1]),
+        "upgrades": [
+            {
+                "in_service": format_month(u.in_service),
+                "steps": u.steps,
+                "size_gbps": u.size_gbps,
+                "capacity_after_gbps": u.capacity_after_gbps,
+                "order_by": format_month(u.order_by),
+                "order_by_passed": u.order_by_passed,
+            }
+            for u in plan.upgrades
+        ],
+        "announced_vs_needed": [
+            {**row, "by": format_month(row["by"])} for row in announced_vs_needed(projection)
+        ],
+    }
+
+
+def _quantiles(mc: MonteCarlo, name: str) -> dict[str, float]:
+    return {f"p{round(q * 100)}": mc.outcome_quantile(name, q) for q in (0.1, 0.5, 0.9)}
 
 
 def uncertainty_summary(mc: MonteCarlo, sensitivity: Sensitivity | None) -> dict[str, Any]:
@@ -236,6 +244,13 @@ def uncertainty_summary(mc: MonteCarlo, sensitivity: Sensitivity | None) -> dict
             }
             for t in mc.targets
         ],
+        "months_short": _quantiles(mc, "months_short"),
+        "unserved_tbps_months": _quantiles(mc, "unserved_tbps_months"),
+        "carried_share_at_horizon": {
+            name.split(":", 1)[1]: _quantiles(mc, name)
+            for name in mc.per_sample
+            if name.startswith("carried_share:")
+        },
     }
     if sensitivity is not None:
         result["tornado"] = [

@@ -1,0 +1,246 @@
+"""Every monthly quantity of a scenario, for one run or many samples at once.
+
+:func:`evaluate` computes capacity, demand and the planning quantities over the
+months, as ``(months,)`` arrays for the values written in the scenario, or as
+``(samples, months)`` arrays when :class:`Values` overrides some fields with
+``(samples, 1)`` columns of samples. There is no loop over months or samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..errors import Problem, ScenarioError
+from ..schema import (
+    BassShare,
+    CagrGrowth,
+    ConstantShare,
+    DemandStream,
+    LinearShare,
+    Link,
+    LogisticShare,
+    PiecewiseGrowth,
+    Scenario,
+)
+from . import capacity as cap
+from . import demand as dem
+from . import planning as plan
+
+__all__ = [
+    "NO_OVERRIDES",
+    "Evaluation",
+    "Values",
+    "corridor_capacity_gbps",
+    "corridor_demand_gbps",
+    "evaluate",
+    "link_capacity_gbps",
+    "period_months",
+    "stream_base_gbps",
+    "stream_demand_gbps",
+    "stream_share",
+    "total",
+]
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+FloatArray = NDArray[np.float64]
+
+
+class Values:
+    """The value of each scenario field, or of its samples where it is uncertain.
+
+    ``values(owner, "field")`` is ``owner.field`` unless an override for that field
+    of that model is given: an array of shape ``(samples, 1)`` that broadcasts against
+    the months axis, giving ``(samples, months)`` results. With no overrides every
+    function below works on scalars and gives ``(months,)`` arrays: the deterministic
+    run is the no-override case of the same code.
+    """
+
+    def __init__(self, overrides: Mapping[tuple[int, str], FloatArray] | None = None) -> None:
+        self._overrides = dict(overrides or {})
+
+    def __call__(self, owner: BaseModel, field: str) -> Any:
+        return self._overrides.get((id(owner), field), getattr(owner, field))
+
+
+NO_OVERRIDES = Values()
+
+
+def link_capacity_gbps(link: Link, months: NDArray[np.int64], values: Values = NO_OVERRIDES) -> FloatArray:
+    """Capacity of one link in each month [Gbps] (see :func:`capacity.link_capacity_gbps`)."""
+    return cap.link_capacity_gbps(
+        months,
+        [values(p, "capacity") for p in link.phases],
+        [values(p, "in_service") for p in link.phases],
+        [values(p, "ramp") for p in link.phases],
+        None if link.retire is None else values(link, "retire"),
+    )
+
+
+def stream_share(
+    stream: DemandStream, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray | None:
+    """Share applied to a stream in each month [fraction], or None."""
+    share = stream.share
+    if share is None:
+        return None
+
+    def v(field: str) -> Any:
+        return values(share, field)
+
+    if isinstance(share, ConstantShare):
+        return dem.constant_share(months, v("value"))
+    if isinstance(share, BassShare):
+        return dem.bass_share(months, v("start"), v("end"), v("from_"), v("p"), v("q"))
+    if isinstance(share, LinearShare):
+        return dem.linear_share(months, v("start"), v("end"), v("from_"), v("to"))
+    assert isinstance(share, LogisticShare)
+    return dem.logistic_share(months, v("start"), v("end"), v("midpoint"), v("ramp"))
+
+
+def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values) -> FloatArray:
+    """The stream's growth model evaluated over ``months``, before its share [Gbps]."""
+    growth, base = stream.growth, stream.base
+    base_value = None if base is None else values(base, "value")
+    base_month = None if base is None else values(base, "at")
+    if isinstance(growth, CagrGrowth):
+        assert base_value is not None and base_month is not None  # the schema requires a base
+        return dem.cagr_growth(months, base_value, base_month, values(growth, "rate"))
+    if isinstance(growth, PiecewiseGrowth):
+        assert base_value is not None and base_month is not None
+        return dem.piecewise_growth(
+            months,
+            base_value,
+            base_month,
+            [values(r, "from_") for r in growth.rates],
+            [values(r, "rate") for r in growth.rates],
+        )
+    return dem.series_growth(
+        months,
+        [values(p, "at") for p in growth.points],
+        [values(p, "value") for p in growth.points],
+        base_value,
+        base_month,
+    )
+
+
+def stream_base_gbps(
+    stream: DemandStream, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray:
+    """A stream's traffic before its share: the growth model alone [Gbps].
+
+    For a stream with a share this is the traffic the share is a share of (e.g. Chinese
+    operators' international traffic); without a share it is the stream's demand.
+
+    Raises
+    ------
+    ScenarioError
+        When the growth overflows (e.g. a steep decline carried back over centuries).
+    """
+    with np.errstate(over="ignore"):  # overflow is checked here and reported by stream
+        base = _grown_gbps(stream, months, values)
+    if not np.all(np.isfinite(base)):
+        raise ScenarioError(
+            Problem(
+                "growth from the base overflows within the period; check the growth rates and how "
+                "far base.at is from the period",
+                field=f"demand[{stream.id}]",
+            )
+        )
+    return base
+
+
+def stream_demand_gbps(
+    stream: DemandStream,
+    months: NDArray[np.int64],
+    share: FloatArray | None = None,
+    values: Values = NO_OVERRIDES,
+    base: FloatArray | None = None,
+) -> FloatArray:
+    """Demand of one stream in each month, share applied: ``base(t) * share(t)`` [Gbps].
+
+    ``share`` (:func:`stream_share`) and ``base`` (:func:`stream_base_gbps`) of the same
+    months are used when already computed.
+    """
+    if base is None:
+        base = stream_base_gbps(stream, months, values)
+    if share is None:
+        share = stream_share(stream, months, values)
+    return base if share is None else base * share
+
+
+def corridor_demand_gbps(
+    scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray:
+    """Corridor demand: the sum of the streams [Gbps]."""
+    return total([stream_demand_gbps(s, months, values=values) for s in scenario.demand])
+
+
+def corridor_capacity_gbps(
+    scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES
+) -> FloatArray:
+    """Corridor capacity: the sum of the links [Gbps]."""
+    return total([link_capacity_gbps(link, months, values) for link in scenario.links])
+
+
+def total(parts: list[FloatArray]) -> FloatArray:
+    """Sum of arrays that broadcast together: ``(months,)`` parts beside ``(samples, months)`` ones."""
+    result = parts[0]
+    for part in parts[1:]:
+        result = result + part
+    return result
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every monthly quantity of a scenario; arrays ``(months,)``, or ``(samples, months)``."""
+
+    link_capacity_gbps: dict[str, FloatArray]
+    capacity_gbps: FloatArray
+    stream_base_gbps: dict[str, FloatArray]
+    """Each stream's traffic before its share [Gbps]."""
+    stream_demand_gbps: dict[str, FloatArray]
+    stream_share: dict[str, FloatArray | None]
+    demand_gbps: FloatArray
+    max_utilisation: Any
+    utilisation: FloatArray
+    headroom_gbps: FloatArray
+    required_capacity_gbps: FloatArray
+    gap_gbps: FloatArray
+
+
+def evaluate(scenario: Scenario, months: NDArray[np.int64], values: Values = NO_OVERRIDES) -> Evaluation:
+    """Capacity, demand and the planning quantities in each month, for one or many samples."""
+    threshold = values(scenario.planning, "max_utilisation")
+    links = {link.id: link_capacity_gbps(link, months, values) for link in scenario.links}
+    capacity = total(list(links.values()))
+    shares = {s.id: stream_share(s, months, values) for s in scenario.demand}
+    bases = {s.id: stream_base_gbps(s, months, values) for s in scenario.demand}
+    streams = {
+        s.id: stream_demand_gbps(s, months, shares[s.id], values, bases[s.id]) for s in scenario.demand
+    }
+    demand = total(list(streams.values()))
+    return Evaluation(
+        link_capacity_gbps=links,
+        capacity_gbps=capacity,
+        stream_base_gbps=bases,
+        stream_demand_gbps=streams,
+        stream_share=shares,
+        demand_gbps=demand,
+        max_utilisation=threshold,
+        utilisation=plan.utilisation(demand, capacity),
+        headroom_gbps=plan.headroom_gbps(demand, capacity, threshold),
+        required_capacity_gbps=plan.required_capacity_gbps(demand, threshold),
+        gap_gbps=plan.gap_gbps(demand, capacity, threshold),
+    )
+
+
+def period_months(scenario: Scenario) -> NDArray[np.int64]:
+    """Month indices of the period, both ends included."""
+    return np.arange(scenario.period.start, scenario.period.end + 1, dtype=np.int64)

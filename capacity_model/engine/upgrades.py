@@ -1,0 +1,202 @@
+"""A capacity plan: the upgrades that keep utilisation at or below the threshold.
+
+On top of the capacity already planned, the plan adds upgrades of whole modules
+(``step``). Walking forward through the period, each upgrade enters service in the
+first month utilisation would exceed the threshold, and is the smallest whole number
+of steps that keeps it at or below the threshold for ``horizon`` months from then, at
+the projected demand. The result is the latest and smallest schedule under that rule:
+no upgrade could come later, and none could be smaller without falling short within
+its horizon.
+
+:func:`plan_steps` works on ``(samples, months)`` arrays: it loops over upgrades (each
+one moves every sample at least one month on, typically ``horizon`` months), never over
+months or samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..errors import Problem, ScenarioError
+from ..schema import DEFAULT_UPGRADE, Scenario
+
+__all__ = ["MAX_STEPS", "CapacityPlan", "Upgrade", "capacity_plan", "plan_steps"]
+
+FloatArray = NDArray[np.float64]
+
+#: Most steps the plan counts in one run: beyond 2**53 whole numbers are no longer exact
+#: in floating point, and a step that small for the demand is a mistake.
+MAX_STEPS = 2.0**53
+
+
+def plan_steps(
+    demand_gbps: ArrayLike,
+    capacity_gbps: ArrayLike,
+    max_utilisation: ArrayLike,
+    step_gbps: ArrayLike,
+    horizon_months: int,
+) -> FloatArray:
+    """Steps added in each month by the plan, ``(..., months)``; 0 where nothing is added.
+
+    With ``n(t)`` the steps added up to month ``t`` and ``step`` the module size, the
+    capacity with the plan is ``C(t) + n(t)·step``. A month ``t1`` falls short when
+    ``(C(t1) + n·step)·u − D(t1) < 0`` (the engine's headroom); the upgrade placed there
+    brings ``n`` to ``ceil(max_{t1 ≤ t < t1 + horizon} (D(t)/u − C(t)) / step)``, checked
+    against the headroom itself so that rounding never leaves a month short.
+
+    Parameters
+    ----------
+    demand_gbps, capacity_gbps
+        Demand and planned capacity in each month [Gbps], ``(months,)`` or
+        ``(samples, months)``.
+    max_utilisation
+        Threshold ``u`` [fraction], scalar or ``(samples, 1)``.
+    step_gbps
+        Module size [Gbps], scalar or ``(samples, 1)``.
+    horizon_months
+        Months each upgrade must last, at least 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Whole numbers of steps (as floats) entering service in each month.
+
+    Raises
+    ------
+    ScenarioError
+        When the plan would need more than :data:`MAX_STEPS` steps.
+    """
+    demand = np.asarray(demand_gbps, dtype=float)
+    capacity = np.asarray(capacity_gbps, dtype=float)
+    shape = np.broadcast_shapes(demand.shape, capacity.shape)
+    flat = (1, shape[-1]) if len(shape) == 1 else (int(np.prod(shape[:-1])), shape[-1])
+    demand = np.broadcast_to(demand, shape).reshape(flat)
+    capacity = np.broadcast_to(capacity, shape).reshape(flat)
+    u = np.broadcast_to(np.asarray(max_utilisation, dtype=float), (*shape[:-1], 1)).reshape(flat[0], 1)
+    step = np.broadcast_to(np.asarray(step_gbps, dtype=float), (*shape[:-1], 1)).reshape(flat[0], 1)
+    rows, months = flat
+    # Steps needed in each month for the threshold to hold there: (D/u - C) / step.
+    needed = (demand / u - capacity) / step
+    if np.nanmax(needed, initial=0.0) > MAX_STEPS:
+        raise ScenarioError(
+            Problem(
+                f"the capacity plan would need more than {MAX_STEPS:.3g} steps; choose a larger step",
+                "planning.upgrade.step",
+            )
+        )
+    added = np.zeros((rows, 1))  # steps added so far
+    from_month = np.zeros((rows, 1), dtype=np.int64)  # search for the next shortfall from here
+    steps = np.zeros(flat)
+    index = np.arange(months)
+    while True:
+        short = ((capacity + added * step) * u - demand < 0) & (index >= from_month)
+        pending = short.any(axis=1)
+        if not pending.any():
+            break
+        first = np.argmax(short, axis=1)[:, None]
+        window = (index >= first) & (index < first + horizon_months)
+        total = np.ceil(np.max(np.where(window, needed, -np.inf), axis=1, keepdims=True))
+        total = np.maximum(total, added + 1)
+        grow = pending[:, None]
+        # Rounding of (D/u - C)/step can leave a month a hair short: add a step until none is.
+        for _ in range(4):
+            still = (((capacity + total * step) * u - demand < 0) & window).any(axis=1, keepdims=True) & grow
+            if not still.any():
+                break
+            total = total + still
+        rows_now = np.flatnonzero(pending)
+        steps[rows_now, first[rows_now, 0]] = (total - added)[rows_now, 0]
+        added = np.where(grow, total, added)
+        from_month = np.where(grow, first + 1, from_month)
+    return steps.reshape(shape)
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    """One upgrade of the capacity plan."""
+
+    in_service: int
+    """Month it must be in service: the first month the corridor would otherwise be short [month index]."""
+    steps: int
+    """Its size in modules of ``step_gbps``."""
+    size_gbps: float
+    """``steps · step_gbps`` [Gbps]."""
+    capacity_after_gbps: float
+    """Corridor capacity once it is in service: planned capacity plus every upgrade so far [Gbps]."""
+    order_by: int
+    """``in_service − lead_time_months`` [month index]."""
+    order_by_passed: bool
+    """Whether ``order_by`` is before the start of the period."""
+
+
+@dataclass(frozen=True)
+class CapacityPlan:
+    """The upgrades that keep utilisation at or below the threshold in every month of the period."""
+
+    step_gbps: float
+    """Module size [Gbps]."""
+    horizon_months: int
+    """Months each upgrade is sized to last."""
+    lead_time_months: int
+    """Order-to-service time of an upgrade [months]."""
+    defaults: tuple[str, ...]
+    """Which of ``step``, ``horizon`` and ``lead_time`` are the defaults (100 Gbps, 24 months, the
+    planning default lead time), so that the report can say so."""
+    upgrades: tuple[Upgrade, ...]
+    added_gbps: FloatArray
+    """Capacity the plan has added by each month [Gbps], ``(months,)``."""
+    capacity_gbps: FloatArray
+    """Planned capacity plus the plan's upgrades in each month [Gbps], ``(months,)``."""
+
+    @property
+    def total_added_gbps(self) -> float:
+        """Capacity the plan adds over the period [Gbps]."""
+        return float(self.added_gbps[-1]) if self.added_gbps.size else 0.0
+
+
+def capacity_plan(
+    scenario: Scenario, months: NDArray[np.int64], demand_gbps: FloatArray, capacity_gbps: FloatArray
+) -> CapacityPlan:
+    """The plan of one run, under the scenario's ``planning.upgrade`` rule (see :func:`plan_steps`).
+
+    Parameters
+    ----------
+    scenario
+        Gives the threshold, the upgrade rule and the period.
+    months, demand_gbps, capacity_gbps
+        The period's months [month index], demand and planned capacity [Gbps], ``(months,)``.
+    """
+    rule = scenario.planning.upgrade
+    threshold = scenario.planning.max_utilisation
+    steps = plan_steps(demand_gbps, capacity_gbps, threshold, rule.step, rule.horizon)
+    count = np.cumsum(steps)
+    added = count * rule.step
+    lead = scenario.plan_lead_time_months
+    upgrades = tuple(
+        Upgrade(
+            in_service=int(months[t]),
+            steps=int(steps[t]),
+            size_gbps=float(steps[t] * rule.step),
+            capacity_after_gbps=float(capacity_gbps[t] + added[t]),
+            order_by=int(months[t]) - lead,
+            order_by_passed=int(months[t]) - lead < scenario.period.start,
+        )
+        for t in np.flatnonzero(steps).tolist()
+    )
+    defaults = tuple(
+        name
+        for name, default in (("step", DEFAULT_UPGRADE.step), ("horizon", DEFAULT_UPGRADE.horizon))
+        if getattr(rule, name) == default
+    ) + (() if rule.lead_time is not None else ("lead_time",))
+    return CapacityPlan(
+        step_gbps=rule.step,
+        horizon_months=rule.horizon,
+        lead_time_months=lead,
+        defaults=defaults,
+        upgrades=upgrades,
+        added_gbps=added,
+        capacity_gbps=capacity_gbps + added,
+    )
