@@ -696,7 +696,14 @@ def _wrapped(text: str, indent: int, first: str = "") -> str:
 
 def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCarlo | None = None) -> str:
     """A plain-text summary of one run for stdout: the verdict, then the figures behind it."""
-    from .results.narrative import carried_lines, target_status_text, uncertain_headlines, verdict, volume
+    from .results.narrative import (
+        carried_lines,
+        percent,
+        target_status_text,
+        uncertain_headlines,
+        verdict,
+        volume,
+    )
 
     scenario = projection.scenario
     lines = [f"{scenario.name} ({file}) -> {folder}/"]
@@ -716,7 +723,7 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
         lines.append(
             f"  shortfalls (demand above {threshold} of capacity): {projection.months_short:,} of "
             f"{len(projection.months):,} months; {volume(projection.unserved_tbps_months)} unserved, "
-            f"{format_percent(round(projection.unserved_share, 3))} of demand"
+            f"{percent(projection.unserved_share)} of demand"
         )
         for e in projection.episodes:
             end = "end of period, still short" if e.ongoing else format_month(e.end)
@@ -757,7 +764,7 @@ def _plan_lines(projection: Projection, indent: int) -> list[str]:
             f"{format_bit_rate(u.capacity_after_gbps, 3)}; order by {format_month(u.order_by)}{passed}"
         )
     lines.append(
-        f"{pad}  {len(plan.upgrades)} upgrade{'s' if len(plan.upgrades) != 1 else ''} add "
+        f"{pad}  {len(plan.upgrades)} upgrade{'s add' if len(plan.upgrades) != 1 else ' adds'} "
         f"{format_bit_rate(plan.total_added_gbps, 3)}; capacity at {format_month(projection.scenario.period.end)} "
         f"with the plan: {format_bit_rate(float(plan.capacity_gbps[-1]), 3)}"
     )

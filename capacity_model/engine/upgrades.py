@@ -87,30 +87,36 @@ def plan_steps(
                 "planning.upgrade.step",
             )
         )
-    added = np.zeros((rows, 1))  # steps added so far
-    from_month = np.zeros((rows, 1), dtype=np.int64)  # search for the next shortfall from here
+    added = np.zeros(rows)  # steps added so far, by row
+    start = np.zeros(rows, dtype=np.int64)  # each row's search for its next shortfall starts here
     steps = np.zeros(flat)
-    index = np.arange(months)
-    while True:
-        short = ((capacity + added * step) * u - demand < 0) & (index >= from_month)
+    active = np.arange(rows)  # rows that may still fall short; a row with none left is done
+    while active.size:
+        lo = int(start[active].min())  # months before every active row's start are settled
+        index = np.arange(lo, months)
+        demand_, capacity_ = demand[active, lo:], capacity[active, lo:]
+        u_, step_ = u[active], step[active]
+        short = ((capacity_ + added[active, None] * step_) * u_ - demand_ < 0) & (
+            index >= start[active, None]
+        )
         pending = short.any(axis=1)
-        if not pending.any():
+        active, short = active[pending], short[pending]
+        if not active.size:
             break
-        first = np.argmax(short, axis=1)[:, None]
-        window = (index >= first) & (index < first + horizon_months)
-        total = np.ceil(np.max(np.where(window, needed, -np.inf), axis=1, keepdims=True))
-        total = np.maximum(total, added + 1)
-        grow = pending[:, None]
+        demand_, capacity_, u_, step_ = demand_[pending], capacity_[pending], u_[pending], step_[pending]
+        first = lo + np.argmax(short, axis=1)
+        window = (index >= first[:, None]) & (index < first[:, None] + horizon_months)
+        total = np.ceil(np.max(np.where(window, needed[active, lo:], -np.inf), axis=1))
+        total = np.maximum(total, added[active] + 1)
         # Rounding of (D/u - C)/step can leave a month a hair short: add a step until none is.
         for _ in range(4):
-            still = (((capacity + total * step) * u - demand < 0) & window).any(axis=1, keepdims=True) & grow
+            still = (((capacity_ + total[:, None] * step_) * u_ - demand_ < 0) & window).any(axis=1)
             if not still.any():
                 break
             total = total + still
-        rows_now = np.flatnonzero(pending)
-        steps[rows_now, first[rows_now, 0]] = (total - added)[rows_now, 0]
-        added = np.where(grow, total, added)
-        from_month = np.where(grow, first + 1, from_month)
+        steps[active, first] = total - added[active]
+        added[active] = total
+        start[active] = first + 1
     return steps.reshape(shape)
 
 

@@ -1,5 +1,5 @@
 """Axes shared by the report's charts: a page with a month axis, rate axes in Gbps or Tbps,
-and a legend below the plot.
+a utilisation axis with its threshold, target markers and a legend below the plot.
 
 Every function works on the figure or axes it is given (matplotlib's object API).
 """
@@ -13,11 +13,22 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .style import PAGE_SIZE, month_dates, rate_unit, spans_decades
+from ..units import format_percent
+from .style import PAGE_SIZE, THRESHOLD_COLOUR, month_dates, month_middles, rate_unit, spans_decades
 
-__all__ = ["chart_page", "extend_last", "legend_below", "month_edges", "point_marker", "rate_axis"]
+__all__ = [
+    "chart_page",
+    "extend_last",
+    "legend_below",
+    "mark_target",
+    "month_axis",
+    "month_edges",
+    "point_marker",
+    "rate_axis",
+    "threshold_axis",
+]
 
 
 def chart_page(title: str, caption: str, months: np.ndarray) -> tuple[Figure, Axes]:
@@ -26,8 +37,16 @@ def chart_page(title: str, caption: str, months: np.ndarray) -> tuple[Figure, Ax
     axes = figure.add_axes((0.08, 0.27, 0.86, 0.63))
     axes.set_title(title, loc="left", fontweight="bold", pad=12)
     figure.text(0.08, 0.035, textwrap.fill(caption, 150), ha="left", va="bottom", fontsize=9, color="#333333")
+    month_axis(axes, months)
+    axes.set_xlabel("Month")
+    return figure, axes
+
+
+def month_axis(axes: Axes, months: np.ndarray) -> None:
+    """An x axis spanning ``months``: ticks on months over three years or less (never days),
+    on years beyond, at most about 16 of them."""
     span = len(months)
-    if span <= 36:  # months on the axis; never days
+    if span <= 36:
         axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, span // 12)))
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     else:
@@ -35,8 +54,6 @@ def chart_page(title: str, caption: str, months: np.ndarray) -> tuple[Figure, Ax
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     edges = month_edges(months)
     axes.set_xlim(edges[0], edges[-1])
-    axes.set_xlabel("Month")
-    return figure, axes
 
 
 def point_marker(months: np.ndarray) -> str | None:
@@ -78,3 +95,42 @@ def rate_axis(axes: Axes, values: np.ndarray, label: str) -> float:
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axes.set_ylabel(f"{label} [{unit}]")
     return divisor
+
+
+def mark_target(axes: Axes, month: int, level: float, label: str, filled: bool, first: bool) -> None:
+    """A target's diamond at its deadline, labelled; filled when reached on time."""
+    where = (month_middles([month])[0], level)
+    axes.plot(
+        *where,
+        marker="D",
+        ms=9,
+        mec="#000000",
+        mfc="#009E73" if filled else "white",
+        ls="none",
+        label="Targets at their deadlines" if first else None,
+    )
+    left, right = axes.get_xlim()
+    near_left_edge = (mdates.date2num(where[0]) - left) / (right - left) < 0.25
+    axes.annotate(
+        label,
+        where,
+        xytext=(8, 8) if near_left_edge else (-8, 8),
+        textcoords="offset points",
+        ha="left" if near_left_edge else "right",
+        fontsize=9,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
+    )
+
+
+def threshold_axis(axes: Axes, threshold: float, highest_percent: float) -> None:
+    """The utilisation threshold as a dashed line, on a percent axis reaching at least 100%."""
+    axes.axhline(
+        threshold * 100,
+        color=THRESHOLD_COLOUR,
+        ls="--",
+        lw=1.5,
+        label=f"Threshold {format_percent(threshold)}",
+    )
+    axes.set_ylim(0, max(100.0, threshold * 100 * 1.08, highest_percent * 1.08))
+    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    axes.set_ylabel("Peak utilisation [%]")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -17,7 +16,16 @@ from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..engine.shortfalls import runs
 from ..units import format_bit_rate, format_month, format_percent
-from .axes import chart_page, extend_last, legend_below, month_edges, point_marker, rate_axis
+from .axes import (
+    chart_page,
+    extend_last,
+    legend_below,
+    mark_target,
+    month_edges,
+    point_marker,
+    rate_axis,
+    threshold_axis,
+)
 from .pages import Location, assumption_pages, summary_pages
 from .plan_figures import carried_figure, plan_figure
 from .style import (
@@ -25,7 +33,6 @@ from .style import (
     OKABE_ITO,
     REQUIRED_COLOUR,
     SHORTFALL_COLOUR,
-    THRESHOLD_COLOUR,
     month_middles,
 )
 
@@ -33,9 +40,7 @@ __all__ = [
     "capacity_demand_figure",
     "demand_streams_figure",
     "gap_figure",
-    "mark_target",
     "report_figures",
-    "threshold_axis",
     "utilisation_figure",
 ]
 
@@ -118,45 +123,6 @@ def capacity_demand_figure(projection: Projection) -> Figure:
             )
     legend_below(figure, axes)
     return figure
-
-
-def mark_target(axes: Axes, month: int, level: float, label: str, filled: bool, first: bool) -> None:
-    """A target's diamond at its deadline, labelled; filled when reached on time."""
-    where = (month_middles([month])[0], level)
-    axes.plot(
-        *where,
-        marker="D",
-        ms=9,
-        mec="#000000",
-        mfc="#009E73" if filled else "white",
-        ls="none",
-        label="Targets at their deadlines" if first else None,
-    )
-    left, right = axes.get_xlim()
-    near_left_edge = (mdates.date2num(where[0]) - left) / (right - left) < 0.25
-    axes.annotate(
-        label,
-        where,
-        xytext=(8, 8) if near_left_edge else (-8, 8),
-        textcoords="offset points",
-        ha="left" if near_left_edge else "right",
-        fontsize=9,
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85},
-    )
-
-
-def threshold_axis(axes: Axes, threshold: float, highest_percent: float) -> None:
-    """The utilisation threshold as a dashed line, on a percent axis reaching at least 100%."""
-    axes.axhline(
-        threshold * 100,
-        color=THRESHOLD_COLOUR,
-        ls="--",
-        lw=1.5,
-        label=f"Threshold {format_percent(threshold)}",
-    )
-    axes.set_ylim(0, max(100.0, threshold * 100 * 1.08, highest_percent * 1.08))
-    axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-    axes.set_ylabel("Peak utilisation [%]")
 
 
 def _shade_shortfalls(axes: Axes, projection: Projection) -> None:

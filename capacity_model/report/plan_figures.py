@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import textwrap
 
-import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -16,25 +15,13 @@ from matplotlib.ticker import PercentFormatter
 from ..engine import Projection
 from ..results.narrative import carried_lines, percent, plan_rule_text
 from ..units import format_bit_rate, format_month
-from .axes import extend_last, month_edges, rate_axis
+from .axes import extend_last, mark_target, month_axis, month_edges, rate_axis
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, REQUIRED_COLOUR, month_middles
 
 __all__ = ["carried_figure", "plan_figure"]
 
 #: Colour of the capacity plan's added capacity.
 PLAN_COLOUR = "#009E73"
-
-
-def _date_axis(axes: Axes, months: np.ndarray) -> None:
-    span = len(months)
-    if span <= 36:
-        axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, span // 12)))
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    else:
-        axes.xaxis.set_major_locator(mdates.YearLocator(base=max(1, span // 12 // 16 + 1)))
-        axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    edges = month_edges(months)
-    axes.set_xlim(edges[0], edges[-1])
 
 
 def _page(title: str, caption: str) -> Figure:
@@ -142,7 +129,7 @@ def carried_figure(projection: Projection) -> Figure:
     bottom.set_ylim(0, max(highest * 100 * 1.12, 1e-3))
     bottom.yaxis.set_major_formatter(PercentFormatter(decimals=1 if highest < 0.05 else 0))
     bottom.set_xlabel("Month")
-    _date_axis(bottom, months)
+    month_axis(bottom, months)
     _legend_right(figure, bottom, 0.47)
     return figure
 
@@ -231,15 +218,8 @@ def plan_figure(projection: Projection) -> Figure:
     period = projection.scenario.period
     for k, target in enumerate(projection.targets):
         if period.start <= target.by <= period.end:
-            axes.plot(
-                month_middles([target.by])[0],
-                target.capacity_gbps / divisor,
-                marker="D",
-                ms=8,
-                mec="#000000",
-                mfc="white",
-                ls="none",
-                label="Targets at their deadlines" if k == 0 else None,
+            mark_target(
+                axes, target.by, target.capacity_gbps / divisor, target.name, target.on_time, first=k == 0
             )
     axes.set_xlabel("Month")
     axes.set_title(
@@ -250,7 +230,7 @@ def plan_figure(projection: Projection) -> Figure:
         loc="left",
         fontsize=10.5,
     )
-    _date_axis(axes, months)
+    month_axis(axes, months)
     _legend_right(figure, axes, 0.88)
     if upgrades:
         listed = [

@@ -154,7 +154,7 @@ def _cost_table(flow: TextFlow, names: Sequence[str], outcomes: Sequence[Outcome
         "Months short vs first",
         "Unserved vs first",
     ]
-    flow.table(header, rows, [1.6, 1.1, 1.5, 0.9] + [1.2] * len(streams) + [1.4, 1.1, 1.4])
+    flow.table(header, rows, [1.6, 1.0, 1.5, 0.9] + [1.2] * len(streams) + [1.4, 1.3, 1.5])
 
 
 def _outcome_cells(o: Outcome, target_names: Sequence[str]) -> list[str]:

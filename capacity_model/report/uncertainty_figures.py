@@ -15,8 +15,7 @@ from ..engine.montecarlo import MonteCarlo
 from ..engine.sensitivity import Sensitivity, outcome_label
 from ..schema import Scenario
 from ..units import format_month, format_percent
-from .axes import chart_page, legend_below, rate_axis
-from .figures import mark_target, threshold_axis
+from .axes import chart_page, legend_below, mark_target, rate_axis, threshold_axis
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, month_middles
 
 __all__ = [
@@ -176,6 +175,13 @@ def _outcome_scale(name: str, scenario: Scenario) -> tuple[float, str]:
     return 1.0, label
 
 
+def _labelled_panels(left: Axes, right: Axes, used: int) -> None:
+    """Two bar panels with room for long input names on their left; the right one hidden when unused."""
+    left.set_position((0.25, 0.2, 0.22, 0.68))
+    right.set_position((0.74, 0.2, 0.22, 0.68))
+    right.set_visible(used > 1)
+
+
 def _pairs(names: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [names[k : k + 2] for k in range(0, len(names), 2)]
 
@@ -206,10 +212,7 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
             axes.axvline(middle / divisor, color="#000000", lw=1)
             axes.set_yticks(range(len(order)), [_label(sensitivity.bars[k].path) for k in order], fontsize=8)
             axes.set_xlabel(textwrap.fill(title, 45))
-        left.set_position((0.25, 0.2, 0.22, 0.68))
-        right.set_position((0.74, 0.2, 0.22, 0.68))
-        if len(pair) == 1:
-            right.set_visible(False)
+        _labelled_panels(left, right, len(pair))
         pages.append(figure)
     return pages
 
@@ -244,10 +247,7 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
             axes.set_title(textwrap.fill(title[0].upper() + title[1:], 45), fontsize=10.5, loc="left")
             axes.set_xlabel("Sobol' index [fraction of variance]")
             axes.legend(loc="lower right", fontsize=9)
-        left.set_position((0.25, 0.2, 0.22, 0.68))
-        right.set_position((0.74, 0.2, 0.22, 0.68))
-        if len(pair) == 1:
-            right.set_visible(False)
+        _labelled_panels(left, right, len(pair))
         pages.append(figure)
     return pages
 

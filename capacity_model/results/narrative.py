@@ -8,15 +8,18 @@ the same sentences open the report's summary page and the command line's summary
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..engine import Projection, TargetOutcome
-from ..engine.montecarlo import MonteCarlo, distribution
 from ..paths import format_value
 from ..schema import Link, Phase, Scenario
 from ..uncertainty import Parameter
 from ..units import format_bit_rate, format_duration, format_month
+
+if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
+    from ..engine.montecarlo import MonteCarlo
 
 __all__ = [
     "carried_lines",
@@ -175,12 +178,18 @@ def _plan_line(projection: Projection) -> str:
         )
     first = plan.upgrades[0]
     when = "had to be ordered by" if first.order_by_passed else "must be ordered by"
-    return (
-        f"Capacity plan: {_count(len(plan.upgrades), 'upgrade')} adding {_rate(plan.total_added_gbps)} keep "
-        f"utilisation at or below {threshold}; the first, +{_rate(first.size_gbps)} in service by "
-        f"{format_month(first.in_service)}, {when} {format_month(first.order_by)}. "
-        f"Rule: {plan_rule_text(projection)}."
-    )
+    if len(plan.upgrades) == 1:
+        what = (
+            f"one upgrade of {_rate(first.size_gbps)}, in service by {format_month(first.in_service)}, keeps "
+            f"utilisation at or below {threshold}; it {when} {format_month(first.order_by)}"
+        )
+    else:
+        what = (
+            f"{len(plan.upgrades):,} upgrades adding {_rate(plan.total_added_gbps)} keep utilisation at or "
+            f"below {threshold}; the first, +{_rate(first.size_gbps)} in service by "
+            f"{format_month(first.in_service)}, {when} {format_month(first.order_by)}"
+        )
+    return f"Capacity plan: {what}. Rule: {plan_rule_text(projection)}."
 
 
 def _targets_line(projection: Projection) -> str | None:
@@ -319,11 +328,16 @@ def verdict(projection: Projection, mc: MonteCarlo | None = None) -> list[str]:
         if plan.upgrades:
             first_up = plan.upgrades[0]
             when = "had to be ordered by" if first_up.order_by_passed else "must be ordered by"
-            second += (
-                f": the capacity plan adds {_count(len(plan.upgrades), 'upgrade')} "
-                f"({_rate(plan.total_added_gbps)} in all), the first in service by "
-                f"{format_month(first_up.in_service)}, which {when} {format_month(first_up.order_by)}"
-            )
+            if len(plan.upgrades) == 1:
+                second += (
+                    f": the capacity plan adds one upgrade of {_rate(first_up.size_gbps)}, in service by "
+                )
+            else:
+                second += (
+                    f": the capacity plan adds {len(plan.upgrades):,} upgrades "
+                    f"({_rate(plan.total_added_gbps)} in all), the first in service by "
+                )
+            second += f"{format_month(first_up.in_service)}, which {when} {format_month(first_up.order_by)}"
         sentences.append(second + ".")
     if mc is not None:
         sentences += _uncertain_verdict(projection, mc)
@@ -363,12 +377,28 @@ def parameter_label(scenario: Scenario, parameter: Parameter) -> str:
     return parameter.path
 
 
-def central_case_differences(scenario: Scenario, most: int = 4) -> list[str]:
+def _readable(parameter: Parameter, value: float) -> str:
+    """A value of an uncertain input in its unit, to three significant digits."""
+    kind = parameter.ref.kind
+    if kind == "bit rate":
+        return _rate(value)
+    if kind in ("percentage", "growth rate"):
+        return percent(value)
+    if kind == "date":
+        return format_month(round(value))
+    if kind == "duration":
+        return format_duration(round(value))
+    return f"{value:.3g}"
+
+
+def central_case_differences(scenario: Scenario, most: int = 3) -> list[str]:
     """How the written values differ from the medians of their ranges, in words.
 
     Delays: the written dates assume none, the range's median is N months. Other inputs:
     named when their median differs from the written value by more than 1%.
     """
+    from ..engine.montecarlo import distribution
+
     delays, others = [], []
     for parameter in scenario.parameters():
         median = float(distribution(parameter).ppf(np.array([0.5]))[0])
@@ -382,7 +412,7 @@ def central_case_differences(scenario: Scenario, most: int = 4) -> list[str]:
             median = round(median)
         if abs(median - written) > 0.01 * max(abs(written), 1e-12):
             others.append(
-                f"the median of {label} is {format_value(parameter.ref, median)}, "
+                f"the median of {label} is {_readable(parameter, median)}, "
                 f"not the {format_value(parameter.ref, written)} written"
             )
     parts = []

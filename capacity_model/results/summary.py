@@ -7,15 +7,17 @@ fractions as fractions, unserved traffic in Tbps·months; non-finite numbers as 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..engine import Projection
-from ..engine.montecarlo import MonteCarlo
-from ..engine.sensitivity import Sensitivity
 from ..units import format_month
 from .narrative import target_status_text, verdict
 from .tables import announced_vs_needed
+
+if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
+    from ..engine.montecarlo import MonteCarlo
+    from ..engine.sensitivity import Sensitivity
 
 __all__ = ["SUMMARY_KEYS", "summary", "uncertainty_summary"]
 

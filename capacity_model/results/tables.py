@@ -9,14 +9,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..engine import Projection
-from ..engine.montecarlo import QUANTILES, QUANTITIES, MonteCarlo
 from ..units import format_month
+
+if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
+    from ..engine.montecarlo import MonteCarlo
 
 __all__ = [
     "IAMC_REGION",
@@ -123,6 +125,8 @@ def quantile_columns(mc: MonteCarlo) -> dict[str, NDArray[Any]]:
     ``headroom_gbps`` and ``gap_gbps``; quantiles within a relative 0.1% (see
     :class:`capacity_model.engine.aggregate.QuantileHistogram`).
     """
+    from ..engine.montecarlo import QUANTILES, QUANTITIES
+
     columns: dict[str, NDArray[Any]] = {"date": _dates(mc.months)}
     for quantity in QUANTITIES:
         for level, values in zip(QUANTILES, mc.quantiles[quantity], strict=True):
