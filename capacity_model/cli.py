@@ -106,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
     plan.add_argument(
-        "--csv", action="store_true", help="print the upgrades as CSV (the columns of capacity_plan.csv)"
+        "--csv",
+        action="store_true",
+        help="print the upgrades as CSV, the columns of capacity_plan.csv (one file only)",
     )
     _set_option(plan)
     _debug_option(plan)
@@ -568,7 +570,11 @@ def _compare(arguments: argparse.Namespace) -> int:
             f"; carries {percent(v)} of {k} in {format_month(o.carried_at)}"
             for k, v in o.carried_share.items()
         )
-        plan = f"; plan: {o.upgrades_needed} upgrade{'s' if o.upgrades_needed != 1 else ''}"
+        plan = (
+            "; no capacity plan could be made"
+            if o.upgrades_needed is None
+            else f"; plan: {o.upgrades_needed} upgrade{'s' if o.upgrades_needed != 1 else ''}"
+        )
         print(f"{name}: {first}; {cost}{carried}{plan}; {late or 'no targets'}")
         first_outcome = first_outcome or o
     for path in written:
@@ -740,8 +746,8 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
         f"{format_bit_rate(projection.capacity_gbps[-1], 3)} in service"
     )
     if mc is not None:
-        lines.append("  with the uncertain inputs:")
-        lines += [_wrapped(line, 4) for line in uncertain_headlines(mc)[1:]]
+        lines.append(f"  over {mc.samples:,} samples of the uncertain inputs:")
+        lines += [_wrapped(line, 4) for line in uncertain_headlines(mc)]
     return "\n".join(lines)
 
 
@@ -752,6 +758,9 @@ def _plan_lines(projection: Projection, indent: int) -> list[str]:
     plan = projection.plan
     pad = " " * indent
     lines = [_wrapped(f"capacity plan: {plan_rule_text(projection)}", indent)]
+    if plan.problem:
+        lines.append(_wrapped(f"no plan could be made: {plan.problem}", indent + 2))
+        return lines
     if not plan.upgrades:
         lines.append(f"{pad}  no upgrade needed: the capacity planned is enough in every month")
         return lines
@@ -775,6 +784,8 @@ def _plan(arguments: argparse.Namespace) -> int:
     """``plan``: the capacity plan alone, fast (no sampling, no report, no matplotlib)."""
     from .results.tables import announced_vs_needed, csv_text, plan_columns
 
+    if arguments.csv and len(arguments.files) > 1:
+        raise CapacityModelError("--csv prints one scenario's plan as one table; give one file")
     loaded = _load_all(arguments.files, arguments.overrides)
     for file, item in zip(arguments.files, loaded, strict=True):
         projection = _project(item.scenario, file)

@@ -23,10 +23,11 @@ from .quantities import (
     GrowthRate,
     Month,
     PositiveBitRate,
+    Priority,
     did_you_mean,
 )
 
-__all__ = ["KINDS", "FieldRef", "PathError", "format_value", "resolve", "segments"]
+__all__ = ["KINDS", "FieldRef", "PathError", "format_value", "resolve", "segments", "written_value"]
 
 #: The quantity each kind of numeric field holds, by its type alias.
 KINDS: dict[Any, str] = {
@@ -37,6 +38,7 @@ KINDS: dict[Any, str] = {
     Fraction: "percentage",
     GrowthRate: "growth rate",
     BassCoefficient: "coefficient",
+    Priority: "whole number",
 }
 
 _TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
@@ -63,7 +65,8 @@ class FieldRef:
 
     @property
     def kind(self) -> str:
-        """``"bit rate"``, ``"date"``, ``"duration"``, ``"percentage"``, ``"growth rate"`` or ``"coefficient"``."""
+        """``"bit rate"``, ``"date"``, ``"duration"``, ``"percentage"``, ``"growth rate"``,
+        ``"coefficient"`` or ``"whole number"`` (a priority)."""
         return KINDS[self.annotation]
 
     @property
@@ -72,11 +75,16 @@ class FieldRef:
         return getattr(self.owner, self.field)
 
 
+def written_value(ref: FieldRef, value: float) -> Any:
+    """A value of the field ``ref`` names (in its base unit) as a scenario file writes it:
+    ``'12.5%'``, ``'2031-06'``; dates, durations and priorities as whole numbers."""
+    whole = round(value) if ref.kind in ("date", "duration", "whole number") else value
+    return TypeAdapter(ref.annotation).dump_python(whole, mode="json")
+
+
 def format_value(ref: FieldRef, value: float) -> str:
     """A value of the field ``ref`` names, written in its unit (``'12.5%'``, ``'2031-06'``)."""
-    if ref.kind in ("date", "duration"):
-        value = round(value)
-    return str(TypeAdapter(ref.annotation).dump_python(value, mode="json"))
+    return str(written_value(ref, value))
 
 
 def segments(path: str) -> list[tuple[str, bool, int]]:
@@ -146,7 +154,7 @@ def resolve(scenario: BaseModel, path: str) -> FieldRef:
             annotation = _unwrap_optional(_hints(type(node))[name])
             if annotation not in KINDS:
                 raise PathError(
-                    f"{path!r} names {done}, which is not a number, rate, percentage, date or duration"
+                    f"{path!r} names {done}, which is not a number, rate, percentage, date, duration or priority"
                 )
             return FieldRef(path=path, owner=node, field=name, annotation=annotation, location=location)
         if value is None:

@@ -224,3 +224,46 @@ BassCoefficient = Annotated[
     ),
 ]
 """A Bass diffusion coefficient per year, in (0, 1]."""
+
+
+#: Largest ``demand[].priority``.
+MAX_PRIORITY = 1000
+
+
+def _written(value: object) -> str:
+    """A value as it was written in YAML: ``true`` rather than Python's ``True``."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _check_priority(value: object) -> int:
+    text = value.strip() if isinstance(value, str) else None
+    if text is not None and text.lstrip("+").isdigit():
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise problem(
+            f"{_written(value)} is not a whole number; a priority is a whole number from 0 (served first) "
+            f"to {MAX_PRIORITY}, e.g. 'priority: 1'"
+        )
+    if not 0 <= value <= MAX_PRIORITY:
+        raise problem(
+            f"{value} is outside 0 to {MAX_PRIORITY}; lower priorities are served first, e.g. 'priority: 1'"
+        )
+    return value
+
+
+Priority = Annotated[
+    int,
+    BeforeValidator(_check_priority),
+    WithJsonSchema(
+        {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": MAX_PRIORITY,
+            "description": f"Order of service when capacity runs short: a whole number from 0 (served first) "
+            f"to {MAX_PRIORITY}; streams of one priority share pro rata.",
+        }
+    ),
+]
+"""A stream's priority: a whole number from 0 (served first) to :data:`MAX_PRIORITY`."""

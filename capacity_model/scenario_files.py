@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
 from .inheritance import Mark, Marks, merge, removal_paths
-from .paths import FieldRef, PathError, resolve
+from .paths import FieldRef, PathError, resolve, written_value
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
 from .uncertainty import DISTRIBUTIONS
@@ -449,7 +449,7 @@ def variant(scenario: Scenario, changes: Mapping[tuple[str | int, ...], Any], la
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     for location, value in changes.items():
         ref = _ref_at(scenario, location)
-        _set(data, location, TypeAdapter(ref.annotation).dump_python(value, mode="json"))
+        _set(data, location, written_value(ref, value))
         _unvary(data, scenario, ref)
     return scenario_from_data(data, file=label)
 

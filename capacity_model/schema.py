@@ -31,6 +31,7 @@ from .quantities import (
     Id,
     Month,
     PositiveBitRate,
+    Priority,
     SourceKey,
     StrictModel,
     did_you_mean,
@@ -412,9 +413,6 @@ class BassShare(StrictModel):
     """Key in ``sources`` for the share and the coefficients."""
 
 
-#: Largest ``demand[].priority``.
-MAX_PRIORITY = 1000
-
 Growth = Annotated[CagrGrowth | PiecewiseGrowth | SeriesGrowth, Field(discriminator="model")]
 Share = Annotated[ConstantShare | LinearShare | LogisticShare | BassShare, Field(discriminator="model")]
 
@@ -432,7 +430,7 @@ class DemandStream(StrictModel):
     """How the stream grows: ``cagr``, ``piecewise`` or ``series``."""
     share: Share | None = None
     """Optional share multiplying the stream: ``constant``, ``linear``, ``logistic`` or ``bass``."""
-    priority: Annotated[int, Field(strict=True, ge=0, le=MAX_PRIORITY)] | None = None
+    priority: Priority | None = None
     """Order in which usable capacity serves the streams: lower first, pro rata within a
     priority. Streams without one share what is left after every stream that has one, pro rata."""
     source: SourceKey | None = None

@@ -360,6 +360,25 @@ def resolve_parameters(
         except PathError as error:
             findings.append((str(error), at))
             continue
+        if ref.kind == "whole number":
+            findings.append(
+                (
+                    "a priority is an order of service, not an uncertain input; compare orders with "
+                    f"'capacity-model sweep --param {path} --values 0,1,2' instead",
+                    at,
+                )
+            )
+            continue
+        if ref.location[:2] == ("planning", "upgrade"):
+            findings.append(
+                (
+                    "planning.upgrade is the rule of the capacity plan, which uses the values written, "
+                    "not an uncertain input; compare rules with 'capacity-model sweep --param "
+                    f"{path}' instead",
+                    at,
+                )
+            )
+            continue
         values, problems = _resolve_one(ref, spec)
         findings += [(message, (*at, name)) for name, message in problems]
         if not problems:

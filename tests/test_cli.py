@@ -34,8 +34,13 @@ def test_run_writes_reports_folder_by_default(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     opening = " ".join(line.strip() for line in lines[1 : lines.index("  targets:")])
     assert opening == " ".join(summary["verdict"])
+    # With uncertain inputs the answer comes from the samples, then the values written.
     assert opening.startswith(
-        "No. Every announced target is met on time, but demand outgrows capacity from 2026-05"
+        "No. Over 10,000 samples of the uncertain inputs, the corridor runs short in 100%"
+    )
+    assert (
+        "With the values written (the central case): every announced target is met on time, but demand "
+        "outgrows capacity from 2026-05" in opening
     )
     digest = __import__("hashlib").sha256((SCENARIOS / "baseline.yaml").read_bytes()).hexdigest()
     assert summary["scenario_sha256"] == digest

@@ -310,7 +310,7 @@ def expected_outcomes(run: Ran, folder: str) -> dict[str, Any]:
     assert float(last["gap_gbps"]) == pytest.approx(summary["horizon"]["gap_gbps"], rel=1e-12)
     out: dict[str, Any] = {
         "first_shortfall_month": first["month"] if first else "",
-        "order_by_month": first["order_by"] if first else "",
+        "order_by_month": summary["plan"]["upgrades"][0]["order_by"] if first else "",
         "capacity_at_horizon_gbps": float(last["total_capacity_gbps"]),
         "demand_at_horizon_gbps": float(last["total_demand_gbps"]),
         "gap_at_horizon_gbps": float(last["gap_gbps"]),
@@ -327,7 +327,7 @@ def outcomes_with_transit_scaled(run: Ran, folder: str, factor: float) -> dict[s
     The baseline's transit share is a Bass curve starting at 0%, so it is proportional to
     ``share.end``: 5% instead of 10% halves that stream in every month and changes nothing
     else. Shortfall: headroom ``u C - D < 0``; order by: that month minus the lead time of the
-    next phase entering service after it; gap: ``max(0, D/u - C)``.
+    capacity plan; gap: ``max(0, D/u - C)``.
     """
     assert yaml.safe_load(BASELINE_TEXT)["demand"][1]["share"]["start"] == "0%"
     summary = run.json(f"{folder}/summary.json")
@@ -340,12 +340,11 @@ def outcomes_with_transit_scaled(run: Ran, folder: str, factor: float) -> dict[s
     ]
     short = [month_index(r["date"]) for r, c, d in zip(rows, capacity, demand, strict=True) if u * c - d < 0]
     assert short  # (the case at hand; the columns would be empty otherwise)
-    later = [p for p in summary["phases"] if month_index(p["in_service"]) > short[0]]
-    next_phase = min(later, key=lambda p: month_index(p["in_service"]))
     months_late = {k: v for k, v in expected_outcomes(run, folder).items() if k.startswith("months_late_")}
     return {
         "first_shortfall_month": month_text(short[0]),
-        "order_by_month": month_text(short[0] - next_phase["lead_time_months"]),
+        # The capacity plan's first upgrade enters service in the first month short.
+        "order_by_month": month_text(short[0] - summary["plan"]["lead_time_months"]),
         "capacity_at_horizon_gbps": capacity[-1],
         "demand_at_horizon_gbps": demand[-1],
         "gap_at_horizon_gbps": max(0.0, demand[-1] / u - capacity[-1]),

@@ -30,7 +30,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "mc.yaml").write_text(CONTRACT_YAML + SECTION, encoding="utf-8")
     result = cli("run", "mc.yaml", "-o", "out", cwd=folder)
     assert result.returncode == 0, result.stderr
-    assert "with the uncertain inputs:" in result.stdout and "Phase 2 on time:" in result.stdout
+    assert "samples of the uncertain inputs:" in result.stdout and "Phase 2 on time:" in result.stdout
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
     return folder / "out" / "mc"
 
@@ -85,7 +85,7 @@ def test_summary_has_probabilities_and_sensitivity(run: Path) -> None:
 def test_report_has_the_uncertainty_pages(run: Path) -> None:
     text = "\n".join(page.extract_text() for page in PdfReader(run / "report.pdf").pages)
     for title in (
-        "With the uncertain inputs",
+        "samples of the uncertain inputs",
         "Phase 2 on time:",
         "Capacity against demand: range over the uncertain inputs",
         "Utilisation: range over the uncertain inputs",

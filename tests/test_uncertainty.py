@@ -172,3 +172,17 @@ def test_bounds_and_choices_are_worded_for_the_reader(tmp_path: Path) -> None:
         "u.yaml:36: uncertainty.method: 'latin-hypercub' is not allowed; did you mean 'latin-hypercube'?",
         "u.yaml:40: uncertainty.correlations[0].rho: must be at most 1, found 2",
     ]
+
+
+def test_the_plan_rule_is_not_an_uncertain_input(tmp_path: Path) -> None:
+    found = problems(tmp_path, "    planning.upgrade.step: {dist: uniform, low: 100 Gbps, high: 400 Gbps}")
+    assert found == [
+        "x.yaml:38: uncertainty.parameters.planning.upgrade.step: planning.upgrade is the rule of the capacity "
+        "plan, which uses the values written, not an uncertain input; compare rules with 'capacity-model "
+        "sweep --param planning.upgrade.step' instead"
+    ]
+
+
+def test_a_priority_is_not_an_uncertain_input(tmp_path: Path) -> None:
+    found = problems(tmp_path, "    demand.chinese-transit.priority: {dist: choice, values: [0, 1]}")
+    assert len(found) == 1 and "a priority is an order of service, not an uncertain input" in found[0]

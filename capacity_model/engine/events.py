@@ -177,13 +177,15 @@ def phase_orders(scenario: Scenario) -> tuple[PhaseOrder, ...]:
 
 
 def target_outcomes(scenario: Scenario) -> tuple[TargetOutcome, ...]:
-    """Outcome of each target: when corridor capacity first reaches it, and whether it is
-    enough for demand at its deadline.
+    """Outcome of each target: when corridor capacity reaches it, and whether it is enough for
+    demand at its deadline.
 
-    Capacity is followed from the first phase in service, so a target already reached
-    before the period starts is dated when it was reached. The capacity needed at the
-    deadline is ``D(by) / u``; an on-time target is ``sufficient`` when its capacity is at
-    least that (allowing :data:`planning.CAPACITY_RTOL` for rounding), else ``short``.
+    On time when capacity in the deadline month reaches the target (see
+    :func:`planning.target_reached`); capacity is followed from the first phase in service,
+    so a target already reached before the period starts is dated when it was reached. The
+    capacity needed at the deadline is ``D(by) / u``; an on-time target is ``sufficient``
+    when its capacity is at least that (allowing :data:`planning.CAPACITY_RTOL` for
+    rounding), else ``short``.
     """
     if not scenario.targets:
         return ()
@@ -191,18 +193,20 @@ def target_outcomes(scenario: Scenario) -> tuple[TargetOutcome, ...]:
     months = np.arange(min(first_phase, scenario.period.start), scenario.period.end + 1, dtype=np.int64)
     capacity = corridor_capacity_gbps(scenario, months)
     levels = np.array([t.capacity for t in scenario.targets])
-    first = plan.first_index_reaching(capacity[None, :], levels)
     deadlines = np.array([t.by for t in scenario.targets], dtype=np.int64)
+    first, in_time = plan.target_reached(capacity, levels, deadlines - months[0])
     demand_at_by = corridor_demand_gbps(scenario, deadlines)
     outcomes = []
     threshold = scenario.planning.max_utilisation
-    for target, index, at_by in zip(scenario.targets, first.tolist(), demand_at_by.tolist(), strict=True):
+    for target, index, on_time, at_by in zip(
+        scenario.targets, first.tolist(), in_time.tolist(), demand_at_by.tolist(), strict=True
+    ):
         met = None if index < 0 else int(months[index])
         needed = float(plan.required_capacity_gbps(at_by, threshold))
         status: TargetStatus
         if met is None:
             status = "not_met"
-        elif met > target.by:
+        elif not on_time:
             status = "late"
         elif target.capacity >= needed * (1.0 - plan.CAPACITY_RTOL):
             status = "sufficient"
@@ -214,8 +218,8 @@ def target_outcomes(scenario: Scenario) -> tuple[TargetOutcome, ...]:
                 capacity_gbps=target.capacity,
                 by=target.by,
                 met_month=met,
-                on_time=met is not None and met <= target.by,
-                months_late=None if met is None else max(0, met - target.by),
+                on_time=bool(on_time),
+                months_late=None if met is None else (0 if on_time else met - target.by),
                 utilisation_at_by=at_by / target.capacity,
                 needed_gbps=needed,
                 status=status,

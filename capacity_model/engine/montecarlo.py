@@ -231,9 +231,14 @@ def run_monte_carlo(
     years = np.unique(months // 12)
     in_year = np.zeros(len(years), dtype=np.int64)
     year_starts = np.searchsorted(months // 12, years)  # first month of each year in the period
+    # Per target: samples reaching it after its deadline, by month (the last entry: never).
     reached_at = [np.zeros(len(target_months) + 1, dtype=np.int64) for _ in scenario.targets]
     levels = np.array([t.capacity for t in scenario.targets])
+    deadlines = np.array([t.by for t in scenario.targets], dtype=np.int64)
+    on_time_count = [0 for _ in scenario.targets]
     per_sample = {name: np.empty(samples) for name in sample_outcome_names(scenario)}
+    if carried_at is not None and not scenario.period.start <= carried_at <= scenario.period.end:
+        raise ValueError(f"carried_at {carried_at} is outside the period")
     carried_index = -1 if carried_at is None else carried_at - scenario.period.start
 
     for start in range(0, samples, chunk):
@@ -251,20 +256,24 @@ def run_monte_carlo(
         in_year += np.logical_or.reduceat(short, year_starts, axis=1).sum(axis=0)
         if len(levels):
             capacity = _full(corridor_capacity_gbps(scenario, target_months, values), len(rows))
-            met = plan.first_index_reaching(capacity[:, None, :], levels[None, :])  # (rows, targets)
+            met, in_time = plan.target_reached(
+                capacity, levels, deadlines - target_months[0]
+            )  # (rows, targets)
             for k in range(len(levels)):
+                on_time_count[k] += int(in_time[:, k].sum())
+                late_at = met[:, k][~in_time[:, k]]
                 reached_at[k] += np.bincount(
-                    np.where(met[:, k] < 0, len(target_months), met[:, k]), minlength=len(target_months) + 1
+                    np.where(late_at < 0, len(target_months), late_at), minlength=len(target_months) + 1
                 )
         if progress is not None:
             progress(min(start + chunk, samples), samples)
 
     targets = []
     for k, target in enumerate(scenario.targets):
-        counts = reached_at[k]
-        late: dict[int, int] = {}
+        counts = reached_at[k]  # samples late, by the month they reach the target
+        late: dict[int, int] = {0: on_time_count[k]} if on_time_count[k] else {}
         for index in np.flatnonzero(counts[:-1]):
-            months_late = max(0, int(target_months[index]) - target.by)
+            months_late = int(target_months[index]) - target.by
             late[months_late] = late.get(months_late, 0) + int(counts[index])
         targets.append(
             TargetChances(

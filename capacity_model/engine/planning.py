@@ -17,6 +17,7 @@ __all__ = [
     "implied_cagr",
     "required_capacity_gbps",
     "shortfall_starts",
+    "target_reached",
     "utilisation",
 ]
 
@@ -91,3 +92,49 @@ def implied_cagr(start_value: ArrayLike, end_value: ArrayLike, months: ArrayLike
     """
     ratio = np.asarray(end_value, dtype=float) / np.asarray(start_value, dtype=float)
     return ratio ** (12.0 / np.asarray(months, dtype=float)) - 1.0
+
+
+def target_reached(
+    capacity_gbps: ArrayLike, levels_gbps: ArrayLike, deadline_index: ArrayLike
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """When capacity reaches each target level, judged at the target's deadline.
+
+    A target is **on time** when capacity in its deadline month is at or above its level
+    (relative tolerance :data:`CAPACITY_RTOL`); it is then reached in the first month of the
+    unbroken stretch at or above the level that contains the deadline. Otherwise it is reached
+    in the first month after the deadline at or above the level (late), or never (-1). A
+    capacity that reached the level once and fell below it again (a link retired) before the
+    deadline does not count.
+
+    Parameters
+    ----------
+    capacity_gbps
+        Capacity [Gbps], shape ``(..., M)``.
+    levels_gbps
+        Target levels [Gbps], shape ``(T,)``.
+    deadline_index
+        Index along the months axis of each deadline, shape ``(T,)``; below 0 for a deadline
+        before the first month (never on time), at most ``M - 1`` (a later deadline is judged
+        at the last month).
+
+    Returns
+    -------
+    reached, on_time
+        Index of the month each target is reached (-1 if never), and whether that is on time,
+        each of shape ``(..., T)``.
+    """
+    capacity = np.asarray(capacity_gbps, dtype=float)
+    levels = np.asarray(levels_gbps, dtype=float)
+    months = capacity.shape[-1]
+    by = np.minimum(np.asarray(deadline_index, dtype=np.int64), months - 1)
+    above = capacity[..., None, :] >= levels[:, None] * (1.0 - CAPACITY_RTOL)  # (..., T, M)
+    index = np.arange(months)
+    at_deadline = np.broadcast_to(np.maximum(by, 0)[:, None], (*above.shape[:-1], 1))
+    on_time = np.take_along_axis(above, at_deadline, axis=-1)[..., 0] & (by >= 0)
+    below_up_to_by = ~above & (index <= by[:, None])
+    last_below = np.where(
+        below_up_to_by.any(axis=-1), months - 1 - np.argmax(below_up_to_by[..., ::-1], axis=-1), -1
+    )
+    after = above & (index > by[:, None])
+    first_after = np.where(after.any(axis=-1), np.argmax(after, axis=-1), -1)
+    return np.where(on_time, last_below + 1, first_after), on_time

@@ -80,10 +80,11 @@ def plan_steps(
     rows, months = flat
     # Steps needed in each month for the threshold to hold there: (D/u - C) / step.
     needed = (demand / u - capacity) / step
-    if np.nanmax(needed, initial=0.0) > MAX_STEPS:
+    if not np.nanmax(needed, initial=0.0) <= MAX_STEPS:  # also catches inf and NaN
         raise ScenarioError(
             Problem(
-                f"the capacity plan would need more than {MAX_STEPS:.3g} steps; choose a larger step",
+                f"the capacity plan would need more than {MAX_STEPS:.3g} steps: the step is too small for "
+                "the demand projected (or the utilisation threshold too low); choose a larger step",
                 "planning.upgrade.step",
             )
         )
@@ -108,12 +109,16 @@ def plan_steps(
         window = (index >= first[:, None]) & (index < first[:, None] + horizon_months)
         total = np.ceil(np.max(np.where(window, needed[active, lo:], -np.inf), axis=1))
         total = np.maximum(total, added[active] + 1)
-        # Rounding of (D/u - C)/step can leave a month a hair short: add a step until none is.
+        # Rounding of (D/u - C)/step can leave a month a hair short: add a step until none is;
+        # or round an exact whole number of steps up by one: take that step back.
         for _ in range(4):
             still = (((capacity_ + total[:, None] * step_) * u_ - demand_ < 0) & window).any(axis=1)
             if not still.any():
                 break
             total = total + still
+        fewer = total - 1
+        enough = ~(((capacity_ + fewer[:, None] * step_) * u_ - demand_ < 0) & window).any(axis=1)
+        total = np.where(enough & (fewer > added[active]), fewer, total)
         steps[active, first] = total - added[active]
         added[active] = total
         start[active] = first + 1
@@ -149,13 +154,15 @@ class CapacityPlan:
     lead_time_months: int
     """Order-to-service time of an upgrade [months]."""
     defaults: tuple[str, ...]
-    """Which of ``step``, ``horizon`` and ``lead_time`` are the defaults (100 Gbps, 24 months, the
-    planning default lead time), so that the report can say so."""
+    """Which of ``step``, ``horizon`` and ``lead_time`` equal their defaults (100 Gbps, 24 months,
+    ``planning.default_lead_time``), so that the report can say so."""
     upgrades: tuple[Upgrade, ...]
     added_gbps: FloatArray
     """Capacity the plan has added by each month [Gbps], ``(months,)``."""
     capacity_gbps: FloatArray
     """Planned capacity plus the plan's upgrades in each month [Gbps], ``(months,)``."""
+    problem: str | None = None
+    """Why no plan could be made (then there are no upgrades), or None."""
 
     @property
     def total_added_gbps(self) -> float:
@@ -176,11 +183,32 @@ def capacity_plan(
         The period's months [month index], demand and planned capacity [Gbps], ``(months,)``.
     """
     rule = scenario.planning.upgrade
-    threshold = scenario.planning.max_utilisation
-    steps = plan_steps(demand_gbps, capacity_gbps, threshold, rule.step, rule.horizon)
-    count = np.cumsum(steps)
-    added = count * rule.step
     lead = scenario.plan_lead_time_months
+    defaults = tuple(
+        name
+        for name, value, default in (
+            ("step", rule.step, DEFAULT_UPGRADE.step),
+            ("horizon", rule.horizon, DEFAULT_UPGRADE.horizon),
+            ("lead_time", lead, scenario.planning.default_lead_time),
+        )
+        if value == default
+    )
+    try:
+        steps = plan_steps(
+            demand_gbps, capacity_gbps, scenario.planning.max_utilisation, rule.step, rule.horizon
+        )
+    except ScenarioError as error:  # the rest of the run stands without a plan
+        return CapacityPlan(
+            step_gbps=rule.step,
+            horizon_months=rule.horizon,
+            lead_time_months=lead,
+            defaults=defaults,
+            upgrades=(),
+            added_gbps=np.zeros_like(capacity_gbps),
+            capacity_gbps=capacity_gbps,
+            problem=error.problems[0].message,
+        )
+    added = np.cumsum(steps) * rule.step
     upgrades = tuple(
         Upgrade(
             in_service=int(months[t]),
@@ -192,11 +220,6 @@ def capacity_plan(
         )
         for t in np.flatnonzero(steps).tolist()
     )
-    defaults = tuple(
-        name
-        for name, default in (("step", DEFAULT_UPGRADE.step), ("horizon", DEFAULT_UPGRADE.horizon))
-        if getattr(rule, name) == default
-    ) + (() if rule.lead_time is not None else ("lead_time",))
     return CapacityPlan(
         step_gbps=rule.step,
         horizon_months=rule.horizon,

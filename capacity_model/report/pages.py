@@ -55,7 +55,7 @@ def summary_pages(projection: Projection, provenance: str, mc: MonteCarlo | None
     if scenario.description:
         flow.paragraph(scenario.description, size=9.5, color="#444444")
     if mc is not None:
-        flow.heading("With the uncertain inputs")
+        flow.heading(f"Over {mc.samples:,} samples of the uncertain inputs")
         flow.bullets(uncertain_headlines(mc))
         flow.heading("Central case: the values written in the scenario")
     else:
@@ -183,7 +183,9 @@ def _plan_tables(flow: TextFlow, projection: Projection) -> None:
         "first month the corridor would otherwise be short; the last is sized only to the end of the period.",
         size=9,
     )
-    if plan.upgrades:
+    if plan.problem:
+        flow.paragraph(f"No plan could be made: {plan.problem}.")
+    elif plan.upgrades:
         flow.table(
             ["Upgrade", "In service by", "Size", "Capacity after", "Order by", "Order-by month"],
             [

@@ -223,9 +223,11 @@ def plan_figure(projection: Projection) -> Figure:
             )
     axes.set_xlabel("Month")
     axes.set_title(
-        f"{len(upgrades)} upgrade{'s' if len(upgrades) != 1 else ''} add "
+        f"{len(upgrades)} upgrade{'s add' if len(upgrades) != 1 else ' adds'} "
         f"{format_bit_rate(plan.total_added_gbps, 3)} by {format_month(period.end)}"
         if upgrades
+        else f"No plan could be made: {plan.problem}"
+        if plan.problem
         else "No upgrade needed: the announced capacity is enough",
         loc="left",
         fontsize=10.5,

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, Perce
 from ..engine.shortfalls import runs
 from ..results.narrative import percent, volume
 from ..studies.outcomes import Outcome, Run, outcome
-from ..studies.solve import Solution
+from ..studies.solve import Solution, shown
 from ..studies.sweep import Sweep, as_array, format_value
 from ..studies.tables import compare_columns, solve_columns, sweep_columns
 from ..units import format_bit_rate, format_duration, format_month, format_percent
@@ -54,7 +54,9 @@ def comparison_figures(
     for k, (name, r) in enumerate(zip(names, runs, strict=True)):
         p, colour = r.projection, OKABE_ITO[k % len(OKABE_ITO)]
         edges = month_dates(np.append(p.months, p.months[-1] + 1))
-        axes.stairs(p.capacity_gbps / divisor, edges, color=colour, lw=2.2, label=f"{name}: capacity")
+        axes.stairs(
+            p.capacity_gbps / divisor, edges, baseline=None, color=colour, lw=2.2, label=f"{name}: capacity"
+        )
         dates = month_middles(p.months)
         demand = p.demand_gbps if r.mc is None else r.mc.quantile("demand_gbps", 0.5)
         axes.plot(dates, demand / divisor, color=colour, lw=1.4, label=f"{name}: demand")
@@ -140,7 +142,9 @@ def _cost_table(flow: TextFlow, names: Sequence[str], outcomes: Sequence[Outcome
                 lost,
                 percent(o.unserved_share),
                 *shares,
-                f"{o.upgrades_needed} ({format_bit_rate(o.plan_added_gbps, 3)})",
+                "no plan"
+                if o.upgrades_needed is None or o.plan_added_gbps is None
+                else f"{o.upgrades_needed} ({format_bit_rate(o.plan_added_gbps, 3)})",
                 *diff,
             ]
         )
@@ -224,10 +228,11 @@ def _series(sweep: Sweep) -> list[tuple[str, np.ndarray, str]]:
         ("Upgrades in the capacity plan", as_array([o.upgrades_needed for o in sweep.outcomes]), "count"),
     ]
     streams = list(dict.fromkeys(k for o in sweep.outcomes for k in o.carried_share))
-    at = format_month(sweep.outcomes[0].carried_at)
+    months = {o.carried_at for o in sweep.outcomes}
+    at = f"in {format_month(months.pop())}" if len(months) == 1 else "at the end of each period"
     for stream in streams:
         values = as_array([o.carried_share.get(stream) for o in sweep.outcomes])
-        out.append((f"Carried share of {stream} in {at}", values, "probability"))
+        out.append((f"Carried share of {stream} {at}", values, "share"))
     names = list(dict.fromkeys(n for o in sweep.outcomes for n in o.months_late))
     for name in names:
         out.append(
@@ -248,9 +253,15 @@ def _series(sweep: Sweep) -> list[tuple[str, np.ndarray, str]]:
 
 
 def _month_ticks(axis: Any, values: np.ndarray) -> None:
-    """Ticks on whole months: Januaries over long spans, every k months over short ones."""
+    """Ticks on whole months: Januaries over long spans, every k months over short ones; a
+    year around the value when every value is the same month."""
     finite = values[np.isfinite(values)]
     span = float(finite.max() - finite.min()) if finite.size else 0.0
+    if finite.size and span == 0:
+        axis.set_view_interval(finite[0] - 6, finite[0] + 6, ignore=True)
+        axis.set_major_locator(MultipleLocator(3))
+        axis.set_major_formatter(FuncFormatter(lambda v, _: format_month(round(v))))
+        return
     step = 12 * max(1, math.ceil(span / 12 / 8)) if span > 24 else max(1, math.ceil(span / 8))
     axis.set_major_locator(MultipleLocator(step))
     axis.set_major_formatter(FuncFormatter(lambda v, _: format_month(round(v))))
@@ -265,6 +276,12 @@ def _format_axis(axes: Axes, kind: str, values: np.ndarray, which: str = "y") ->
         axis.set_major_formatter(PercentFormatter(1.0))
         if which == "y":
             axes.set_ylim(-0.03, 1.03)
+        return "%"
+    if kind == "share":  # a fraction on a scale that fits it, from 0
+        axis.set_major_formatter(PercentFormatter(1.0, decimals=None))
+        if which == "y":
+            top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+            axes.set_ylim(0, top * 1.15 if top > 0 else 0.01)
         return "%"
     if kind == "gbps":
         top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
@@ -366,6 +383,7 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
         {
             "month": "month",
             "probability": "%",
+            "share": "%",
             "months": "months",
             "gbps": "Gbps",
             "tbps_months": "Tbps·months",
@@ -400,7 +418,7 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
     bar = figure.colorbar(image, ax=axes, fraction=0.05, pad=0.02)
     if kind == "month":
         _month_ticks(bar.ax.yaxis, values)
-    elif kind == "probability":
+    elif kind in ("probability", "share"):
         bar.formatter = PercentFormatter(1.0)
     elif kind in ("months", "count"):
         bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -443,8 +461,8 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
     quantity = np.array(solution.quantity)
     threshold = np.array(solution.threshold)
     kind = condition.axis_kind
-    shown = np.clip(quantity, -1e12, 1e12)
-    axes.plot(x, shown, color=OKABE_ITO[0], lw=2, marker="o", ms=3, label=condition.quantity_label())
+    clipped = np.clip(quantity, -1e12, 1e12)
+    axes.plot(x, clipped, color=OKABE_ITO[0], lw=2, marker="o", ms=3, label=condition.quantity_label())
     axes.plot(x, threshold, color=OKABE_ITO[5], lw=1.4, ls="--", label="Threshold of the condition")
     holds = np.array(solution.holds)
     for k, (a, end) in enumerate(runs(holds)):
@@ -460,14 +478,14 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
         axes.axvline(value, color="#000000", lw=1.2)
         words = {"at most": "latest", "at least": "earliest"} if ref.kind == "date" else {}
         axes.annotate(
-            f"{words.get(side, side)} {format_value(solution.ref, value)}",
+            f"{words.get(side, side)} {format_value(solution.ref, shown(value, side, solution.ref))}",
             (value, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(4, -14),
             textcoords="offset points",
             fontsize=9.5,
         )
-    unit = _format_axis(axes, kind, shown)
+    unit = _format_axis(axes, kind, np.concatenate([clipped, threshold]))
     axes.set_ylabel(f"{condition.quantity_label().rsplit(' [', 1)[0]} [{unit}]")
     x_unit = _format_axis(axes, _axis_kind(ref.kind), x, "x")
     if ref.kind == "bit rate" and x[0] > 0 and x[-1] / x[0] > 100:

@@ -7,14 +7,13 @@ the same sentences open the report's summary page and the command line's summary
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import Projection, TargetOutcome
+from ..engine import Episode, Projection, TargetOutcome
 from ..paths import format_value
-from ..schema import Link, Phase, Scenario
+from ..schema import PiecewiseGrowth, Scenario
 from ..uncertainty import Parameter
 from ..units import format_bit_rate, format_duration, format_month
 
@@ -38,18 +37,23 @@ __all__ = [
 
 
 def percent(fraction: float) -> str:
-    """A fraction as a readable percentage: whole percents from 10%, one decimal from 1%,
-    two significant digits below (``'77%'``, ``'2.3%'``, ``'0.78%'``); never rounds a part
-    up to ``'100%'`` or down to ``'0%'``."""
+    """A fraction as a readable percentage: one decimal from 1% to 100%, a trailing ``.0``
+    dropped (``'70%'``, ``'14.6%'``, ``'2.3%'``), whole percents above 100% (``'872%'``), two
+    significant digits below 1% (``'0.78%'``), ``'<0.01%'`` below that; never rounds a part up to
+    ``'100%'`` or down to ``'0%'``. Negative values keep their sign."""
     value = float(fraction) * 100
-    if value in (0.0, 100.0) or not np.isfinite(value):
-        return f"{value:.0f}%"
-    if 99.5 <= value < 100:
-        return f"{math.floor(value * 10) / 10:.1f}%"
-    if value >= 9.95:
-        return f"{value:.0f}%"
+    if not np.isfinite(value):
+        return f"{value}%"
+    if value < 0:
+        return "-" + percent(-fraction)
+    if value == 0:
+        return "0%"
+    if value >= 100:
+        return f"{value:,.0f}%"
+    if value >= 99.95:
+        return "99.9%"
     if value >= 0.995:
-        return f"{value:.1f}%"
+        return f"{value:.1f}".removesuffix(".0") + "%"
     if value < 0.01:
         return "<0.01%"
     return f"{value:.2g}%"
@@ -99,19 +103,21 @@ def shortfall_line(projection: Projection) -> str:
         return f"Demand stays within {threshold} of capacity in all {total:,} months: no shortfall."
     first = projection.episodes[0]
     longest = max(projection.episodes, key=lambda e: e.months)
-    longest_text = (
-        f"from {format_month(longest.start)} to the end of the period ({_count(longest.months, 'month')})"
-        if longest.ongoing
-        else f"from {format_month(longest.start)} to {format_month(longest.end)} ({_count(longest.months, 'month')})"
-    )
+
+    def span(episode: Episode) -> str:
+        if episode.months == 1:
+            return f"in {format_month(episode.start)} only"
+        end = "the end of the period" if episode.ongoing else format_month(episode.end)
+        return f"from {format_month(episode.start)} to {end}"
+
     episodes = len(projection.episodes)
     return (
-        f"Demand exceeds {threshold} of capacity in {projection.months_short:,} of {total:,} months, "
-        f"first from {format_month(first.start)}"
+        f"Demand exceeds {threshold} of capacity in {projection.months_short:,} of {total:,} months"
         + (
-            f", in {episodes} episodes; the longest runs {longest_text}."
+            f", first from {format_month(first.start)}, in {episodes} episodes; the longest runs "
+            f"{span(longest)} ({_count(longest.months, 'month')})."
             if episodes > 1
-            else f", {longest_text}."
+            else f", {span(first)}."
         )
         + f" Traffic unserved (demand above {threshold} of capacity): {volume(projection.unserved_tbps_months)}, "
         f"{percent(projection.unserved_share)} of all demand over the period."
@@ -139,7 +145,10 @@ def carried_lines(projection: Projection) -> list[str]:
         for month in _report_months(projection):
             i = projection.index(month)
             demand = projection.stream_demand_gbps[stream.id][i]
-            fraction = projection.stream_carried_gbps[stream.id][i] / demand if demand > 0 else 1.0
+            if share[i] <= 0 or demand <= 0:
+                parts.append(f"nothing at {format_month(month)} (none is invited yet)")
+                continue
+            fraction = projection.stream_carried_gbps[stream.id][i] / demand
             of = "all" if fraction >= 1.0 - 1e-9 else percent(fraction)
             parts.append(
                 f"{percent(carried_share[i])} at {format_month(month)} ({of} of the {percent(share[i])} invited)"
@@ -157,20 +166,15 @@ def plan_rule_text(projection: Projection) -> str:
         f"upgrades in steps of {_rate(plan.step_gbps)}, each sized to last "
         f"{format_duration(plan.horizon_months)}, ordered {format_duration(plan.lead_time_months)} ahead"
     )
-    notes = []
-    rule = [name for name in ("step", "horizon") if name in plan.defaults]
-    if rule:
-        notes.append(
-            f"{_names(['the ' + n for n in rule])} {'is the default' if len(rule) == 1 else 'are the defaults'}"
-        )
-    if "lead_time" in plan.defaults:
-        notes.append("the lead time is planning.default_lead_time")
-    return text + (f" ({'; '.join(notes)}: set planning.upgrade to change)" if notes else "")
+    defaults = [{"step": "step", "horizon": "horizon", "lead_time": "lead time"}[n] for n in plan.defaults]
+    return text + (f" ({_names(defaults)}: default{'s' if len(defaults) > 1 else ''})" if defaults else "")
 
 
 def _plan_line(projection: Projection) -> str:
     plan = projection.plan
     threshold = percent(projection.max_utilisation)
+    if plan.problem:
+        return f"Capacity plan: none could be made: {plan.problem}."
     if not plan.upgrades:
         return (
             f"Capacity plan: no upgrade needed; the capacity planned keeps utilisation at or below "
@@ -224,10 +228,14 @@ def headlines(projection: Projection) -> list[str]:
     if gap_month is not None:
         lines.append(f"Largest gap: {_rate(gap)} of capacity missing in {format_month(gap_month)}.")
     end = format_month(scenario.period.end)
+    utilisation = float(projection.utilisation[-1])
     lines.append(
         f"At the horizon ({end}) demand needs {_rate(projection.required_capacity_gbps[-1])} of capacity; "
-        f"{_rate(projection.capacity_gbps[-1])} is in service "
-        f"(utilisation {percent(float(projection.utilisation[-1]))})."
+        + (
+            f"{_rate(projection.capacity_gbps[-1])} is in service (utilisation {percent(utilisation)})."
+            if np.isfinite(utilisation)
+            else "no capacity is in service."
+        )
     )
     lines.append(
         f"Months run from {format_month(scenario.period.start)} to {end}; utilisation threshold "
@@ -239,141 +247,206 @@ def headlines(projection: Projection) -> list[str]:
 # --- the verdict ---------------------------------------------------------------------------
 
 
-def _targets_clause(targets: tuple[TargetOutcome, ...]) -> tuple[str | None, bool]:
-    """What the targets say, and whether that is good news."""
+def _targets_clause(targets: tuple[TargetOutcome, ...]) -> tuple[str | None, str | None]:
+    """What the targets say, and what of that is bad news (None when every target is on time
+    and enough)."""
     if not targets:
-        return None, True
+        return None, None
     late = [t for t in targets if t.status == "late"]
     missed = [t for t in targets if t.status == "not_met"]
     short = [t for t in targets if t.status == "short"]
+    every = (
+        "the announced target is met on time"
+        if len(targets) == 1
+        else "every announced target is met on time"
+    )
     if not (late or missed or short):
-        one = len(targets) == 1
-        return (
-            "the announced target is met on time" if one else "every announced target is met on time"
-        ), True
+        return every, None
     parts = [f"{t.name} is {format_duration(t.months_late or 0)} late" for t in late]
     parts += [f"{t.name} is not reached within the period" for t in missed]
     if short:
-        verb = "is" if len(short) == 1 else "are"
-        whose = "its" if len(short) == 1 else "their"
+        one = len(short) == 1
         parts.append(
-            f"{_names([t.name for t in short])} {verb} too small for demand at {whose} due date"
-            + ("" if len(short) > 1 else f" (short by {_rate(short[0].short_by_gbps)})")
+            f"{_names([t.name for t in short])} {'is' if one else 'are'} too small for demand at "
+            + (f"its due date (short by {_rate(short[0].short_by_gbps)})" if one else "their due dates")
         )
-        if not (late or missed):
-            one = len(targets) == 1
-            lead = "the announced target is met on time" if one else "every announced target is met on time"
-            return f"{lead}, but {parts[-1]}", False
-    return _names(parts), False
+    bad = _names(parts)
+    return (f"{every}, but {bad}" if not (late or missed) else bad), bad
 
 
 def _carried_clause(projection: Projection) -> str:
-    """``'carries 8% of <stream> invited at <end>'`` for the first stream with a share, or ``''``."""
+    """What the corridor carries of each stream at the end of the period, when not all of it."""
+    end = format_month(int(projection.months[-1]))
+    parts, fractions = [], []
     for stream in projection.scenario.demand:
-        if projection.stream_share[stream.id] is None:
-            continue
         demand = float(projection.stream_demand_gbps[stream.id][-1])
         if demand <= 0:
-            return ""
+            continue
         fraction = float(projection.stream_carried_gbps[stream.id][-1]) / demand
+        fractions.append(fraction)
+        invited = "the invited " if projection.stream_share[stream.id] is not None else ""
+        parts.append(f"{percent(fraction)} of {invited}{stream.display_name}")
+    if not fractions or min(fractions) >= 1.0 - 1e-9:
+        return ""
+    if max(fractions) - min(fractions) <= 1e-9 * max(fractions):  # shared pro rata
+        alike = " (every stream alike)" if len(fractions) > 1 else ""
+        return f"; at {end} it carries {percent(fractions[0])} of demand{alike}"
+    return f"; at {end} it carries {_names(parts[:3])}"
+
+
+def _when_short(projection: Projection) -> str:
+    """The months short, split at the last announced phase when there are some on both sides."""
+    total = f"{projection.months_short:,} of {len(projection.months):,} months"
+    last = max(phase.in_service for link in projection.scenario.links for phase in link.phases)
+    if not projection.months[0] < last <= projection.months[-1]:
+        return total
+    short = projection.headroom_gbps < 0
+    before = int(np.count_nonzero(short[projection.months < last]))
+    after = projection.months_short - before
+    if before and after:
         return (
-            f"; at {format_month(int(projection.months[-1]))} it carries {percent(fraction)} of the "
-            f"invited {stream.display_name}"
+            f"{total}, {before:,} before the last announced phase enters service ({format_month(last)}) "
+            f"and {after:,} after it"
         )
-    return ""
+    if after:
+        return f"{total}, all after the last announced phase enters service ({format_month(last)})"
+    return total
+
+
+def _needs_sentence(projection: Projection) -> str:
+    """What meeting demand at the end of the period takes, and what the capacity plan adds."""
+    end = format_month(int(projection.months[-1]))
+    required, capacity = float(projection.required_capacity_gbps[-1]), float(projection.capacity_gbps[-1])
+    if required > capacity:
+        text = (
+            f"Meeting demand at {end} needs {_rate(required)} of capacity, not the {_rate(capacity)} planned"
+        )
+    else:
+        text = (
+            f"The last shortfall ends in {format_month(projection.episodes[-1].end)}; the {_rate(capacity)} "
+            f"planned by {end} is enough then"
+        )
+    plan = projection.plan
+    if plan.problem:
+        return text + "; no capacity plan could be made (see the summary)."
+    if not plan.upgrades:
+        return text + "."
+    first = plan.upgrades[0]
+    when = "had to be ordered by" if first.order_by_passed else "must be ordered by"
+    if len(plan.upgrades) == 1:
+        text += f": the capacity plan adds one upgrade of {_rate(first.size_gbps)}, in service by "
+    else:
+        text += (
+            f": the capacity plan adds {len(plan.upgrades):,} upgrades ({_rate(plan.total_added_gbps)} in all), "
+            "the first in service by "
+        )
+    return text + f"{format_month(first.in_service)}, which {when} {format_month(first.order_by)}."
 
 
 def _sentence(text: str) -> str:
     return text[0].upper() + text[1:]
 
 
+def _central_verdict(projection: Projection) -> tuple[str, str, str]:
+    """``(answer, rest of the first sentence, second sentence)`` for the values written."""
+    end = format_month(int(projection.months[-1]))
+    threshold = percent(projection.max_utilisation)
+    targets, bad = _targets_clause(projection.targets)
+    if not projection.episodes:
+        first = f"demand stays within {threshold} of capacity in every month to {end}"
+        if targets:
+            first += f", though {bad}" if bad else f", and {targets}"
+        utilisation = float(projection.utilisation[-1])
+        second = (
+            f"At {end} demand uses {percent(utilisation)} of the {_rate(projection.capacity_gbps[-1])} in service."
+            if np.isfinite(utilisation)
+            else f"At {end} no capacity is in service, and no demand either."
+        )
+        return "Yes", first + ".", second
+    outgrows = (
+        f"demand outgrows capacity from {format_month(projection.episodes[0].start)}: the corridor is short "
+        f"for {_when_short(projection)}{_carried_clause(projection)}"
+    )
+    first = outgrows if targets is None else f"{targets}, {'and' if bad else 'but'} {outgrows}"
+    return "No", first + ".", _needs_sentence(projection)
+
+
 def verdict(projection: Projection, mc: MonteCarlo | None = None) -> list[str]:
     """The answer to the scenario's question in plain sentences, built from the figures.
 
-    Do the announced phases keep up with demand? The first sentence answers yes or no with
-    the targets, when and for how long demand outgrows capacity, and how much of the traffic
-    invited is carried; the second says what meeting demand needs and what the capacity plan
-    adds. With uncertain inputs two more give the probabilities and how the values written
-    (the central case) differ from the ranges.
+    Do the announced phases keep up with demand? Without uncertain inputs the first sentence
+    answers yes or no with the targets, when and for how long demand outgrows capacity (before
+    and after the last announced phase) and how much of each stream is carried; the second
+    says what meeting demand needs and what the capacity plan adds. With uncertain inputs the
+    answer comes first from the samples (how likely a shortfall is, how long, the targets
+    least likely on time), then the same two sentences for the values written (the central
+    case), then how those values differ from the ranges.
     """
-    scenario = projection.scenario
-    end = format_month(scenario.period.end)
-    threshold = percent(projection.max_utilisation)
-    targets, targets_good = _targets_clause(projection.targets)
-    sentences = []
-    if not projection.episodes:
-        first = f"Yes. Demand stays within {threshold} of capacity in every month to {end}"
-        if targets:
-            first += f", and {targets}" if targets_good else f", though {targets}"
-        sentences.append(first + ".")
-        sentences.append(
-            f"At {end} demand uses {percent(float(projection.utilisation[-1]))} of the "
-            f"{_rate(projection.capacity_gbps[-1])} in service."
-        )
-    else:
-        start = format_month(projection.episodes[0].start)
-        outgrows = (
-            f"demand outgrows capacity from {start}: the corridor is short for "
-            f"{projection.months_short:,} of {len(projection.months):,} months{_carried_clause(projection)}"
-        )
-        if targets is None:
-            sentences.append(f"No. {_sentence(outgrows)}.")
-        else:
-            sentences.append(f"No. {_sentence(targets)}, {'but' if targets_good else 'and'} {outgrows}.")
-        plan = projection.plan
-        second = (
-            f"Meeting demand at {end} needs {_rate(projection.required_capacity_gbps[-1])} of capacity, "
-            f"not the {_rate(projection.capacity_gbps[-1])} planned"
-        )
-        if plan.upgrades:
-            first_up = plan.upgrades[0]
-            when = "had to be ordered by" if first_up.order_by_passed else "must be ordered by"
-            if len(plan.upgrades) == 1:
-                second += (
-                    f": the capacity plan adds one upgrade of {_rate(first_up.size_gbps)}, in service by "
-                )
-            else:
-                second += (
-                    f": the capacity plan adds {len(plan.upgrades):,} upgrades "
-                    f"({_rate(plan.total_added_gbps)} in all), the first in service by "
-                )
-            second += f"{format_month(first_up.in_service)}, which {when} {format_month(first_up.order_by)}"
-        sentences.append(second + ".")
-    if mc is not None:
-        sentences += _uncertain_verdict(projection, mc)
+    answer, first, second = _central_verdict(projection)
+    if mc is None:
+        return [f"{answer}. {_sentence(first)}", second]
+    sentences = [_uncertain_answer(mc), f"With the values written (the central case): {first}", second]
+    differences = central_case_differences(projection.scenario)
+    if differences:
+        sentences.append("The central case uses the values written; " + _names(differences) + ".")
     return sentences
 
 
-def _uncertain_verdict(projection: Projection, mc: MonteCarlo) -> list[str]:
+def _uncertain_answer(mc: MonteCarlo) -> str:
     short = mc.per_sample["months_short"]
     p_short = float(np.mean(short > 0))
-    text = f"Over {mc.samples:,} samples of the uncertain inputs, the corridor runs short in {percent(p_short)} of them"
-    if p_short > 0:
-        p10, p50, p90 = (int(mc.outcome_quantile("months_short", q)) for q in (0.1, 0.5, 0.9))
-        text += f", for a median of {p50:,} months (80% of samples between {p10:,} and {p90:,})"
+    answer = "Yes" if p_short == 0 else ("Probably" if p_short < 0.5 else "No")
+    text = f"{answer}. Over {mc.samples:,} samples of the uncertain inputs, the corridor "
+    if p_short == 0:
+        text += "never runs short"
+    else:
+        months = short[short > 0]  # the typical length of a shortfall, among the samples that have one
+        p10, p50, p90 = (int(np.quantile(months, q, method="inverted_cdf")) for q in (0.1, 0.5, 0.9))
+        text += (
+            f"runs short in {percent(p_short)} of them, for a median of {p50:,} months when it does "
+            f"(80% of those between {p10:,} and {p90:,})"
+        )
     chances = [t for t in mc.targets if t.p_on_time < 1.0]
     if chances:
         worst = sorted(chances, key=lambda t: t.p_on_time)[:3]
-        text += "; " + _names([f"{t.name} is on time in {percent(t.p_on_time)}" for t in worst])
-    sentences = [text + "."]
-    differences = central_case_differences(projection.scenario)
-    if differences:
-        sentences.append(
-            "The central case above uses the values written in the scenario; " + _names(differences) + "."
-        )
-    return sentences
+        text += "; " + _names([f"{t.name} is on time in {percent(t.p_on_time)} of them" for t in worst])
+    return text + "."
 
 
 def parameter_label(scenario: Scenario, parameter: Parameter) -> str:
-    """A short name of an uncertain input: ``'ofc phase 3 in service'``, else its path."""
-    owner = parameter.ref.owner
-    if isinstance(owner, Phase):
-        for link in scenario.links:
-            for k, phase in enumerate(link.phases):
-                if phase is owner:
-                    return f"{link.id} phase {k + 1} {parameter.ref.field.replace('_', ' ')}"
-    if isinstance(owner, Link):
-        return f"{owner.id} {parameter.ref.field}"
+    """A reader's name of an uncertain input: ``'ofc phase 3 in service'``, ``'the growth rate of
+    <stream>'``; its path when nothing better is known."""
+    owner, field = parameter.ref.owner, parameter.ref.field
+    for link in scenario.links:
+        for k, phase in enumerate(link.phases):
+            if phase is owner:
+                return f"{link.id} phase {k + 1} " + (
+                    "in service" if field == "in_service" else field.replace("_", " ")
+                )
+        if link is owner:
+            return f"{link.id} {field}"
+    for stream in scenario.demand:
+        name = stream.display_name
+        if owner is stream.base:
+            return f"the base value of {name}"
+        if owner is stream.growth:
+            return f"the growth rate of {name}"
+        rates = stream.growth.rates if isinstance(stream.growth, PiecewiseGrowth) else []
+        for rate in rates:
+            if owner is rate:
+                return f"the growth rate of {name} from {format_month(rate.from_)}"
+        if owner is stream.share:
+            words = {
+                "end": "final share",
+                "start": "starting share",
+                "value": "share",
+                "p": "Bass p",
+                "q": "Bass q",
+            }
+            return f"the {words.get(field, 'share ' + field.rstrip('_'))} of {name}"
+    for target in scenario.targets:
+        if owner is target:
+            return f"the {field} of target {target.name}"
     return parameter.path
 
 
@@ -409,8 +482,10 @@ def central_case_differences(scenario: Scenario, most: int = 3) -> list[str]:
             continue
         written = float(parameter.ref.value)
         if parameter.ref.kind in ("date", "duration"):
-            median = round(median)
-        if abs(median - written) > 0.01 * max(abs(written), 1e-12):
+            median, tolerance = round(median), 0.5  # whole months
+        else:
+            tolerance = 0.01 * max(abs(written), 1e-12)
+        if abs(median - written) > tolerance:
             others.append(
                 f"the median of {label} is {_readable(parameter, median)}, "
                 f"not the {format_value(parameter.ref, written)} written"
@@ -428,12 +503,12 @@ def central_case_differences(scenario: Scenario, most: int = 3) -> list[str]:
 
 
 def uncertain_headlines(mc: MonteCarlo) -> list[str]:
-    """Headline results with their probabilities, for the summary page."""
-    lines = [f"Over {mc.samples:,} samples of the uncertain inputs:"]
+    """Headline results with their probabilities, over the samples, for the summary page."""
+    lines = []
     for target in mc.targets:
         lines.append(f"{target.name} on time: {percent(target.p_on_time)}.")
     end = format_month(int(mc.months[-1]))
-    lines.append(f"No shortfall before {end}: {percent(mc.p_no_shortfall)}.")
+    lines.append(f"No shortfall through {end}: {percent(mc.p_no_shortfall)}.")
     p10, p50, p90 = (mc.first_exhaustion_quantile(q) for q in (0.1, 0.5, 0.9))
     if p50 is not None:
         show = [format_month(m) if m is not None else f"after {end}" for m in (p10, p50, p90)]

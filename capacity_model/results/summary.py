@@ -200,6 +200,7 @@ def _plan(projection: Projection) -> dict[str, Any]:
         "horizon_months": plan.horizon_months,
         "lead_time_months": plan.lead_time_months,
         "defaults": list(plan.defaults),
+        "problem": plan.problem,
         "upgrades_needed": len(plan.upgrades),
         "total_added_gbps": plan.total_added_gbps,
         "capacity_at_horizon_gbps": float(plan.capacity_gbps[-1]),

@@ -32,12 +32,15 @@ def run(
 
     The Monte Carlo run uses the section's seed (or ``seed``), so runs of variants of one
     scenario share their random numbers, and differences between them are not noise.
-    ``carried_at`` is the month of the carried shares of the Monte Carlo run (default: the
-    period's last month).
+    ``carried_at`` is the month of the carried shares of the Monte Carlo run (default, and for a
+    month outside the period: the period's last month; :func:`outcome` then leaves them out).
     """
     projection = project(scenario)
     if uncertain and scenario.uncertainty is not None:
-        return Run(projection, run_monte_carlo(scenario, samples, seed, carried_at=carried_at))
+        inside = carried_at is not None and scenario.period.start <= carried_at <= scenario.period.end
+        return Run(
+            projection, run_monte_carlo(scenario, samples, seed, carried_at=carried_at if inside else None)
+        )
     return Run(projection)
 
 
@@ -52,7 +55,8 @@ class Outcome:
     first_shortfall: int | None
     """First month with demand above the utilisation threshold."""
     order_by: int | None
-    """When the fix for that first shortfall must be ordered."""
+    """When the fix for that first shortfall must be ordered: the order-by month of the capacity
+    plan's first upgrade, which enters service in that month (None without a plan)."""
     capacity_at_horizon_gbps: float
     demand_at_horizon_gbps: float
     gap_at_horizon_gbps: float
@@ -70,10 +74,10 @@ class Outcome:
     carried_share: dict[str, float]
     """Each stream with a share: its carried traffic over its traffic before the share, at
     ``carried_at`` [fraction], by stream id."""
-    upgrades_needed: int
-    """Upgrades in the capacity plan."""
-    plan_added_gbps: float
-    """Capacity the plan adds over the period [Gbps]."""
+    upgrades_needed: int | None
+    """Upgrades in the capacity plan; None when no plan could be made."""
+    plan_added_gbps: float | None
+    """Capacity the plan adds over the period [Gbps]; None when no plan could be made."""
     p_on_time: dict[str, float] | None = None
     """With uncertain inputs: probability each target is reached by its deadline."""
     p_no_shortfall: float | None = None
@@ -89,17 +93,19 @@ class Outcome:
 
 def outcome(result: Run, carried_at: int | None = None) -> Outcome:
     """Reduce a run to its :class:`Outcome`; carried shares at ``carried_at`` (default the
-    period's last month; the Monte Carlo run's must have been taken at the same month)."""
+    period's last month; none for a month outside the run's period, as when a sweep moves the
+    period's end). The Monte Carlo run must have been made by :func:`run` with the same month."""
     p = result.projection
     first = p.exhaustions[0] if p.exhaustions else None
     mc = result.mc
     at = int(p.months[-1]) if carried_at is None else carried_at
-    shares = {s.id: p.carried_share(s.id) for s in p.scenario.demand}
-    if mc is not None:
+    inside = bool(p.months[0] <= at <= p.months[-1])
+    shares = {s.id: p.carried_share(s.id) for s in p.scenario.demand} if inside else {}
+    if mc is not None and inside:
         assert mc.carried_at == at, "the Monte Carlo run took its carried shares at another month"
     return Outcome(
         first_shortfall=first.month if first else None,
-        order_by=first.order_by if first else None,
+        order_by=p.plan.upgrades[0].order_by if p.plan.upgrades else None,
         capacity_at_horizon_gbps=float(p.capacity_gbps[-1]),
         demand_at_horizon_gbps=float(p.demand_gbps[-1]),
         gap_at_horizon_gbps=float(p.gap_gbps[-1]),
@@ -109,8 +115,8 @@ def outcome(result: Run, carried_at: int | None = None) -> Outcome:
         unserved_share=p.unserved_share,
         carried_at=at,
         carried_share={k: float(v[p.index(at)]) for k, v in shares.items() if v is not None},
-        upgrades_needed=len(p.plan.upgrades),
-        plan_added_gbps=p.plan.total_added_gbps,
+        upgrades_needed=None if p.plan.problem else len(p.plan.upgrades),
+        plan_added_gbps=None if p.plan.problem else p.plan.total_added_gbps,
         p_on_time=None if mc is None else {t.name: t.p_on_time for t in mc.targets},
         p_no_shortfall=None if mc is None else mc.p_no_shortfall,
         first_shortfall_p10=None if mc is None else mc.first_exhaustion_quantile(0.1),
@@ -125,7 +131,8 @@ def outcome(result: Run, carried_at: int | None = None) -> Outcome:
                 mc.outcome_quantile(name, 0.9),
             )
             for name in mc.per_sample
-            if name in ("months_short", "unserved_tbps_months") or name.startswith("carried_share:")
+            if name in ("months_short", "unserved_tbps_months")
+            or (inside and name.startswith("carried_share:"))
         },
     )
 

@@ -118,11 +118,23 @@ class Condition:
             margin += 0.5 if op in ("<=", ">=") else -0.5
         return float(margin)
 
+    def applies_to(self, scenario: Scenario) -> bool:
+        """Whether the condition's month (if it has one) lies within the scenario's period, so
+        that it can be measured there (a variant may move the period)."""
+        return (
+            self.month is None
+            or self.kind == "shortfall"
+            or (scenario.period.start <= self.month <= scenario.period.end)
+        )
+
     @property
     def axis_kind(self) -> str:
-        """How the quantity is shown on an axis: ``probability`` (a fraction, in %), ``months`` or ``gbps``."""
-        if self.probability is not None or self.kind in ("utilisation", "unserved_share", "carried_share"):
+        """How the quantity is shown on an axis: ``probability`` (a fraction, in % on 0-100%),
+        ``share`` (a fraction, in % on a scale that fits it), ``months`` or ``gbps``."""
+        if self.probability is not None or self.kind == "utilisation":
             return "probability"
+        if self.kind in ("unserved_share", "carried_share"):
+            return "share"
         return "months" if self.kind == "months_short" else "gbps"
 
     def quantity_label(self) -> str:
@@ -391,6 +403,14 @@ def solve(
         ref = resolve(scenario, path)
     except PathError as error:
         raise ScenarioError(Problem(str(error), f"--find {path}")) from None
+    if ref.kind == "whole number":
+        raise ScenarioError(
+            Problem(
+                "a priority is an order of service, not a quantity to solve for; compare orders with "
+                f"'capacity-model sweep --param {path} --values 0,1,2'",
+                f"--find {path}",
+            )
+        )
     condition = parse_condition(condition_text, scenario)
     if condition.kind == "utilisation" and isinstance(ref.owner, Target) and ref.field == "capacity":
         condition = replace(condition, against_target=ref.owner.name)
@@ -419,7 +439,9 @@ def solve(
             except ScenarioError:
                 cache[value] = None  # a value the scenario does not allow
             else:
-                cache[value] = run(changed, condition.needs_samples, samples, seed)
+                # A condition at a month the variant's period leaves out cannot be measured there.
+                applies = condition.applies_to(changed)
+                cache[value] = run(changed, condition.needs_samples, samples, seed) if applies else None
         return cache[value]
 
     measured: list[tuple[float, float, float, bool]] = []

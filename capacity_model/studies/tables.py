@@ -45,8 +45,8 @@ def outcome_columns(outcomes: Sequence[Outcome]) -> dict[str, list[Any]]:
         "months_short": [o.months_short for o in outcomes],
         "unserved_tbps_months": [o.unserved_tbps_months for o in outcomes],
         "unserved_share": [o.unserved_share for o in outcomes],
-        "upgrades_needed": [o.upgrades_needed for o in outcomes],
-        "plan_added_gbps": [o.plan_added_gbps for o in outcomes],
+        "upgrades_needed": [_number(o.upgrades_needed) for o in outcomes],
+        "plan_added_gbps": [_number(o.plan_added_gbps) for o in outcomes],
     }
     for name in names:
         columns[f"months_late_{name}"] = [_number(o.months_late.get(name)) for o in outcomes]

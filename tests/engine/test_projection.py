@@ -209,3 +209,14 @@ def test_target_adequacy_by_hand() -> None:
     assert b.short_by_gbps == pytest.approx(needed["B"] - 300, rel=1e-13)
     assert (c.status, c.months_late) == ("late", 12)
     assert (d.status, d.met_month, d.months_late) == ("not_met", None, None)
+
+
+def test_a_target_reached_before_a_link_retires_is_not_on_time() -> None:
+    data = one_link(capacity="1 Tbps", end="2030-12")
+    data["links"][0]["retire"] = "2027-01"
+    data["links"].append({"id": "new", "phases": [{"capacity": "1 Tbps", "in_service": "2028-07"}]})
+    data["targets"] = [{"name": "T", "capacity": "1 Tbps", "by": "2027-03"}]
+    (target,) = project(build(data)).targets
+    # 1 Tbps from 2020 until the link retires in 2027-01; again from 2028-07 on the new link.
+    assert (target.status, target.on_time, target.met_month) == ("late", False, parse_month("2028-07"))
+    assert target.months_late == 16

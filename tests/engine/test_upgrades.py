@@ -145,3 +145,23 @@ def test_plan_is_enough_latest_and_smallest(
         window = slice(t, min(t + horizon, len(demand)))
         fewer = capacity + added[t] - step
         assert steps[t] == 1 or np.any(plan.headroom_gbps(demand[window], fewer, u) < 0)
+
+
+def test_an_exact_whole_number_of_steps_is_not_rounded_up() -> None:
+    # 900 Gbps at 70% against 700 Gbps: (700 / 0.7 - 900) / 100 is 1 up to rounding
+    # (1.0000000000000002 in floating point), and one step gives headroom 0.7 x 1000 - 700 = 0.
+    assert (700 / 0.7 - 900) / 100 > 1
+    assert plan.headroom_gbps(700.0, 1000.0, 0.7) >= 0
+    assert_array_equal(plan_steps(np.array([700.0]), 900.0, 0.7, 100.0, 1), [1.0])
+    # Ten steps of 100 from nothing: (700 / 0.7) / 100 = 10.000000000000002.
+    assert_array_equal(plan_steps(np.array([700.0]), 0.0, 0.7, 100.0, 1), [10.0])
+
+
+def test_a_plan_that_cannot_be_made_leaves_the_rest_of_the_run_standing() -> None:
+    # 200 Gbps growing 35% a year for 125 years: far beyond 2**53 steps of 100 Gbps.
+    data = one_link(end="2150-12", rate="35%")
+    projection = project(build(data))
+    assert projection.plan.upgrades == () and projection.plan.problem is not None
+    assert "choose a larger step" in projection.plan.problem
+    assert projection.months_short > 0  # the run itself stands
+    assert np.array_equal(projection.plan.capacity_gbps, projection.capacity_gbps)

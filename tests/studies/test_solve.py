@@ -204,3 +204,8 @@ def test_new_conditions_refuse_what_they_cannot_measure(text: str, message: str)
 def test_carried_share_needs_a_stream_with_a_share() -> None:
     with pytest.raises(ScenarioError, match="no demand stream has a share"):
         parse_condition("carried share at 2030-01 >= 5%", build(one_link()))
+
+
+def test_a_priority_cannot_be_solved_for() -> None:
+    with pytest.raises(ScenarioError, match="a priority is an order of service"):
+        solve(shared_scenario(), "demand.domestic.priority", "no shortfall")

@@ -133,3 +133,24 @@ def test_iamc_table_is_long_and_matches_the_timeline() -> None:
     assert columns["value"][start : start + months] == pytest.approx(list(p.utilisation * 100))
     assert set(columns["unit"]) == {"Gbps", "%"} and columns["time"][0] == "2026-01-01"
     assert set(columns["region"]) == {"Corridor"} and set(columns["scenario"]) == {"Test"}
+
+
+def test_priorities_sweep_as_whole_numbers() -> None:
+    data = one_link(capacity="1 Tbps", base="300 Gbps", rate="25%")
+    data["demand"].append(
+        {
+            "id": "transit",
+            "base": {"value": "3 Tbps", "at": "2026-01"},
+            "growth": {"model": "cagr", "rate": "0%"},
+            "share": {"model": "constant", "value": "10%"},
+        }
+    )
+    data["demand"][0]["priority"] = 1
+    s = build(data)
+    priorities = axis(s, "demand.transit.priority", values="0,2")
+    assert priorities.values == (0, 2) and [priorities.label(v) for v in priorities.values] == ["0", "2"]
+    first, last = sweep(s, [priorities], uncertain=False, jobs=1).outcomes
+    # Served first, transit carries min(300, 700) of its 3 Tbps base; served second, what domestic
+    # leaves: 700 - 300 x 1.25^15 is below 0 by 2040-12, so nothing.
+    assert first.carried_share["transit"] == pytest.approx(0.1)
+    assert last.carried_share["transit"] == 0.0
