@@ -557,6 +557,7 @@ def _compare(arguments: argparse.Namespace) -> int:
         first = f"first shortfall {format_month(o.first_shortfall)}" if o.first_shortfall else "no shortfall"
         late = ", ".join(
             f"{t} {'not reached' if m is None else ('on time' if m == 0 else f'{m} months late')}"
+            + (" but too small" if t in o.too_small else "")
             for t, m in o.months_late.items()
         )
         cost = f"{o.months_short:,} months short, {volume(o.unserved_tbps_months)} unserved"

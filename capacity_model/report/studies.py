@@ -31,8 +31,10 @@ __all__ = ["write_comparison", "write_solution", "write_sweep"]
 # --- compare -------------------------------------------------------------------------------
 
 
-def _status(late: int | None, p: float | None) -> str:
+def _status(late: int | None, p: float | None, too_small: bool = False) -> str:
     text = "not reached" if late is None else ("on time" if late == 0 else f"{format_duration(late)} late")
+    if too_small:
+        text += ", too small"
     return text if p is None else f"{text} (P on time {format_percent(round(p, 3))})"
 
 
@@ -163,7 +165,7 @@ def _cost_table(flow: TextFlow, names: Sequence[str], outcomes: Sequence[Outcome
 
 def _outcome_cells(o: Outcome, target_names: Sequence[str]) -> list[str]:
     cells = [
-        _status(o.months_late.get(t), None if o.p_on_time is None else o.p_on_time.get(t))
+        _status(o.months_late.get(t), None if o.p_on_time is None else o.p_on_time.get(t), t in o.too_small)
         if t in o.months_late
         else "-"
         for t in target_names

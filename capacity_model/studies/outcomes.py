@@ -63,6 +63,8 @@ class Outcome:
     """``max(0, demand / threshold - capacity)`` in the last month [Gbps]."""
     months_late: dict[str, int | None]
     """Months late (0 = on time) of each target, by name; None if not reached in the period."""
+    too_small: tuple[str, ...]
+    """Targets reached on time but below what demand needs at their deadline (status ``short``)."""
     months_short: int
     """Months with demand above the utilisation threshold."""
     unserved_tbps_months: float
@@ -110,6 +112,7 @@ def outcome(result: Run, carried_at: int | None = None) -> Outcome:
         demand_at_horizon_gbps=float(p.demand_gbps[-1]),
         gap_at_horizon_gbps=float(p.gap_gbps[-1]),
         months_late={t.name: t.months_late for t in p.targets},
+        too_small=tuple(t.name for t in p.targets if t.status == "short"),
         months_short=p.months_short,
         unserved_tbps_months=p.unserved_tbps_months,
         unserved_share=p.unserved_share,

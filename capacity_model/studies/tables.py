@@ -50,6 +50,10 @@ def outcome_columns(outcomes: Sequence[Outcome]) -> dict[str, list[Any]]:
     }
     for name in names:
         columns[f"months_late_{name}"] = [_number(o.months_late.get(name)) for o in outcomes]
+    for name in names:
+        columns[f"too_small_{name}"] = [
+            "" if name not in o.months_late else str(name in o.too_small).lower() for o in outcomes
+        ]
     if streams:
         columns["carried_share_month"] = [_month(o.carried_at) for o in outcomes]
     for stream in streams:

@@ -209,3 +209,10 @@ def test_carried_share_needs_a_stream_with_a_share() -> None:
 def test_a_priority_cannot_be_solved_for() -> None:
     with pytest.raises(ScenarioError, match="a priority is an order of service"):
         solve(shared_scenario(), "demand.domestic.priority", "no shortfall")
+
+
+def test_values_whose_period_leaves_the_conditions_month_out_are_skipped() -> None:
+    scenario = shared_scenario()
+    solution = solve(scenario, "period.end", "carried share at 2035-01 >= 1%", "2030-01:2040-12")
+    # Periods ending before 2035-01 cannot be measured there: the search starts at 2035-01.
+    assert solution.low == parse_month("2035-01")

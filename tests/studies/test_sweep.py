@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from capacity_model.engine import project
@@ -9,6 +11,7 @@ from capacity_model.errors import ScenarioError
 from capacity_model.results import iamc_columns
 from capacity_model.scenario_files import variant
 from capacity_model.studies.sweep import axis, sweep
+from capacity_model.studies.tables import sweep_columns
 from capacity_model.units import parse_month
 from tests.scenario_data import build, one_link
 
@@ -154,3 +157,28 @@ def test_priorities_sweep_as_whole_numbers() -> None:
     # leaves: 700 - 300 x 1.25^15 is below 0 by 2040-12, so nothing.
     assert first.carried_share["transit"] == pytest.approx(0.1)
     assert last.carried_share["transit"] == 0.0
+
+
+def test_a_carried_share_month_outside_a_variants_period_is_left_blank() -> None:
+    data = one_link(capacity="1 Tbps", base="300 Gbps", rate="25%", end="2030-12")
+    data["demand"][0]["share"] = {"model": "constant", "value": "50%"}
+    s = build(data)
+    ends = axis(s, "period.end", values="2028-12,2030-12")
+    short, long = sweep(s, [ends], uncertain=False, jobs=1, carried_at=parse_month("2030-06")).outcomes
+    assert short.carried_share == {}  # 2030-06 is after this variant's period
+    # 1 Tbps at 70% against 150 Gbps x 1.25^(53/12) in 2030-06: all carried, a share of 50%.
+    assert long.carried_share == {"domestic": pytest.approx(0.5)}
+    assert sweep_columns(sweep(s, [ends], uncertain=False, jobs=1, carried_at=parse_month("2030-06")))[
+        "carried_share_domestic"
+    ] == ["", pytest.approx(0.5)]
+
+
+def test_outcomes_name_targets_on_time_but_too_small() -> None:
+    from capacity_model.scenario_files import load_scenario
+    from capacity_model.studies.outcomes import outcome, run
+
+    transit = load_scenario(Path(__file__).parent.parent.parent / "scenarios" / "transit-15.yaml")
+    result = outcome(run(transit, uncertain=False))
+    (phase2,) = [t for t in project(transit).targets if t.name == "Phase 2"]
+    assert phase2.status == "short" and result.too_small == ("Phase 2",)
+    assert result.months_late["Phase 2"] == 0
