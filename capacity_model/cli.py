@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import sys
 import textwrap
 import time
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
+from .uncertainty import MAX_SAMPLES, MAX_SEED
 from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction, parse_month
 
 if TYPE_CHECKING:
@@ -143,10 +145,11 @@ def _parser() -> argparse.ArgumentParser:
         help="run a scenario over values of one or two fields",
         description=(
             "Run the scenario once for each value (each pair of values, with two --param) and plot "
-            "each outcome against the field: first shortfall, months late per target, gap at the "
-            "end of the period and, with uncertain inputs, the probability of each target on time. "
+            "each outcome against the field: first shortfall, months short, unserved traffic, gap at "
+            "the end of the period, upgrades in the capacity plan, carried shares, months late per "
+            "target and, with uncertain inputs, the probability of each target on time. "
             "Writes sweep.pdf and sweep.csv into DIR. Example: --param "
-            "demand.chinese-transit.share.end --values 5%%,7.5%%,10%%,12.5%%,15%%"
+            "demand.chinese-transit.share.end --values 5%,7.5%,10%,12.5%,15%"
         ),
     )
     sweep.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
@@ -170,7 +173,10 @@ def _parser() -> argparse.ArgumentParser:
     _set_option(sweep)
     _sampling_options(sweep)
     sweep.add_argument(
-        "--jobs", type=_positive_int, metavar="N", help="processes to run at once (default: all cores)"
+        "--jobs",
+        type=_whole(1, 1024),
+        metavar="N",
+        help="processes to run at once (default and most: the cores available)",
     )
     _debug_option(sweep)
 
@@ -180,9 +186,9 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Find the value of one field at which a condition just holds, by searching a range of "
             "values and refining with root finding. Conditions: 'no shortfall', 'no shortfall before "
-            "2031-01', 'Phase 2 on time', 'utilisation at 2029-12 <= 70%%', and with uncertain inputs "
-            "'probability of no shortfall before 2031-01 >= 90%%' or 'probability of Phase 2 on time >= "
-            "80%%'. Prints the answer and writes solve.pdf and solve.csv into DIR."
+            "2031-01', 'Phase 2 on time', 'utilisation at 2029-12 <= 70%', and with uncertain inputs "
+            "'probability of no shortfall before 2031-01 >= 90%' or 'probability of Phase 2 on time >= "
+            "80%'. Prints the answer and writes solve.pdf and solve.csv into DIR."
         ),
     )
     solve.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
@@ -263,12 +269,15 @@ def _set_option(command: argparse.ArgumentParser) -> None:
 def _sampling_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--samples",
-        type=_positive_int,
+        type=_whole(1, MAX_SAMPLES),
         metavar="N",
-        help="Monte Carlo samples (overrides uncertainty.samples)",
+        help=f"Monte Carlo samples, 1 to {MAX_SAMPLES:,} (overrides uncertainty.samples)",
     )
     command.add_argument(
-        "--seed", type=_non_negative_int, metavar="N", help="random seed (overrides uncertainty.seed)"
+        "--seed",
+        type=_whole(0, MAX_SEED),
+        metavar="N",
+        help="random seed, 0 or more (overrides uncertainty.seed)",
     )
     command.add_argument(
         "--deterministic",
@@ -310,21 +319,19 @@ def _probability(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+def _whole(low: int, high: int) -> Any:
+    """An argument type: a whole number from ``low`` to ``high`` (``_`` and ``,`` may group digits)."""
 
+    def read(text: str) -> int:
+        digits = text.replace("_", "").replace(",", "").strip()
+        if len(digits) > 30 or not digits.lstrip("+-").isdigit():
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+        value = int(digits)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,}")
+        return value
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
+    return read
 
 
 class _ProgressBar:
@@ -346,6 +353,20 @@ class _ProgressBar:
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with terminal control characters (ESC, NUL, ...) shown as escapes such as ``\\x1b``,
+    so that a file name or a value from a scenario cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def _print(*parts: object, file: Any = None) -> None:
+    """``print``, with control characters escaped (see :func:`_printable`)."""
+    print(*(_printable(str(p)) for p in parts), file=file)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -370,12 +391,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.debug:
             raise
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            _print(problem, file=sys.stderr)
         return EXIT_INVALID
     except CapacityModelError as error:
         if arguments.debug:
             raise
-        print(f"error: {error}", file=sys.stderr)
+        _print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
 
 
@@ -393,13 +414,22 @@ def _load_all(files: Sequence[Path], overrides: Sequence[str] = ()) -> list[Load
 
 
 def _validate(arguments: argparse.Namespace) -> int:
-    for item in _load_all(arguments.files, arguments.overrides):
+    """``ok`` on stdout for each valid file, every problem of the others on stderr (exit 2 if any)."""
+    problems: list[Problem] = []
+    for file in arguments.files:
+        try:
+            item = load(file, arguments.overrides)
+        except ScenarioError as error:
+            problems.extend(error.problems)
+            continue
         scenario = item.scenario
         extends = f", extends {', '.join(item.files[1:])}" if len(item.files) > 1 else ""
-        print(
+        _print(
             f"{item.file}: ok ({scenario.name!r}, {len(scenario.links)} links, "
             f"{len(scenario.demand)} demand streams{extends})"
         )
+    if problems:
+        raise ScenarioError(unique(problems))
     return EXIT_OK
 
 
@@ -463,10 +493,10 @@ def _run(arguments: argparse.Namespace) -> int:
             if sys.stderr.isatty():
                 spec = scenario.uncertainty
                 runs = spec.sobol_samples * (len(scenario.parameters()) + 2)
-                print(f"{file.name}: sensitivity, Sobol' indices ({runs:,} model runs)...", file=sys.stderr)
+                _print(f"{file.name}: sensitivity, Sobol' indices ({runs:,} model runs)...", file=sys.stderr)
             sensitivity = sobol(scenario, seed=seed)
         elif (samples is not None or seed is not None) and not deterministic:
-            print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
+            _print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
         with _writing(folder):
             write_outputs(
                 projection,
@@ -481,13 +511,13 @@ def _run(arguments: argparse.Namespace) -> int:
                 iamc="iamc" in arguments.format,
             )
         if arguments.quiet:
-            print(folder)
+            _print(folder)
         else:
-            print(_summary_text(projection, file, folder, mc))
+            _print(_summary_text(projection, file, folder, mc))
         if arguments.check:
             failures += [f"{file}: {item}" for item in _check(projection, mc, arguments.min_probability)]
     if failures:
-        print("\n".join(failures), file=sys.stderr)
+        _print("\n".join(failures), file=sys.stderr)
         return EXIT_CHECK_FAILED
     return EXIT_OK
 
@@ -532,7 +562,7 @@ def _uncertain(arguments: argparse.Namespace, loaded: Sequence[LoadedScenario]) 
     if (arguments.samples is not None or arguments.seed is not None) and not any(
         item.scenario.uncertainty for item in loaded
     ):
-        print("no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
+        _print("no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
     return True
 
 
@@ -576,10 +606,10 @@ def _compare(arguments: argparse.Namespace) -> int:
             if o.upgrades_needed is None
             else f"; plan: {o.upgrades_needed} upgrade{'s' if o.upgrades_needed != 1 else ''}"
         )
-        print(f"{name}: {first}; {cost}{carried}{plan}; {late or 'no targets'}")
+        _print(f"{name}: {first}; {cost}{carried}{plan}; {late or 'no targets'}")
         first_outcome = first_outcome or o
     for path in written:
-        print(path)
+        _print(path)
     return EXIT_OK
 
 
@@ -639,12 +669,12 @@ def _sweep(arguments: argparse.Namespace) -> int:
     with _writing(folder):
         written = write_sweep(folder, result)
     points = len(result.points)
-    print(
+    _print(
         f"{item.scenario.name}: {points} run{'s' if points != 1 else ''} of "
         + " x ".join(a.path for a in axes)
     )
     for path in written:
-        print(path)
+        _print(path)
     return EXIT_OK
 
 
@@ -668,9 +698,9 @@ def _solve(arguments: argparse.Namespace) -> int:
     folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-solve"
     with _writing(folder):
         written = write_solution(folder, solution, scenario.name)
-    print(solution.answer)
+    _print(solution.answer)
     for path in written:
-        print(path)
+        _print(path)
     return EXIT_OK
 
 
@@ -682,16 +712,20 @@ def _init(arguments: argparse.Namespace) -> int:
         raise CapacityModelError(f"{file} already exists; choose another name, or add --force to replace it")
     if not file.parent.is_dir():
         raise CapacityModelError(f"cannot write {file}: the folder {file.parent} does not exist")
+    try:
+        text = starter_text(file.stem)
+    except ValueError as error:
+        raise CapacityModelError(str(error)) from None
     with _writing(file):
-        file.write_text(starter_text(file.stem), encoding="utf-8")
-    print(f"wrote {file}; edit it, then: capacity-model run {file}")
+        file.write_text(text, encoding="utf-8")
+    _print(f"wrote {file}; edit it, then: capacity-model run {file}")
     return EXIT_OK
 
 
 def _schema(arguments: argparse.Namespace) -> int:
     from .json_schema import scenario_json_schema
 
-    print(json.dumps(scenario_json_schema(), indent=2))
+    _print(json.dumps(scenario_json_schema(), indent=2))
     return EXIT_OK
 
 
@@ -793,11 +827,11 @@ def _plan(arguments: argparse.Namespace) -> int:
         if arguments.csv:
             sys.stdout.write(csv_text(plan_columns(projection)))
             continue
-        print(f"{item.scenario.name} ({file}): capacity plan")
-        print("\n".join(_plan_lines(projection, indent=2)))
+        _print(f"{item.scenario.name} ({file}): capacity plan")
+        _print("\n".join(_plan_lines(projection, indent=2)))
         rows = announced_vs_needed(projection)
         if rows:
-            print("  announced against needed, at each target date:")
+            _print("  announced against needed, at each target date:")
             for row in rows:
                 in_service = (
                     "-" if row["in_service_gbps"] is None else format_bit_rate(row["in_service_gbps"], 3)
@@ -805,7 +839,7 @@ def _plan(arguments: argparse.Namespace) -> int:
                 with_plan = (
                     "-" if row["with_plan_gbps"] is None else format_bit_rate(row["with_plan_gbps"], 3)
                 )
-                print(
+                _print(
                     f"    {row['target']} by {format_month(row['by'])}: announced "
                     f"{format_bit_rate(row['announced_gbps'], 3)}, in service {in_service}, needed "
                     f"{format_bit_rate(row['needed_gbps'], 3)}, with the plan {with_plan}"

@@ -11,17 +11,29 @@ quantity and the required fields. Rules that compare fields, ranges such as
 A file with ``extends:`` names a parent scenario and holds only what it changes
 (see :mod:`capacity_model.inheritance`), so it is checked against a loose variant:
 no field is required in what is merged over the parent, and ``remove:`` is allowed.
+
+The schema is written for strict validators as well as editors. It compiles in ajv's strict
+mode: no ``discriminator`` (an OpenAPI keyword pydantic emits for tagged unions), no union
+types (``type: [string, number]`` becomes an ``anyOf`` of one type each, every keyword beside
+the type it applies to), and ``type`` and ``properties`` beside ``required`` in the ``if``.
+The one keyword outside the JSON Schema vocabularies is ``patternErrorMessage``, beside every
+``pattern``: the message editors using yaml-language-server (VS Code's YAML extension) show
+when a value is written wrongly, instead of the bare regular expression. Validators ignore it,
+except ajv in strict mode, which must be told of it: ``ajv.addKeyword("patternErrorMessage")``.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from functools import cache
 from typing import Any
 
+from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import SchemaSerializer, core_schema
 
+from .quantities import BitRate, Duration, Fraction, GrowthRate, Id, Month, PositiveBitRate
 from .schema import Scenario
 
 __all__ = ["MERGED_LISTS", "scenario_json_schema"]
@@ -107,20 +119,22 @@ def scenario_json_schema() -> dict[str, Any]:
     loose["description"] = (
         "A scenario that extends another: every field is optional and merged over the parent's."
     )
-    return {
-        "$schema": DIALECT,
-        "title": "capacity_model scenario",
-        "description": (
-            "A scenario of connectivity capacity (links and their phases, targets) against "
-            "demand, for `capacity-model run`. Bit rates are written '450 Gbps', percentages "
-            "'12.5%', dates '2029-06', durations '18 months'. `capacity-model validate` "
-            "checks more than this schema: ranges, date order, sources and uncertainty paths."
-        ),
-        "if": {"required": ["extends"]},
-        "then": {"$ref": "#/$defs/PartialScenario"},
-        "else": {"$ref": "#/$defs/Scenario"},
-        "$defs": dict(sorted(defs.items())),
-    }
+    return _for_strict_validators(
+        {
+            "$schema": DIALECT,
+            "title": "capacity_model scenario",
+            "description": (
+                "A scenario of connectivity capacity (links and their phases, targets) against "
+                "demand, for `capacity-model run`. Bit rates are written '450 Gbps', percentages "
+                "'12.5%', dates '2029-06', durations '18 months'. `capacity-model validate` "
+                "checks more than this schema: ranges, date order, sources and uncertainty paths."
+            ),
+            "if": {"type": "object", "properties": {"extends": True}, "required": ["extends"]},
+            "then": {"$ref": "#/$defs/PartialScenario"},
+            "else": {"$ref": "#/$defs/Scenario"},
+            "$defs": dict(sorted(defs.items())),
+        }
+    )
 
 
 def _describe(node: Any) -> None:
@@ -145,6 +159,114 @@ def _describe(node: Any) -> None:
     for key, value in node.items():
         if key not in ("default", "examples", "const", "enum"):
             _describe(value)
+
+
+#: What an editor says when a quantity does not match its pattern (yaml-language-server's
+#: ``patternErrorMessage``), by the type whose pattern it explains.
+_PATTERN_MESSAGES: tuple[tuple[Any, str], ...] = (
+    (
+        BitRate,
+        "Write a bit rate with its unit, e.g. '450 Gbps' or '1.5 Tbps' (bps, kbps, Mbps, Gbps, Tbps, "
+        "Pbps or b/s; bits, not bytes).",
+    ),
+    (
+        PositiveBitRate,
+        "Write a bit rate above 0 with its unit, e.g. '450 Gbps' or '1.5 Tbps' (bps, kbps, Mbps, Gbps, "
+        "Tbps, Pbps or b/s; bits, not bytes).",
+    ),
+    (Month, "Write a date as year and month, e.g. '2029-06'; '2029', '2029-Q3' and '2029-06-30' also work."),
+    (Duration, "Write a duration with its unit, e.g. '18 months' or '2 years'."),
+    (Fraction, "Write a percentage with its % sign, e.g. '12.5%', or a fraction such as 0.125."),
+    (GrowthRate, "Write a percentage with its % sign, e.g. '12.5%', or a fraction such as 0.125."),
+    (
+        Id,
+        "Write an id of letters, digits, '-' and '_', starting with a letter or digit, e.g. 'ofc-phase-2' "
+        "(no spaces or dots).",
+    ),
+)
+
+
+@cache
+def _pattern_messages() -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for written, message in _PATTERN_MESSAGES:
+        pattern = TypeAdapter(written).json_schema()["pattern"]
+        if messages.setdefault(pattern, message) != message:
+            raise AssertionError(f"two messages for the pattern {pattern!r}")
+    return messages
+
+
+#: Keywords that apply to one type of value (JSON Schema's validation vocabulary), by type.
+_FOR_TYPE: dict[str, frozenset[str]] = {
+    "string": frozenset({"pattern", "patternErrorMessage", "minLength", "maxLength", "format"}),
+    "number": frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}),
+    "array": frozenset(
+        {
+            "items",
+            "prefixItems",
+            "contains",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "minContains",
+            "maxContains",
+        }
+    ),
+    "object": frozenset(
+        {
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "propertyNames",
+            "required",
+            "dependentRequired",
+            "dependentSchemas",
+            "minProperties",
+            "maxProperties",
+        }
+    ),
+}
+_FOR_TYPE["integer"] = _FOR_TYPE["number"]
+_TYPED = frozenset().union(*_FOR_TYPE.values())
+
+#: Keywords whose value is a schema, a list of schemas or a mapping of names to schemas.
+_SCHEMA = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+)
+_SCHEMAS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
+_NAMED_SCHEMAS = frozenset({"$defs", "properties", "patternProperties", "dependentSchemas"})
+
+
+def _for_strict_validators(node: Any) -> Any:
+    """Make a schema compile in ajv's strict mode, and give each pattern its message for editors.
+
+    Drops ``discriminator``, adds ``patternErrorMessage`` beside each ``pattern`` and turns a
+    union type into an ``anyOf`` of one type each (ajv's strictTypes), each with the keywords
+    that apply to it; titles, descriptions, defaults and examples stay on the whole.
+    """
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "discriminator":
+            continue
+        if key in _SCHEMA:
+            out[key] = _for_strict_validators(value)
+        elif key in _SCHEMAS:
+            out[key] = [_for_strict_validators(item) for item in value]
+        elif key in _NAMED_SCHEMAS:
+            out[key] = {name: _for_strict_validators(item) for name, item in value.items()}
+        else:
+            out[key] = value
+        if key == "pattern" and value in _pattern_messages():
+            out["patternErrorMessage"] = _pattern_messages()[value]
+    if not isinstance(out.get("type"), list):
+        return out
+    if "anyOf" in out:  # both choices must hold
+        out["allOf"] = [*out.get("allOf", ()), {"anyOf": out.pop("anyOf")}]
+    typed = {key: out.pop(key) for key in list(out) if key in _TYPED}
+    split = [{"type": t} | {k: v for k, v in typed.items() if k in _FOR_TYPE.get(t, ())} for t in out["type"]]
+    return dict(("anyOf", split) if key == "type" else (key, value) for key, value in out.items())
 
 
 class _Loosen:

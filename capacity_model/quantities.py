@@ -87,8 +87,8 @@ _POSITIVE_BIT_RATE_SCHEMA = {
 _MONTH_SCHEMA = {
     "type": ["string", "integer"],
     "pattern": r"^\s*[0-9]{4}(?:-(?:0?[1-9]|1[0-2])(?:-(?:0?[1-9]|[12][0-9]|3[01]))?|-[Qq][1-4])?\s*$",
-    "minimum": 1000,
-    "maximum": 9999,
+    "minimum": units.FIRST_YEAR,
+    "maximum": units.LAST_YEAR,
     "description": "A date: '2029-06', '2029' (its January), '2029-Q3' (the quarter's first month) "
     "or '2029-06-30' (the day is dropped).",
     "examples": ["2029-06", "2029", "2029-Q3"],
@@ -141,6 +141,8 @@ BitRate = Annotated[
 def _check_positive_rate(gbps: float) -> float:
     if gbps <= 0:
         raise problem(f"must be more than 0 bps, found {units.format_bit_rate(gbps)}")
+    if gbps < units.MIN_BIT_RATE_GBPS:
+        raise problem(f"must be at least 1 bps, found {units.format_bit_rate(gbps)}")
     return gbps
 
 
@@ -188,8 +190,18 @@ GrowthRate = Annotated[
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
 """An identifier used in field paths and CSV column names: letters, digits, ``-``, ``_``."""
 
-SourceKey = Annotated[str, Field(min_length=1)]
+SourceKey = Annotated[str, Field(min_length=1, max_length=64)]
 """A key of the scenario's ``sources`` mapping."""
+
+#: Longest name (of a scenario, link, stream or target) and longest text (a description or a
+#: citation) [characters]: the report shows them whole.
+MAX_NAME, MAX_TEXT = 200, 2000
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+"""A name shown in the report, 1 to :data:`MAX_NAME` characters."""
+
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+"""A description or citation, at most :data:`MAX_TEXT` characters."""
 
 
 class StrictModel(BaseModel):

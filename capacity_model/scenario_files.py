@@ -10,6 +10,9 @@ that would construct an object is an error.
 from __future__ import annotations
 
 import copy
+import os
+import re
+import stat
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -48,13 +51,41 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "
 
 
 class _PlainLoader(yaml.SafeLoader):
-    """Safe loader that leaves dates as text (the schema parses them)."""
+    """Safe loader that reads plain values as YAML 1.2 does (as editors do): only ``true`` and
+    ``false`` are booleans (``No``, ``yes``, ``on`` stay text), integers are decimal (or ``0o``,
+    ``0x``), and dates stay text (the schema parses them)."""
 
 
-_PlainLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_YAML12 = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+)
+_PlainLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in _YAML12:
+    for _char in _first:
+        _PlainLoader.yaml_implicit_resolvers.setdefault(_char, []).append((_tag, re.compile(_pattern)))
+_PlainLoader.yaml_implicit_resolvers.setdefault("", []).append(("tag:yaml.org,2002:null", re.compile(r"^$")))
+# YAML 1.1's merge key (<<: *defaults), which editors also accept, is kept.
+_PlainLoader.yaml_implicit_resolvers["<"] = [("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"))]
+for _char in "=":  # YAML 1.1's value key '=' is plain text too
+    _PlainLoader.yaml_implicit_resolvers.pop(_char, None)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """A YAML 1.2 integer: decimal (a leading 0 is not octal), ``0o`` octal or ``0x`` hex."""
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text, 0)
+    return int(text, 10)
+
+
+_PlainLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
@@ -78,6 +109,8 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     ScenarioError
         On a syntax error, a duplicate key, or a tag other than the plain ones.
     """
+    _check_characters(text, file)
+    _check_depth(text, file)
     loader = _PlainLoader(text)
     try:
         node = loader.get_single_node()
@@ -101,6 +134,66 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     return data, lines
 
 
+#: Control characters a scenario may not hold: all of C0 but tab, line feed and carriage
+#: return, DEL, and C1. They are invisible, and some (ESC) drive terminals.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+#: Deepest nesting of mappings and lists a file may have; a scenario needs about eight.
+MAX_DEPTH = 64
+
+
+def _character_name(char: str) -> str:
+    names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x08": "backspace", "\x0c": "form feed"}
+    return f"U+{ord(char):04X}" + (f" ({names[char]})" if char in names else "")
+
+
+def _check_characters(text: str, file: str | None) -> None:
+    """Refuse control characters, naming the first one's line and column."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    raise ScenarioError(
+        Problem(
+            f"the control character {_character_name(found.group())} is not allowed (column {column}); "
+            "delete it: a scenario holds printable text only",
+            file=file,
+            line=line,
+        )
+    )
+
+
+def _check_depth(text: str, file: str | None) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, read off YAML's tokens (which, unlike
+    its composer, are not built by recursion). Syntax errors are left to the parser."""
+    depth = 0
+    opening = (
+        yaml.BlockMappingStartToken,
+        yaml.BlockSequenceStartToken,
+        yaml.FlowMappingStartToken,
+        yaml.FlowSequenceStartToken,
+    )
+    closing = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+    try:
+        for token in yaml.scan(text, Loader=_PlainLoader):
+            if isinstance(token, opening):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ScenarioError(
+                        Problem(
+                            f"mappings and lists nest more than {MAX_DEPTH} levels deep here; a scenario "
+                            "needs about eight",
+                            file=file,
+                            line=token.start_mark.line + 1,
+                        )
+                    )
+            elif isinstance(token, closing):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, file: str | None) -> Problem:
     """One line for a YAML syntax error: where it was noticed, and where its context began."""
     last_line = max(1, len(text.splitlines()))
@@ -116,11 +209,48 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, file: str | None) ->
         what += f", {error.context} started on line {context.line + 1}"
     elif error.context:
         what += f", {error.context}"
-    return Problem(f"YAML syntax error: {what}", file=file, line=line)
+    hint = next((h for found, h in _SYNTAX_HINTS if found in (error.problem or "")), "")
+    if "'\\t'" in (error.problem or ""):  # PyYAML writes the tab as '\t'
+        hint = _TAB_HINT
+    return Problem(f"YAML syntax error: {what}" + (f". {hint}" if hint else ""), file=file, line=line)
+
+
+_TAB_HINT = "A tab character: YAML indents with spaces only; replace the tab with spaces"
+#: Plain words for YAML's syntax errors, by a phrase of PyYAML's message.
+_SYNTAX_HINTS = (
+    ("that cannot start any token", "A character that cannot begin a value here; put the value in quotes"),
+    (
+        "mapping values are not allowed here",
+        "A 'key: value' where it cannot be: check this line's indentation, or put a value that holds "
+        "': ' in quotes",
+    ),
+    (
+        "expected ',' or '}'",
+        "A { ... } mapping is not closed with '}', or its entries are not separated by ','",
+    ),
+    ("expected ',' or ']'", "A [ ... ] list is not closed with ']', or its items are not separated by ','"),
+    ("end of stream", "A quote or bracket is opened and never closed"),
+    (
+        "expected <block end>",
+        "This line's indentation does not fit the lines above: indent entries of one mapping or list alike",
+    ),
+    (
+        "could not find expected ':'",
+        "A line that is not 'key: value': add the ':' or indent it under its key",
+    ),
+)
 
 
 #: Most values a file may expand to: a guard against YAML aliases that multiply.
 MAX_VALUES = 100_000
+#: Longest number a file may write; no field needs more than a few digits.
+MAX_NUMBER_CHARACTERS = 50
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+#: Largest scenario file read [bytes]; a scenario is a few kilobytes.
+MAX_FILE_BYTES = 1_000_000
+#: Longest chain of extends: a file, its parent, its parent's parent...
+MAX_EXTENDS = 20
 
 
 class _TooLargeError(Exception):
@@ -171,7 +301,21 @@ class _Builder:
             )
             return None
         if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARACTERS:
+                self.problems.append(
+                    (
+                        f"a number {len(node.value):,} characters long; no field takes a number of more "
+                        f"than {MAX_NUMBER_CHARACTERS} characters",
+                        line,
+                        path,
+                    )
+                )
+                return None
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except (ValueError, yaml.YAMLError):
+                self.problems.append((f"{node.value[:40]!r} cannot be read as a value", line, path))
+                return None
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -181,9 +325,31 @@ class _Builder:
             self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
-        result: dict[Any, Any] = {}
-        self.loader.flatten_mapping(node)
+        """A mapping's entries; YAML merge keys (``<<: *defaults``) supply the keys it does not
+        write itself, the first of several merged mappings taking precedence."""
+        explicit = [(k, v) for k, v in node.value if k.tag != _MERGE_TAG]
+        merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                continue
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            if not all(isinstance(source, yaml.MappingNode) for source in sources):
+                self.problems.append(
+                    (
+                        "a YAML merge key (<<:) takes a mapping or a list of mappings to copy keys from, "
+                        "e.g. <<: *defaults",
+                        key_node.start_mark.line + 1,
+                        path,
+                    )
+                )
+                continue
+            for source in reversed(sources):  # earlier mappings win
+                built = self.build(source, path)
+                if isinstance(built, dict):
+                    merged.update(built)
+        result: dict[Any, Any] = dict(merged)
+        written: set[Any] = set()
+        for key_node, value_node in explicit:
             key_line = key_node.start_mark.line + 1
             key = self.build(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
@@ -198,11 +364,12 @@ class _Builder:
                     hint = "a key must be a plain name"
                 self.problems.append((f"key {raw!r} is not text: {hint}", key_line, path))
                 continue
-            if key in result:
+            if key in written:
                 self.problems.append(
                     (f"key {key!r} appears twice in the same mapping; keep one", key_line, (*path, key))
                 )
                 continue
+            written.add(key)
             self.lines[(*path, key)] = key_line
             result[key] = self.build(value_node, (*path, key))
         return result
@@ -214,8 +381,32 @@ def _read_text(path: Path, file: str, at: Mark | None = None) -> str:
     if at is not None:  # named by an extends: say so there
         where = {"file": at[0], "line": at[1], "field": "extends"}
         file = f"{file} (extends is relative to the file it is written in)"
+    if "\x00" in str(path):
+        raise ScenarioError(Problem("the file name contains a NUL character; name a scenario file", **where))
     try:
-        raw = path.read_bytes()
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(
+                Problem(
+                    "is not a regular file (a device, pipe or socket); name a scenario file"
+                    + (f": {file}" if at else ""),
+                    **where,
+                )
+            )
+        if info.st_size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                Problem(
+                    f"is {info.st_size:,} bytes; a scenario file may be at most {MAX_FILE_BYTES:,} bytes "
+                    "(they are a few kilobytes)" + (f": {file}" if at else ""),
+                    **where,
+                )
+            )
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # grew while being read
+            raise ScenarioError(Problem(f"is more than {MAX_FILE_BYTES:,} bytes", **where))
     except FileNotFoundError:
         raise ScenarioError(Problem(f"file not found: {file}" if at else "file not found", **where)) from None
     except IsADirectoryError:
@@ -372,6 +563,14 @@ def read_document(
         raise ScenarioError(
             Problem(
                 "extends goes round in a circle: " + " extends ".join(loop) + "; remove one of the extends",
+                *at,
+                field="extends",
+            )
+        )
+    if len(chain) + 1 >= MAX_EXTENDS:
+        raise ScenarioError(
+            Problem(
+                f"extends reaches more than {MAX_EXTENDS} files in a chain; extend a nearer file",
                 *at,
                 field="extends",
             )
@@ -569,12 +768,18 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
         message = f"expected {_TYPE_WORDS[kind]}, found {_kind(value)}"
         if kind == "string_type" and isinstance(value, (bool, int, float)):
             message += (
-                "; YAML reads yes/no/on/off as true/false and digits as numbers: put the value in quotes"
+                "; YAML reads true and false as booleans and digits as numbers: put the value in quotes"
             )
     elif kind in _BOUNDS:
         word, key = _BOUNDS[kind]
         bound = ctx.get(key)
-        shown = f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
+        shown = (
+            f"{bound:,}"
+            if isinstance(bound, int)
+            else f"{bound:g}"
+            if isinstance(bound, float)
+            else str(bound)
+        )
         message = f"must be {word} {shown}, found {_kind(value)}"
     elif kind == "literal_error":
         allowed = [

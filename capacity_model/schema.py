@@ -30,10 +30,12 @@ from .quantities import (
     GrowthRate,
     Id,
     Month,
+    Name,
     PositiveBitRate,
     Priority,
     SourceKey,
     StrictModel,
+    Text,
     did_you_mean,
     problem,
     raise_all,
@@ -130,6 +132,10 @@ class UpgradeRule(StrictModel):
 DEFAULT_UPGRADE = UpgradeRule()
 
 
+#: Lowest ``planning.max_utilisation``: below 1% a link is not planned to carry traffic.
+MIN_UTILISATION = 0.01
+
+
 class Planning(StrictModel):
     """Planning rules applied to the whole corridor."""
 
@@ -147,8 +153,8 @@ class Planning(StrictModel):
     @field_validator("max_utilisation")
     @classmethod
     def check_threshold_positive(cls, value: float) -> float:
-        if value <= 0:
-            raise problem("must be above 0%, e.g. '70%'")
+        if value < MIN_UTILISATION:
+            raise problem(f"must be at least {MIN_UTILISATION:.0%}, e.g. '70%'")
         return value
 
 
@@ -175,7 +181,7 @@ class Link(StrictModel):
 
     id: Id
     """Short identifier, used in field paths and CSV columns (``capacity_<id>_gbps``)."""
-    name: str | None = None
+    name: Name | None = None
     """Readable name for the report; the ``id`` if left out."""
     phases: Annotated[list[Phase], Field(min_length=1)]
     """Capacity steps, in date order."""
@@ -219,7 +225,7 @@ class Link(StrictModel):
 class Target(StrictModel):
     """An announced corridor capacity and the month it should be reached by."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Name
     """Name shown in the report, e.g. ``Phase 2``."""
     capacity: PositiveBitRate
     """Total corridor capacity aimed for [Gbps]."""
@@ -422,7 +428,7 @@ class DemandStream(StrictModel):
 
     id: Id
     """Short identifier, used in field paths and CSV columns (``demand_<id>_gbps``)."""
-    name: str | None = None
+    name: Name | None = None
     """Readable name for the report; the ``id`` if left out."""
     base: Base | None = None
     """Value and month growth starts from; may be left out with ``growth.model: series``."""
@@ -455,9 +461,9 @@ class DemandStream(StrictModel):
 class Scenario(StrictModel):
     """A whole scenario: the corridor's links, targets, demand and planning rules."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Name
     """Title of the scenario, shown on the report."""
-    description: str = ""
+    description: Text = ""
     """One or two sentences shown under the title."""
     period: Period
     """Months to project, both ends included."""
@@ -469,7 +475,7 @@ class Scenario(StrictModel):
     """Announced capacity targets."""
     demand: Annotated[list[DemandStream], Field(min_length=1)]
     """Demand streams; corridor demand is their sum."""
-    sources: dict[SourceKey, str] = Field(default_factory=dict)
+    sources: dict[SourceKey, Text] = Field(default_factory=dict)
     """Citations, by key: the ``source`` fields elsewhere name these keys."""
     uncertainty: Uncertainty | None = None
     """Optional distributions of inputs for Monte Carlo runs and sensitivity analysis."""

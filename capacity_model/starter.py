@@ -11,6 +11,8 @@ from importlib import resources
 
 import yaml
 
+from .quantities import MAX_NAME
+
 __all__ = ["NAME_PLACEHOLDER", "starter_text"]
 
 #: Where ``starter.yaml`` holds the scenario's name (once, as the value of ``name:``).
@@ -35,13 +37,19 @@ def starter_text(name: str) -> str:
     Raises
     ------
     ValueError
-        If ``name`` is empty or only spaces (a scenario needs a name).
+        If ``name`` is empty or only spaces (a scenario needs a name), or longer than a name
+        may be.
 
     >>> 'name: "my-study"' in starter_text("my-study")
     True
     """
     if not name.strip():
         raise ValueError("the scenario name is empty; give the file a name such as 'my-study.yaml'")
+    if len(name) > MAX_NAME:
+        raise ValueError(
+            f"the scenario name would be {len(name):,} characters; a name is at most {MAX_NAME}: "
+            "give the file a shorter name"
+        )
     template = resources.files(__package__).joinpath("starter.yaml").read_text(encoding="utf-8")
     return template.replace(NAME_PLACEHOLDER, _quoted(name), 1)
 

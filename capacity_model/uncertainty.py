@@ -19,7 +19,17 @@ from . import units
 from .paths import FieldRef, PathError, resolve
 from .quantities import Duration, Finding, SourceKey, StrictModel
 
-__all__ = ["DISTRIBUTIONS", "Correlation", "Parameter", "Uncertainty", "parse_value", "resolve_parameters"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "MAX_SAMPLES",
+    "MAX_SEED",
+    "MAX_SOBOL_SAMPLES",
+    "Correlation",
+    "Parameter",
+    "Uncertainty",
+    "parse_value",
+    "resolve_parameters",
+]
 
 Raw = Annotated[
     str | int | float,
@@ -72,7 +82,7 @@ class PertDist(_DistBase):
     low: Raw
     mode: Raw
     high: Raw
-    shape: float = Field(default=4.0, gt=0)
+    shape: float = Field(default=4.0, gt=0, le=1000, allow_inf_nan=False)
     """Weight of the mode; 4 is the classic PERT."""
 
 
@@ -101,8 +111,11 @@ class LogNormalDist(_DistBase):
     p75: Raw | None = None
     p90: Raw | None = None
     p95: Raw | None = None
-    mu: float | None = None
-    sigma: float | None = Field(default=None, gt=0)
+    mu: float | None = Field(default=None, ge=-50, le=50, allow_inf_nan=False)
+    """Mean of the natural log of the value in the field's base unit; -50 to 50 (e^50 Gbps is
+    far beyond any link)."""
+    sigma: float | None = Field(default=None, gt=0, le=10, allow_inf_nan=False)
+    """Standard deviation of the natural log; above 0 and at most 10."""
 
 
 class ChoiceDist(_DistBase):
@@ -110,7 +123,7 @@ class ChoiceDist(_DistBase):
 
     dist: Literal["choice"]
     values: Annotated[list[Raw], Field(min_length=1)]
-    weights: list[float] | None = None
+    weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
 
 
 class DelayDist(_DistBase):
@@ -134,16 +147,25 @@ class Correlation(StrictModel):
 
     between: Annotated[list[str], Field(min_length=2, max_length=2)]
     """The two parameter paths, as written under ``parameters``."""
-    rho: float = Field(ge=-1, le=1)
+    rho: float = Field(ge=-1, le=1, allow_inf_nan=False)
     """Correlation of the copula's normal scores, from -1 to 1."""
+
+
+#: Most Monte Carlo samples, in the file and with --samples: about half a minute for 180
+#: months, under 1 GB.
+MAX_SAMPLES = 2_000_000
+#: Most base samples for Sobol' indices (2^16); the model runs ``n (d + 2)`` times.
+MAX_SOBOL_SAMPLES = 65_536
+#: Largest seed.
+MAX_SEED = 2**63 - 1
 
 
 class Uncertainty(StrictModel):
     """Which inputs are uncertain, how, and how many samples to draw."""
 
-    samples: int = Field(default=10_000, ge=1, le=100_000_000)
+    samples: int = Field(default=10_000, ge=1, le=MAX_SAMPLES)
     """Number of Monte Carlo samples."""
-    seed: int = Field(default=2026, ge=0)
+    seed: int = Field(default=2026, ge=0, le=MAX_SEED)
     """Seed of the random numbers: the same seed gives the same results on any machine."""
     method: Literal["random", "latin-hypercube"] = "random"
     """``random`` draws, or ``latin-hypercube`` (scipy.stats.qmc) strata."""
@@ -151,7 +173,7 @@ class Uncertainty(StrictModel):
     """Distribution of each uncertain input, by field path (e.g. ``demand.transit.growth.rate``)."""
     correlations: list[Correlation] = Field(default_factory=list)
     """Rank correlations between parameters."""
-    sobol_samples: int = Field(default=8192, ge=64)
+    sobol_samples: int = Field(default=8192, ge=64, le=MAX_SOBOL_SAMPLES)
     """Base samples for Sobol' indices (a power of 2); the model runs ``n (d + 2)`` times."""
 
     @field_validator("sobol_samples")
@@ -183,8 +205,11 @@ _RANGES = {
     "percentage": (0.0, 1.0),
     "growth rate": (-1.0, 10.0),
     "coefficient": (0.0, 1.0),
-    "duration": (0.0, 12 * 200),
+    "duration": (0.0, units.MAX_DURATION_MONTHS),
+    "date": (12.0 * units.FIRST_YEAR, 12.0 * units.LAST_YEAR + 11),
 }
+#: Narrower ranges of particular fields, by (model, field).
+_FIELD_RANGES = {("Planning", "max_utilisation"): (0.01, 1.0)}
 
 
 def parse_value(ref: FieldRef, raw: Any, as_duration: bool = False) -> float:
@@ -282,11 +307,16 @@ def _check_order_and_range(ref: FieldRef, dist: str, values: dict[str, Any]) -> 
     if dist == "normal" and "low" in values and "high" in values and not values["low"] < values["high"]:
         problems.append(("low", "needs low < high"))
     lowest, highest = _reach(dist, values)
-    allowed = _RANGES.get(ref.kind)
+    if dist == "delay":  # a delay moves the date written
+        lowest, highest = lowest + ref.value, highest + ref.value
+    allowed = _FIELD_RANGES.get((type(ref.owner).__name__, ref.field), _RANGES.get(ref.kind))
     if allowed is not None and not problems:
-        if ref.kind == "bit rate" and not lowest > 0:
+        if ref.kind == "bit rate" and not lowest >= units.MIN_BIT_RATE_GBPS:
             problems.append(
-                ("dist", f"can reach {lowest:g} Gbps; a bit rate must stay above 0 (bound it with low:)")
+                (
+                    "dist",
+                    f"can reach {lowest:g} Gbps; a bit rate must stay at 1 bps or more (bound it with low:)",
+                )
             )
         elif not (allowed[0] <= lowest and highest <= allowed[1]):
             problems.append(
@@ -321,8 +351,13 @@ def _reach(dist: str, values: dict[str, Any]) -> tuple[float, float]:
         else:
             mu = math.log(values["median"])
             sigma = math.log(values["value"] / values["median"]) / _normal_score(values["percentile"] / 100)
-        return math.exp(mu - Z_MAX * sigma), math.exp(mu + Z_MAX * sigma)
+        return _exp(mu - Z_MAX * sigma), _exp(mu + Z_MAX * sigma)
     return values["low"], values["high"]
+
+
+def _exp(x: float) -> float:
+    """``e^x``, infinite instead of an OverflowError."""
+    return math.exp(x) if x < 709 else math.inf
 
 
 def _normal_score(p: float) -> float:
@@ -339,6 +374,8 @@ def _show(ref: FieldRef, value: float) -> str:
         return units.format_percent(value)
     if ref.kind == "bit rate":
         return units.format_bit_rate(value)
+    if ref.kind == "date" and abs(value) < 1e6:
+        return units.format_month(round(value))
     return f"{value:g}"
 
 

@@ -44,6 +44,8 @@ _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 #: Largest bit rate accepted: 1 Ebps [Gbps]. Far above any link, it keeps arithmetic finite.
 MAX_BIT_RATE_GBPS = 1e9
+#: Smallest bit rate above 0 accepted (capacities, demand): 1 bps [Gbps].
+MIN_BIT_RATE_GBPS = 1e-9
 
 #: Gbps per unit of each SI prefix of bits per second.
 _BIT_PREFIX_GBPS = {"": 1e-9, "k": 1e-6, "K": 1e-6, "M": 1e-3, "G": 1.0, "T": 1e3, "P": 1e6}
@@ -221,6 +223,12 @@ _YEAR_MONTH_DAY = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s*
 _YEAR_QUARTER = re.compile(r"^\s*(?P<y>\d{4})-[Qq](?P<q>\d)\s*$")
 
 
+#: Years a date may name: the model is for planning, and the period is at most 200 years.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+#: Longest duration: 200 years [months].
+MAX_DURATION_MONTHS = 12 * 200
+
+
 def parse_month(value: object) -> int:
     """Parse a date into a month index ``12 * year + month - 1``.
 
@@ -231,6 +239,13 @@ def parse_month(value: object) -> int:
     >>> parse_month("2026-01") == 12 * 2026
     True
     """
+    month = _parse_month(value)
+    if not FIRST_YEAR <= month // 12 <= LAST_YEAR:
+        raise UnitError(f"{value!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year")
+    return month
+
+
+def _parse_month(value: object) -> int:
     if isinstance(value, datetime.date):
         return 12 * value.year + value.month - 1
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
@@ -294,6 +309,8 @@ def parse_duration_months(value: object) -> int:
     months = number * 12 if match["unit"].startswith("y") else number
     if number < 0:
         raise UnitError(f"{value!r} is negative; a duration is 0 months or more")
+    if months > MAX_DURATION_MONTHS:
+        raise UnitError(f"{value!r} is more than 200 years; durations are at most 200 years")
     if abs(months - round(months)) > 1e-9:
         raise UnitError(f"{value!r} is not a whole number of months; the model steps by month")
     return round(months)

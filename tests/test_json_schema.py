@@ -15,6 +15,7 @@ import pytest
 from capacity_model import inheritance, units
 from capacity_model.json_schema import MERGED_LISTS, scenario_json_schema
 from capacity_model.scenario_files import read_yaml
+from capacity_model.starter import starter_text
 
 from .cli_helpers import cli
 
@@ -86,6 +87,12 @@ def test_shipped_scenario_points_at_the_schema(path: Path) -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_scenario_satisfies_the_schema(validator: Any, path: Path) -> None:
     data = read_yaml(path.read_text(encoding="utf-8"))[0]  # dates stay text, as the loader reads them
+    assert errors(validator, data) == []
+
+
+def test_starter_satisfies_the_schema(validator: Any) -> None:
+    """What `capacity-model init` writes."""
+    data = read_yaml(starter_text("my-study"))[0]
     assert errors(validator, data) == []
 
 
@@ -241,7 +248,7 @@ def test_fields_are_described_in_the_units_a_user_writes(schema: dict[str, Any])
         if isinstance(node.get("description"), str):
             assert "``" not in node["description"], where
         assert "x-written-as" not in node, where
-        if "properties" in node and where != "#":
+        if "properties" in node and where not in ("#", "#/if"):  # the if only asks for `extends`
             assert node.get("additionalProperties") is False, where
 
 
@@ -287,7 +294,7 @@ def test_patterns_accept_what_the_parsers_read(
 ) -> None:
     """For these forms, the schema's pattern and the unit parser agree."""
     model, field = definition.split(".")
-    pattern = schema["$defs"][model]["properties"][field]["pattern"]
+    pattern = written_form(schema["$defs"][model]["properties"][field])["pattern"]
     for text in texts:
         try:
             parsed = parse(text)
@@ -303,3 +310,125 @@ def test_cli_prints_the_schema(tmp_path: Path, schema: dict[str, Any]) -> None:
     assert result.stdout == json.dumps(schema, indent=2) + "\n"
     assert json.loads(result.stdout) == schema
     assert result.stderr == ""
+
+
+def written_form(field: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a field's text form: the field's own, or the string member of its ``anyOf``."""
+    if field.get("type") == "string":
+        return field
+    (member,) = [m for m in field.get("anyOf", ()) if m.get("type") == "string"]
+    return member
+
+
+#: Keywords whose value is a schema, a list of schemas, or a mapping of names to schemas.
+SCHEMA_KEYS = {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+SCHEMA_LISTS = {"anyOf", "oneOf", "allOf", "prefixItems"}
+SCHEMA_MAPS = {"$defs", "properties", "patternProperties", "dependentSchemas"}
+
+
+def subschemas(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object in ``node`` (not defaults, examples or property names), with where it is."""
+    if not isinstance(node, dict):  # a boolean schema
+        return
+    yield where, node
+    for key, value in node.items():
+        if key in SCHEMA_KEYS:
+            yield from subschemas(value, f"{where}/{key}")
+        elif key in SCHEMA_LISTS:
+            for i, item in enumerate(value):
+                yield from subschemas(item, f"{where}/{key}/{i}")
+        elif key in SCHEMA_MAPS:
+            for name, item in value.items():
+                yield from subschemas(item, f"{where}/{key}/{name}")
+
+
+#: Keywords of JSON Schema 2020-12's vocabularies (core, applicator, validation, unevaluated,
+#: meta-data, format, content): ajv in strict mode refuses any other unless it is registered.
+KNOWN_KEYWORDS = {
+    *("$schema", "$id", "$ref", "$defs", "$comment", "$anchor", "$dynamicRef", "$dynamicAnchor"),
+    *("$vocabulary", "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"),
+    *("prefixItems", "items", "contains", "properties", "patternProperties", "additionalProperties"),
+    *("propertyNames", "unevaluatedItems", "unevaluatedProperties", "type", "const", "enum"),
+    *("multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength"),
+    *("minLength", "pattern", "maxItems", "minItems", "uniqueItems", "maxContains", "minContains"),
+    *("maxProperties", "minProperties", "required", "dependentRequired", "title", "description"),
+    *("default", "deprecated", "readOnly", "writeOnly", "examples", "format", "contentEncoding"),
+    *("contentMediaType", "contentSchema"),
+}
+#: The editors' keywords (yaml-language-server) the schema uses; ajv must be told of them
+#: (``ajv.addKeyword("patternErrorMessage")``).
+EDITOR_KEYWORDS = {"patternErrorMessage"}
+
+#: Keywords that apply to one type of value, and the types they apply to (ajv's strictTypes).
+TYPED_KEYWORDS = {
+    keyword: types
+    for keywords, types in [
+        ("pattern patternErrorMessage minLength maxLength format", {"string"}),
+        ("minimum maximum exclusiveMinimum exclusiveMaximum multipleOf", {"number", "integer"}),
+        ("items prefixItems contains minItems maxItems uniqueItems", {"array"}),
+        (
+            "properties required additionalProperties patternProperties propertyNames minProperties "
+            "maxProperties dependentRequired dependentSchemas",
+            {"object"},
+        ),
+    ]
+    for keyword in keywords.split()
+}
+
+
+def test_no_keyword_outside_json_schema_but_the_editors(schema: dict[str, Any]) -> None:
+    """ajv's strict mode refuses unknown keywords, such as the ``discriminator`` pydantic writes."""
+    assert not any("discriminator" in node for _, node in walk(schema))
+    for where, node in subschemas(schema):
+        assert node.keys() <= KNOWN_KEYWORDS | EDITOR_KEYWORDS, (where, node.keys() - KNOWN_KEYWORDS)
+    # Tagged unions stay a oneOf of models, each with its tag as a constant.
+    growth = schema["$defs"]["DemandStream"]["properties"]["growth"]
+    assert [m["$ref"] for m in growth["oneOf"]] == [
+        "#/$defs/CagrGrowth",
+        "#/$defs/PiecewiseGrowth",
+        "#/$defs/SeriesGrowth",
+    ]
+
+
+def test_every_keyword_is_beside_one_type_it_applies_to(schema: dict[str, Any]) -> None:
+    """ajv's strictTypes: no union types, and a type beside each keyword that applies to one."""
+    checked = 0
+    for where, node in subschemas(schema):
+        assert not isinstance(node.get("type"), list), where
+        types = {node.get("type")} | ({"string"} if where.endswith("/propertyNames") else set())
+        for keyword in TYPED_KEYWORDS.keys() & node.keys():
+            assert types & TYPED_KEYWORDS[keyword], (where, keyword, node.get("type"))
+            checked += 1
+    assert checked > 200
+
+
+def test_if_and_then_state_their_type(schema: dict[str, Any]) -> None:
+    """The ``if`` (with ``required``) says it is about objects; ``then``/``else`` refer to objects."""
+    found = 0
+    for where, node in subschemas(schema):
+        for key in ("if", "then", "else"):
+            if key in node:
+                branch = node[key]
+                if "$ref" in branch:
+                    branch = schema["$defs"][branch["$ref"].removeprefix("#/$defs/")]
+                assert branch.get("type") == "object", (where, key)
+                found += 1
+    assert found >= 3
+    # ajv's strictRequired: a required property is one the same schema names.
+    assert schema["if"]["required"] == ["extends"] and "extends" in schema["if"]["properties"]
+
+
+def test_every_pattern_has_a_message_for_editors(schema: dict[str, Any]) -> None:
+    """yaml-language-server shows ``patternErrorMessage`` instead of the regular expression."""
+    patterns = [(where, node) for where, node in subschemas(schema) if "pattern" in node]
+    assert len(patterns) > 50
+    for where, node in patterns:
+        message = node.get("patternErrorMessage")
+        assert isinstance(message, str) and message.startswith("Write "), where
+        example = re.search(r"e\.g\. '([^']*)'", message)
+        assert example and re.search(node["pattern"], example[1]), (where, message)
+    assert not any("patternErrorMessage" in node and "pattern" not in node for _, node in subschemas(schema))
+    phase = schema["$defs"]["Phase"]["properties"]
+    assert "'450 Gbps'" in written_form(phase["capacity"])["patternErrorMessage"]
+    assert "'2029-06'" in written_form(phase["in_service"])["patternErrorMessage"]
+    assert "'18 months'" in written_form(phase["lead_time"])["patternErrorMessage"]

@@ -135,8 +135,8 @@ def test_problems_are_listed_in_line_order(tmp_path: Path) -> None:
             "x.yaml:2: key '123' is not text: YAML reads 123 as a number; put it in quotes: '123'",
         ),
         (
-            "name: x\non: y\n",
-            "x.yaml:2: key 'on' is not text: YAML reads on as true/false; put it in quotes: 'on'",
+            "name: x\ntrue: y\n",
+            "x.yaml:2: key 'true' is not text: YAML reads true as true/false; put it in quotes: 'true'",
         ),
     ],
 )
@@ -144,12 +144,22 @@ def test_keys_must_be_text(tmp_path: Path, text: str, expected: str) -> None:
     assert problems(tmp_path, text) == [expected]
 
 
-def test_yes_no_values_get_a_quoting_hint(tmp_path: Path) -> None:
-    text = CONTRACT_YAML.replace("  - id: new-cable", "  - id: no")
+def test_true_false_values_get_a_quoting_hint(tmp_path: Path) -> None:
+    text = CONTRACT_YAML.replace("  - id: new-cable", "  - id: false")
     assert problems(tmp_path, text) == [
-        "x.yaml:14: links[1].id: expected text, found False; YAML reads yes/no/on/off as true/false "
+        "x.yaml:14: links[1].id: expected text, found False; YAML reads true and false as booleans "
         "and digits as numbers: put the value in quotes"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("No", "No"), ("yes", "yes"), ("on", "on"), ("Off", "Off"), ("y", "y"), ("012", 12), ("0o17", 15)],
+)
+def test_plain_values_are_read_as_yaml_1_2_reads_them(written: str, read: object) -> None:
+    # As editors (yaml-language-server, YAML 1.2) read them: YAML 1.1's yes/no/on/off are text,
+    # and a leading 0 is not octal.
+    assert read_yaml(f"value: {written}\n")[0] == {"value": read}
 
 
 def test_bit_rate_typos_suggest_the_likely_unit(tmp_path: Path) -> None:

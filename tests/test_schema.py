@@ -115,7 +115,8 @@ def test_series_growth_needs_no_base_but_others_do() -> None:
             {"targets": [{"name": "T", "capacity": "1 Tbps", "by": "2030"}] * 2},
             "'T' is already the name of entry 1 of this list",
         ),
-        ({"planning": {"max_utilisation": "0%"}}, "must be above 0%"),
+        ({"planning": {"max_utilisation": "0%"}}, "must be at least 1%"),
+        ({"planning": {"max_utilisation": "0.5%"}}, "must be at least 1%"),
         (
             {"targets": [{"name": "T", "capacity": "1 Tbps", "by": "2030", "source": "nope"}]},
             "'nope' is not defined under sources; the file has no sources",

@@ -31,7 +31,7 @@ NAMES = [
     "back\\slash and \\n",
     "tab\there",
     "nel\x85 and line separator\u2028",
-    "x" * 300,
+    "x" * 200,
 ]
 
 
@@ -96,6 +96,11 @@ def test_any_name_reads_back_unchanged(name: str) -> None:
 def test_empty_name_is_refused() -> None:
     with pytest.raises(ValueError, match="the scenario name is empty"):
         starter_text("  ")
+
+
+def test_a_name_longer_than_a_name_may_be_is_refused() -> None:
+    with pytest.raises(ValueError, match="the scenario name would be 201 characters; a name is at most 200"):
+        starter_text("x" * 201)
 
 
 # The command line (`capacity-model init NAME.yaml [--force]`).

@@ -21,8 +21,10 @@ from .outcomes import Outcome, outcome, run
 
 __all__ = ["MAX_POINTS", "Axis", "Sweep", "axis", "format_value", "run_grid", "sweep"]
 
-#: Most runs one sweep may ask for.
+#: Most runs one sweep may ask for (the product of its axes' values).
 MAX_POINTS = 10_000
+#: Most samples one sweep with uncertain inputs may draw in all (runs x samples): minutes.
+MAX_SAMPLE_RUNS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def run_grid(
     shares are taken at ``carried_at`` (default: the end of each period).
     """
     tasks = [(v, uncertain, samples, seed, carried_at) for v in variants]
-    jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+    cores = os.cpu_count() or 1
+    jobs = min(jobs or cores, cores, len(tasks))
     if jobs <= 1:
         results = []
         for i, task in enumerate(tasks, start=1):
@@ -158,6 +161,23 @@ def sweep(
     """
     if len({a.ref.location for a in axes}) < len(axes):
         raise ScenarioError(Problem("the same field is swept twice; give each --param once", "--param"))
+    count = math.prod(len(a.values) for a in axes)
+    if count > MAX_POINTS:
+        raise ScenarioError(
+            Problem(
+                f"{count:,} runs in all; a sweep takes at most {MAX_POINTS:,}: use fewer values", "--param"
+            )
+        )
+    spec = scenario.uncertainty
+    draws = count * (samples or (spec.samples if spec else 1)) if uncertain and spec else 0
+    if draws > MAX_SAMPLE_RUNS:
+        raise ScenarioError(
+            Problem(
+                f"{count:,} runs of {draws // count:,} samples each is {draws:,} samples in all; a sweep "
+                f"takes at most {MAX_SAMPLE_RUNS:,}: use fewer values or --samples, or --deterministic",
+                "--param",
+            )
+        )
     points = list(itertools.product(*(a.values for a in axes)))
     variants, problems = [], []
     for point in points:
