@@ -9,17 +9,22 @@ or usage, 4 a ``run --check`` that found a missed target or a shortfall,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
+import os
 import re
+import signal
 import sys
 import textwrap
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
@@ -364,9 +369,36 @@ def _printable(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
-def _print(*parts: object, file: Any = None) -> None:
-    """``print``, with control characters escaped (see :func:`_printable`)."""
-    print(*(_printable(str(p)) for p in parts), file=file)
+def _print(*parts: object, file: Any = None, end: str = "\n") -> None:
+    """``print``, with control characters escaped (see :func:`_printable`). When the reader has
+    gone (``capacity-model run ... | head``), the rest of the output is dropped quietly and the
+    work goes on."""
+    stream = file or sys.stdout
+    try:
+        print(*(_printable(str(p)) for p in parts), file=stream, end=end, flush=stream is sys.stdout)
+    except BrokenPipeError:
+        _drop(stream)
+
+
+def _drop(stream: Any) -> None:
+    """Send what is still written to a closed ``stream`` to the null device."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is so that clean-up (``finally``) runs."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+#: Exit codes after a signal: 128 + the signal's number, as shells report them.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -385,6 +417,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "init": _init,
         "schema": _schema,
     }[arguments.command]
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return command(arguments)
     except ScenarioError as error:
@@ -398,6 +433,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
+    except (KeyboardInterrupt, _Terminated) as stop:
+        _print(
+            "interrupted: reports not complete were not written; earlier ones are unchanged", file=sys.stderr
+        )
+        return EXIT_INTERRUPTED if isinstance(stop, KeyboardInterrupt) else EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _load_all(files: Sequence[Path], overrides: Sequence[str] = ()) -> list[LoadedScenario]:
@@ -433,8 +476,15 @@ def _validate(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _folder_name(file: Path) -> str:
+    """The report folder's name for a scenario file: its name without ``.yaml``, never a path
+    (``...yaml`` would otherwise write to ``..``): leading dots and spaces dropped."""
+    name = file.stem.lstrip(". ").rstrip(" ")
+    return name or "scenario"
+
+
 def _output_folders(files: Sequence[Path], output: Path) -> list[Path]:
-    folders = [output / file.stem for file in files]
+    folders = [output / _folder_name(file) for file in files]
     seen: dict[Path, Path] = {}
     for file, folder in zip(files, folders, strict=True):
         if folder in seen:
@@ -480,42 +530,61 @@ def _run(arguments: argparse.Namespace) -> int:
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
     from .engine.montecarlo import run_monte_carlo
     from .engine.sensitivity import sobol
-    from .report import write_outputs
+    from .report.files import stage_outputs
+    from .report.staging import Staged, commit, discard
 
     samples, seed, deterministic = arguments.samples, arguments.seed, arguments.deterministic
-    failures: list[str] = []
-    for file, item, folder in zip(files, loaded, folders, strict=True):
+    # Compute every scenario, then stage every report, then move them all into place: a
+    # scenario failing at any stage leaves nothing written.
+    results = []
+    for file, item in zip(files, loaded, strict=True):
         scenario = item.scenario
         projection = _project(scenario, file)
         mc = sensitivity = None
         if scenario.uncertainty is not None and not deterministic:
-            mc = run_monte_carlo(scenario, samples, seed, progress=_ProgressBar(f"{file.name}: sampling"))
+            progress = _ProgressBar(f"{file.name}: sampling")
+            mc = _named(file, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
             if sys.stderr.isatty():
                 spec = scenario.uncertainty
                 runs = spec.sobol_samples * (len(scenario.parameters()) + 2)
                 _print(f"{file.name}: sensitivity, Sobol' indices ({runs:,} model runs)...", file=sys.stderr)
-            sensitivity = sobol(scenario, seed=seed)
+            sensitivity = _named(file, partial(sobol, scenario, seed=seed))
         elif (samples is not None or seed is not None) and not deterministic:
             _print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
-        with _writing(folder):
-            write_outputs(
-                projection,
-                folder,
-                scenario_file=str(file),
-                scenario_sha256=_digest(item.files),
-                resolved_yaml=dump_scenario_yaml(scenario),
-                mc=mc,
-                sensitivity=sensitivity,
-                inputs=_inputs_sentence(item),
-                overrides={o.location: o.text for o in item.overrides},
-                iamc="iamc" in arguments.format,
-            )
+        results.append((projection, mc, sensitivity))
+    staged: list[Staged] = []
+    try:
+        for file, item, folder, (projection, mc, sensitivity) in zip(
+            files, loaded, folders, results, strict=True
+        ):
+            with _writing(folder):
+                staged.append(
+                    stage_outputs(
+                        projection,
+                        folder,
+                        scenario_file=str(file),
+                        scenario_sha256=_digest(item.files),
+                        resolved_yaml=dump_scenario_yaml(item.scenario),
+                        mc=mc,
+                        sensitivity=sensitivity,
+                        inputs=_inputs_sentence(item),
+                        overrides={o.location: o.text for o in item.overrides},
+                        iamc="iamc" in arguments.format,
+                    )
+                )
+        with _writing(arguments.output):
+            commit(staged)
+    except BaseException:
+        discard(staged)
+        raise
+    failures: list[str] = []
+    for file, folder, (projection, mc, _) in zip(files, folders, results, strict=True):
         if arguments.quiet:
             _print(folder)
         else:
             _print(_summary_text(projection, file, folder, mc))
         if arguments.check:
-            failures += [f"{file}: {item}" for item in _check(projection, mc, arguments.min_probability)]
+            failures += [f"{file}: {line}" for line in _check(projection, mc, arguments.min_probability)]
     if failures:
         _print("\n".join(failures), file=sys.stderr)
         return EXIT_CHECK_FAILED
@@ -825,7 +894,7 @@ def _plan(arguments: argparse.Namespace) -> int:
     for file, item in zip(arguments.files, loaded, strict=True):
         projection = _project(item.scenario, file)
         if arguments.csv:
-            sys.stdout.write(csv_text(plan_columns(projection)))
+            _print(csv_text(plan_columns(projection)), end="")
             continue
         _print(f"{item.scenario.name} ({file}): capacity plan")
         _print("\n".join(_plan_lines(projection, indent=2)))
@@ -851,8 +920,16 @@ def _project(scenario: Scenario, file: Path) -> Projection:
     """Project a scenario; a problem found only by computing (an overflow) names the file."""
     from .engine import project
 
+    return _named(file, partial(project, scenario))
+
+
+_T = TypeVar("_T")
+
+
+def _named(file: Path, compute: Callable[[], _T]) -> _T:
+    """Run ``compute``; a problem found only by computing (an overflow) names the file."""
     try:
-        return project(scenario)
+        return compute()
     except ScenarioError as error:
         raise ScenarioError([replace(p, file=p.file or str(file)) for p in error.problems]) from None
 

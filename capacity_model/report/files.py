@@ -8,11 +8,9 @@ run never leaves a half-written report behind.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -31,6 +29,7 @@ from ..results import (
     uncertainty_summary,
 )
 from .figures import report_figures
+from .staging import Staged, commit, stage, write_atomically
 from .style import report_style
 from .uncertainty_figures import uncertainty_figures
 
@@ -38,6 +37,7 @@ __all__ = [
     "OUTPUT_FILES",
     "csv_text",
     "save_pdf",
+    "stage_outputs",
     "summary_json",
     "timeline_csv",
     "write_atomically",
@@ -110,34 +110,16 @@ def save_pdf(figures: list[Figure], path: Path, title: str, footer: str) -> None
             pdf.savefig(figure)
 
 
-def write_atomically(folder: Path, contents: Mapping[str, str | Callable[[Path], None]]) -> list[Path]:
-    """Write files into ``folder``: all of them, or none.
-
-    ``contents`` maps each file name to its text, or to a function that writes the
-    file at the path it is given. Everything is written into a temporary folder
-    beside ``folder`` first and moved into place once all are written.
-
-    Returns the paths written.
-    """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent))
-    try:
-        for name, content in contents.items():
-            if isinstance(content, str):
-                (staging / name).write_text(content, encoding="utf-8")
-            else:
-                content(staging / name)
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in contents:
-            os.replace(staging / name, folder / name)
-            written.append(folder / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def write_outputs(
+    projection: Projection,
+    folder: Path,
+    **options: Any,
+) -> list[Path]:
+    """Write a run's outputs into ``folder``, all or none (see :func:`stage_outputs`)."""
+    return commit([stage_outputs(projection, folder, **options)])
+
+
+def stage_outputs(
     projection: Projection,
     folder: Path,
     *,
@@ -149,9 +131,11 @@ def write_outputs(
     inputs: str = "",
     overrides: Mapping[tuple[str | int, ...], str] | None = None,
     iamc: bool = False,
-) -> list[Path]:
+) -> Staged:
     """Write all of :data:`OUTPUT_FILES` (and, with a Monte Carlo run, ``timeline_quantiles.csv``;
-    with ``iamc``, ``timeline_iamc.csv``) into ``folder``, or nothing at all.
+    with ``iamc``, ``timeline_iamc.csv``) into a staging folder beside ``folder``, to be moved
+    into place by :func:`~capacity_model.report.staging.commit` (with the other folders of the
+    same command, so that they are all written or none).
 
     Parameters
     ----------
@@ -174,8 +158,9 @@ def write_outputs(
 
     Returns
     -------
-    list of Path
-        The files written.
+    Staged
+        The staged files; committing also removes a quantile or IAMC table an earlier run
+        left in ``folder`` that this run does not write.
     """
     contents: dict[str, str | Callable[[Path], None]] = {
         "timeline.csv": timeline_csv(projection),
@@ -194,7 +179,5 @@ def write_outputs(
         "timeline.csv, the capacity plan in capacity_plan.csv and the headline results in summary.json."
     )
     contents["report.pdf"] = lambda path: write_pdf(projection, path, provenance, mc, sensitivity, overrides)
-    for stale in ("timeline_quantiles.csv", "timeline_iamc.csv"):  # from an earlier run that had them
-        if stale not in contents and (folder / stale).exists():
-            (folder / stale).unlink()
-    return write_atomically(folder, contents)
+    stale = [name for name in ("timeline_quantiles.csv", "timeline_iamc.csv") if name not in contents]
+    return stage(folder, contents, stale)

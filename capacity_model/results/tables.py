@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -188,17 +189,31 @@ def announced_vs_needed(projection: Projection) -> list[dict[str, Any]]:
     return rows
 
 
+#: First characters that make a spreadsheet read a cell as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A signed number, with a unit as the model writes them ('-50%', '-5 Gbps'): a value, not a formula.
+_SIGNED_VALUE = re.compile(r"[-+]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?\s*(?:%|[kMGTP]?bps|months?)?")
+
+
 def _cell(value: Any) -> str:
+    """A cell's text: floats at full precision; text that a spreadsheet would take for a formula
+    (a name starting with ``=``, ``+``, ``-`` or ``@``) behind a ``'``, as OWASP advises."""
     if isinstance(value, (float, np.floating)):
         return repr(float(value))
-    return str(value)
+    if isinstance(value, (bool, int, np.integer)):
+        return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_STARTS) and not _SIGNED_VALUE.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_text(columns: Mapping[str, Any]) -> str:
-    """Columns (name -> equal-length sequence) as CSV text, floats at full precision."""
+    """Columns (name -> equal-length sequence) as CSV text, floats at full precision, text that
+    could be read as a spreadsheet formula neutralised (see :func:`_cell`); the header too."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([_cell(name) for name in columns])
     for row in zip(*columns.values(), strict=True):
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -105,6 +106,11 @@ def _one(args: tuple[Scenario, bool, int | None, int | None, int | None]) -> Out
     return outcome(run(scenario, uncertain, samples, seed, carried_at), carried_at)
 
 
+def _ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the main process, which stops the pool and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def run_grid(
     variants: Sequence[Scenario],
     uncertain: bool,
@@ -129,7 +135,7 @@ def run_grid(
             if progress:
                 progress(i, len(tasks))
         return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
         results = []
         for i, result in enumerate(pool.map(_one, tasks, chunksize=max(1, len(tasks) // (8 * jobs))), 1):
             results.append(result)
