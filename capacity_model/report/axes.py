@@ -6,7 +6,6 @@ Every function works on the figure or axes it is given (matplotlib's object API)
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -17,8 +16,17 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..units import format_percent
 from .style import PAGE_SIZE, THRESHOLD_COLOUR, month_dates, month_middles, rate_unit, spans_decades
+from .text import fill, shorten, wrap
+
+#: Width of a caption under a chart, from the left margin to the right one [inches].
+CAPTION_WIDTH_IN = 0.86 * PAGE_SIZE[0]
+#: Width of a label in a two-column legend under a chart [inches].
+LEGEND_LABEL_WIDTH_IN = 4.6
+#: Longest label of a target's marker on a chart [inches]; a longer name is cut with "…".
+TARGET_LABEL_WIDTH_IN = 2.4
 
 __all__ = [
+    "CAPTION_WIDTH_IN",
     "chart_page",
     "extend_last",
     "legend_below",
@@ -36,7 +44,9 @@ def chart_page(title: str, caption: str, months: np.ndarray) -> tuple[Figure, Ax
     figure = Figure(figsize=PAGE_SIZE)
     axes = figure.add_axes((0.08, 0.27, 0.86, 0.63))
     axes.set_title(title, loc="left", fontweight="bold", pad=12)
-    figure.text(0.08, 0.035, textwrap.fill(caption, 150), ha="left", va="bottom", fontsize=9, color="#333333")
+    figure.text(
+        0.08, 0.035, fill(caption, CAPTION_WIDTH_IN, 9), ha="left", va="bottom", fontsize=9, color="#333333"
+    )
     month_axis(axes, months)
     axes.set_xlabel("Month")
     return figure, axes
@@ -68,7 +78,8 @@ def legend_below(figure: Figure, axes: Axes, extra: list[Any] | None = None) -> 
         more_handles, more_labels = other.get_legend_handles_labels()
         handles += more_handles
         labels += more_labels
-    figure.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.08, 0.1), ncol=2, fontsize=9)
+    wrapped = ["\n".join(wrap(label, LEGEND_LABEL_WIDTH_IN, 9)[:2]) for label in labels]  # two lines at most
+    figure.legend(handles, wrapped, loc="lower left", bbox_to_anchor=(0.08, 0.1), ncol=2, fontsize=9)
 
 
 def month_edges(months: np.ndarray) -> np.ndarray:
@@ -112,7 +123,7 @@ def mark_target(axes: Axes, month: int, level: float, label: str, filled: bool, 
     left, right = axes.get_xlim()
     near_left_edge = (mdates.date2num(where[0]) - left) / (right - left) < 0.25
     axes.annotate(
-        label,
+        shorten(label, TARGET_LABEL_WIDTH_IN, 9),
         where,
         xytext=(8, 8) if near_left_edge else (-8, 8),
         textcoords="offset points",

@@ -31,6 +31,7 @@ from ..results import (
 from .figures import report_figures
 from .staging import Staged, commit, stage, write_atomically
 from .style import report_style
+from .text import readable, readable_figure, shorten
 from .uncertainty_figures import uncertainty_figures
 
 __all__ = [
@@ -93,8 +94,13 @@ def write_pdf(
 def save_pdf(figures: list[Figure], path: Path, title: str, footer: str) -> None:
     """Save figures as the pages of one PDF, each numbered ``<footer> · page k of n``,
     with fixed metadata so that the same figures give the same bytes."""
-    metadata = {"Title": title, "Creator": f"capacity_model {__version__}", "CreationDate": None}
+    metadata = {
+        "Title": readable(" ".join(title.split())),
+        "Creator": f"capacity_model {__version__}",
+        "CreationDate": None,
+    }
     total = len(figures)
+    footer = shorten(footer, 6.0, 8)
     for number, figure in enumerate(figures, start=1):
         figure.text(
             0.94,
@@ -107,6 +113,7 @@ def save_pdf(figures: list[Figure], path: Path, title: str, footer: str) -> None
         )
     with PdfPages(path, metadata=metadata) as pdf:
         for figure in figures:
+            readable_figure(figure)  # characters no font has, replaced (and no warning on stderr)
             pdf.savefig(figure)
 
 

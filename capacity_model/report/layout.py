@@ -7,13 +7,13 @@ repeated, when a page is full.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .style import PAGE_SIZE
+from .text import wrap
 
 __all__ = ["TextFlow"]
 
@@ -22,8 +22,6 @@ _TOP_IN = 0.55
 _BOTTOM_IN = 0.75
 _LINE_IN = 0.185
 _HEADING_IN = 0.42
-#: Characters of 8.5 pt DejaVu Sans per inch, on the safe side.
-_CHARS_PER_IN = 15.5
 
 
 class TextFlow:
@@ -50,8 +48,10 @@ class TextFlow:
         figure = Figure(figsize=PAGE_SIZE)
         self.pages.append(figure)
         self._y = _TOP_IN
-        self._text(_MARGIN_IN, self.title, size=16, weight="bold")
-        self._y += 0.45
+        for line in wrap(self.title, self._width_in, 16, bold=True)[:3]:  # a long name: three lines at most
+            self._text(_MARGIN_IN, line, size=16, weight="bold")
+            self._y += 0.3
+        self._y += 0.15
 
     def _text(self, x_in: float, text: str, **style: object) -> None:
         width, height = PAGE_SIZE
@@ -98,11 +98,8 @@ class TextFlow:
         weight: str = "normal",
         color: str = "#000000",
     ) -> None:
-        """Wrapped text across the page width."""
-        chars = int(
-            (self._width_in - indent_in) * _CHARS_PER_IN * 8.5 / size * (0.92 if weight == "bold" else 1)
-        )
-        lines = textwrap.wrap(text, chars) or [""]
+        """Wrapped text across the page width (measured, see :func:`~capacity_model.report.text.wrap`)."""
+        lines = wrap(text, self._width_in - indent_in, size, bold=weight == "bold") or [""]
         self._place_heading(min(len(lines), 3) * _LINE_IN * size / 9)
         for line in lines:
             self._room(_LINE_IN * size / 9)
@@ -114,7 +111,7 @@ class TextFlow:
         """A list of wrapped items, each with a bullet."""
         self._place_heading(2 * _LINE_IN * 1.15)
         for item in items:
-            lines = textwrap.wrap(item, int((self._width_in - 0.25) * _CHARS_PER_IN * 8.5 / 10.5))
+            lines = wrap(item, self._width_in - 0.25, 10.5)
             for k, line in enumerate(lines):
                 self._room(_LINE_IN * 1.15)
                 if k == 0:
@@ -128,9 +125,9 @@ class TextFlow:
         scale = self._width_in / sum(widths)
         columns_in = [w * scale for w in widths]
 
-        def wrapped(cells: Sequence[str]) -> list[list[str]]:
+        def wrapped(cells: Sequence[str], bold: bool = False) -> list[list[str]]:
             return [
-                textwrap.wrap(str(cell), max(4, int((w - 0.1) * _CHARS_PER_IN))) or [""]
+                wrap(str(cell), max(0.2, w - 0.1), 8.5, bold=bold) or [""]
                 for cell, w in zip(cells, columns_in, strict=True)
             ]
 
@@ -147,7 +144,7 @@ class TextFlow:
             self._y = top + height + 0.05
             self._rule(strong=bold)
 
-        head = wrapped(header)
+        head = wrapped(header, bold=True)
         bodies = [wrapped(row) for row in rows]
         whole = sum(max(len(c) for c in cells) * _LINE_IN + 0.05 for cells in [head, *bodies])
         fits_on_a_page = whole < PAGE_SIZE[1] - _BOTTOM_IN - _TOP_IN - 0.5

@@ -5,8 +5,6 @@ Each function returns figures and never shows, saves or keeps global state.
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -15,8 +13,9 @@ from matplotlib.ticker import PercentFormatter
 from ..engine import Projection
 from ..results.narrative import carried_lines, percent, plan_rule_text
 from ..units import format_bit_rate, format_month
-from .axes import extend_last, mark_target, month_axis, month_edges, rate_axis
+from .axes import CAPTION_WIDTH_IN, extend_last, mark_target, month_axis, month_edges, rate_axis
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, REQUIRED_COLOUR, month_middles
+from .text import fill, wrap
 
 __all__ = ["carried_figure", "plan_figure"]
 
@@ -27,14 +26,16 @@ PLAN_COLOUR = "#009E73"
 def _page(title: str, caption: str) -> Figure:
     figure = Figure(figsize=PAGE_SIZE)
     figure.suptitle(title, x=0.08, y=0.96, ha="left", fontweight="bold", fontsize=13)
-    figure.text(0.08, 0.03, textwrap.fill(caption, 160), ha="left", va="bottom", fontsize=9, color="#333333")
+    figure.text(
+        0.08, 0.03, fill(caption, CAPTION_WIDTH_IN, 9), ha="left", va="bottom", fontsize=9, color="#333333"
+    )
     return figure
 
 
 def _legend_right(figure: Figure, axes: Axes, top: float) -> None:
     """The legend of ``axes`` right of the plots, its top at figure height ``top``."""
     handles, labels = axes.get_legend_handles_labels()
-    wrapped = [textwrap.fill(label, 34) for label in labels]
+    wrapped = ["\n".join(wrap(label, 2.3, 8.5)[:3]) for label in labels]  # three lines at most
     figure.legend(handles, wrapped, loc="upper left", bbox_to_anchor=(0.74, top), fontsize=8.5)
 
 

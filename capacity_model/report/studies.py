@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from .axes import chart_page, legend_below, rate_axis
 from .files import csv_text, save_pdf, write_atomically
 from .layout import TextFlow
 from .style import OKABE_ITO, PAGE_SIZE, month_dates, month_middles, report_style
+from .text import fill, shorten
 
 __all__ = ["write_comparison", "write_solution", "write_sweep"]
 
@@ -317,7 +317,13 @@ def sweep_figures(sweep: Sweep) -> list[Figure]:
     for start in range(0, len(series), per_page):
         chunk = series[start : start + per_page]
         figure = Figure(figsize=PAGE_SIZE)
-        figure.suptitle(_sweep_title(sweep), x=0.06, ha="left", fontweight="bold", fontsize=13)
+        figure.suptitle(
+            shorten(_sweep_title(sweep), 0.9 * PAGE_SIZE[0], 13, bold=True),
+            x=0.06,
+            ha="left",
+            fontweight="bold",
+            fontsize=13,
+        )
         grid = figure.add_gridspec(
             2, 2, left=0.08, right=0.95, top=0.88, bottom=0.14, hspace=0.45, wspace=0.3
         )
@@ -330,7 +336,7 @@ def sweep_figures(sweep: Sweep) -> list[Figure]:
         figure.text(
             0.06,
             0.03,
-            textwrap.fill(_sweep_caption(sweep), 160),
+            fill(_sweep_caption(sweep), 0.9 * PAGE_SIZE[0], 8.5),
             fontsize=8.5,
             color="#333333",
         )
@@ -454,7 +460,7 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
     figure.text(
         0.06,
         0.97,
-        textwrap.fill(f"{scenario_name}: {solution.answer}", 95),
+        fill(f"{scenario_name}: {solution.answer}", 0.9 * PAGE_SIZE[0], 13, bold=True),
         fontsize=13,
         fontweight="bold",
         va="top",
@@ -500,7 +506,7 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
         "values the scenario does not allow left out). Where the condition switches, the value is refined by "
         "root finding (Brent's method; whole months by bisection). Shaded: values where the condition holds."
     )
-    figure.text(0.06, 0.03, textwrap.fill(caption, 160), fontsize=8.5, color="#333333")
+    figure.text(0.06, 0.03, fill(caption, 0.9 * PAGE_SIZE[0], 8.5), fontsize=8.5, color="#333333")
     return figure
 
 

@@ -22,6 +22,7 @@ PAGE_SIZE = (11.69, 8.27)
 
 RC: dict[str, Any] = {
     "pdf.fonttype": 42,  # TrueType: searchable, selectable text
+    "text.parse_math": False,  # text from scenario files is shown as written: '$x$' is not math
     "font.family": "DejaVu Sans",
     "font.size": 10,
     "axes.titlesize": 13,
@@ -36,8 +37,11 @@ RC: dict[str, Any] = {
 
 @contextmanager
 def report_style() -> Iterator[None]:
-    """Apply the report's matplotlib settings for the duration of a block."""
-    with mpl.rc_context(cast(Any, RC)):
+    """Apply the report's matplotlib settings for the duration of a block (the report's font,
+    then installed fallback fonts for characters it lacks)."""
+    from .text import fonts
+
+    with mpl.rc_context(cast(Any, {**RC, "font.family": list(fonts())})):
         yield
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -15,8 +14,9 @@ from ..engine.montecarlo import MonteCarlo
 from ..engine.sensitivity import Sensitivity, outcome_label
 from ..schema import Scenario
 from ..units import format_month, format_percent
-from .axes import chart_page, legend_below, mark_target, rate_axis, threshold_axis
+from .axes import CAPTION_WIDTH_IN, chart_page, legend_below, mark_target, rate_axis, threshold_axis
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, month_middles
+from .text import fill, shorten
 
 __all__ = [
     "exhaustion_figure",
@@ -90,7 +90,9 @@ def _two_panels(title: str, caption: str) -> tuple[Figure, Axes, Axes]:
     left = figure.add_axes((0.08, 0.2, 0.38, 0.68))
     right = figure.add_axes((0.58, 0.2, 0.38, 0.68))
     figure.suptitle(title, x=0.08, ha="left", fontweight="bold", fontsize=13)
-    figure.text(0.08, 0.035, textwrap.fill(caption, 150), ha="left", va="bottom", fontsize=9, color="#333333")
+    figure.text(
+        0.08, 0.035, fill(caption, CAPTION_WIDTH_IN, 9), ha="left", va="bottom", fontsize=9, color="#333333"
+    )
     return figure, left, right
 
 
@@ -139,9 +141,10 @@ def targets_figure(mc: MonteCarlo) -> Figure:
         "share reached within a given delay after the deadline (samples not reaching it within the period "
         "never count).",
     )
-    names = [t.name for t in mc.targets][::-1]
+    names = [shorten(t.name, 1.6, 10) for t in mc.targets][::-1]
     chances = [t.p_on_time * 100 for t in mc.targets][::-1]
-    bars = left.barh(names, chances, color=OKABE_ITO[2])
+    bars = left.barh(range(len(names)), chances, color=OKABE_ITO[2])  # by position: names may repeat
+    left.set_yticks(range(len(names)), names)
     left.bar_label(bars, labels=[f"{c:.1f}%" for c in chances], padding=3, fontsize=9)
     left.set_xlim(0, 115)
     left.xaxis.set_major_formatter(PercentFormatter(decimals=0))
@@ -150,7 +153,9 @@ def targets_figure(mc: MonteCarlo) -> Figure:
         late = np.array(sorted(target.months_late.items()), dtype=float).reshape(-1, 2)
         steps = np.concatenate([[0.0], late[:, 0]])
         share = np.concatenate([[0.0], np.cumsum(late[:, 1]) / mc.samples]) * 100
-        right.step(steps, share, where="post", color=OKABE_ITO[k % 6], lw=2, label=target.name)
+        right.step(
+            steps, share, where="post", color=OKABE_ITO[k % 6], lw=2, label=shorten(target.name, 2.2, 9)
+        )
     right.set_ylim(0, 105)
     right.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     right.set_xlabel("Months late (at most)")
@@ -211,7 +216,7 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
                     )
             axes.axvline(middle / divisor, color="#000000", lw=1)
             axes.set_yticks(range(len(order)), [_label(sensitivity.bars[k].path) for k in order], fontsize=8)
-            axes.set_xlabel(textwrap.fill(title, 45))
+            axes.set_xlabel(fill(title, 2.8, 10.5))
         _labelled_panels(left, right, len(pair))
         pages.append(figure)
     return pages
@@ -244,7 +249,7 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
             axes.invert_yaxis()
             axes.set_xlim(0, 1.05)
             title = _outcome_scale(name, scenario)[1].split(" [")[0]
-            axes.set_title(textwrap.fill(title[0].upper() + title[1:], 45), fontsize=10.5, loc="left")
+            axes.set_title(fill(title[0].upper() + title[1:], 2.8, 10.5), fontsize=10.5, loc="left")
             axes.set_xlabel("Sobol' index [fraction of variance]")
             axes.legend(loc="lower right", fontsize=9)
         _labelled_panels(left, right, len(pair))
