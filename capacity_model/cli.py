@@ -21,7 +21,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,7 +34,6 @@ from .units import format_bit_rate, format_duration, format_month, format_percen
 if TYPE_CHECKING:
     from .engine import Projection
     from .engine.montecarlo import MonteCarlo
-    from .schema import Scenario
 
 __all__ = ["main"]
 
@@ -539,16 +537,16 @@ def _run(arguments: argparse.Namespace) -> int:
     results = []
     for file, item in zip(files, loaded, strict=True):
         scenario = item.scenario
-        projection = _project(scenario, file)
+        projection = _project(item)
         mc = sensitivity = None
         if scenario.uncertainty is not None and not deterministic:
             progress = _ProgressBar(f"{file.name}: sampling")
-            mc = _named(file, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
+            mc = _named(item, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
             if sys.stderr.isatty():
                 spec = scenario.uncertainty
                 runs = spec.sobol_samples * (len(scenario.parameters()) + 2)
                 _print(f"{file.name}: sensitivity, Sobol' indices ({runs:,} model runs)...", file=sys.stderr)
-            sensitivity = _named(file, partial(sobol, scenario, seed=seed))
+            sensitivity = _named(item, partial(sobol, scenario, seed=seed))
         elif (samples is not None or seed is not None) and not deterministic:
             _print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
         results.append((projection, mc, sensitivity))
@@ -647,7 +645,10 @@ def _compare(arguments: argparse.Namespace) -> int:
     from .results.narrative import percent, volume
     from .studies.outcomes import outcome, run
 
-    runs = [run(item.scenario, uncertain, arguments.samples, arguments.seed, arguments.at) for item in loaded]
+    runs = [
+        _named(item, partial(run, item.scenario, uncertain, arguments.samples, arguments.seed, arguments.at))
+        for item in loaded
+    ]
     with _writing(arguments.output):
         written = write_comparison(arguments.output, names, [str(f) for f in files], runs, arguments.at)
     first_outcome = None
@@ -725,15 +726,19 @@ def _sweep(arguments: argparse.Namespace) -> int:
     folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-sweep"
     from .report.studies import write_sweep
 
-    result = sweep(
-        item.scenario,
-        axes,
-        uncertain=uncertain,
-        samples=arguments.samples,
-        seed=arguments.seed,
-        jobs=arguments.jobs,
-        progress=_ProgressBar(f"{arguments.file.name}: sweep"),
-        carried_at=arguments.at,
+    result = _named(
+        item,
+        partial(
+            sweep,
+            item.scenario,
+            axes,
+            uncertain=uncertain,
+            samples=arguments.samples,
+            seed=arguments.seed,
+            jobs=arguments.jobs,
+            progress=_ProgressBar(f"{arguments.file.name}: sweep"),
+            carried_at=arguments.at,
+        ),
     )
     with _writing(folder):
         written = write_sweep(folder, result)
@@ -755,14 +760,18 @@ def _solve(arguments: argparse.Namespace) -> int:
     scenario = item.scenario
     if arguments.deterministic and scenario.uncertainty is not None:
         scenario = scenario.model_copy(update={"uncertainty": None})
-    solution = solve(
-        scenario,
-        arguments.find,
-        arguments.so_that,
-        arguments.between,
-        samples=arguments.samples,
-        seed=arguments.seed,
-        progress=_ProgressBar(f"{arguments.file.name}: solve"),
+    solution = _named(
+        item,
+        partial(
+            solve,
+            scenario,
+            arguments.find,
+            arguments.so_that,
+            arguments.between,
+            samples=arguments.samples,
+            seed=arguments.seed,
+            progress=_ProgressBar(f"{arguments.file.name}: solve"),
+        ),
     )
     folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-solve"
     with _writing(folder):
@@ -892,7 +901,7 @@ def _plan(arguments: argparse.Namespace) -> int:
         raise CapacityModelError("--csv prints one scenario's plan as one table; give one file")
     loaded = _load_all(arguments.files, arguments.overrides)
     for file, item in zip(arguments.files, loaded, strict=True):
-        projection = _project(item.scenario, file)
+        projection = _project(item)
         if arguments.csv:
             _print(csv_text(plan_columns(projection)), end="")
             continue
@@ -916,22 +925,23 @@ def _plan(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _project(scenario: Scenario, file: Path) -> Projection:
-    """Project a scenario; a problem found only by computing (an overflow) names the file."""
+def _project(item: LoadedScenario) -> Projection:
+    """Project a scenario; a problem found only by computing (an overflow) names the file and line."""
     from .engine import project
 
-    return _named(file, partial(project, scenario))
+    return _named(item, partial(project, item.scenario))
 
 
 _T = TypeVar("_T")
 
 
-def _named(file: Path, compute: Callable[[], _T]) -> _T:
-    """Run ``compute``; a problem found only by computing (an overflow) names the file."""
+def _named(item: LoadedScenario, compute: Callable[[], _T]) -> _T:
+    """Run ``compute``; a problem found only by computing (an overflow) names the scenario's file
+    and the line of its field."""
     try:
         return compute()
     except ScenarioError as error:
-        raise ScenarioError([replace(p, file=p.file or str(file)) for p in error.problems]) from None
+        raise ScenarioError(item.place(error.problems)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

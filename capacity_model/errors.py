@@ -54,3 +54,7 @@ class ScenarioError(CapacityModelError):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[ScenarioError], tuple[list[Problem]]]:
+        """Pickled with its problems (a sweep's worker processes send it back whole)."""
+        return (ScenarioError, (self.problems,))

@@ -10,13 +10,14 @@ that would construct an object is an error.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 import stat
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, ScenarioError
 from .inheritance import Mark, Marks, merge, removal_paths
-from .paths import FieldRef, PathError, resolve, written_value
+from .paths import FieldRef, PathError, resolve, segments, written_value
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
 from .uncertainty import DISTRIBUTIONS
@@ -453,10 +454,25 @@ class LoadedScenario:
     """The file named, then each file it extends, nearest first."""
     overrides: tuple[Override, ...] = ()
     """Values set on the command line, in order."""
+    marks: Marks = field(default_factory=dict, compare=False, repr=False)
+    """File and line of each value, by its path of keys and list positions."""
 
     @property
     def file(self) -> str:
         return self.files[0]
+
+    def place(self, problems: Sequence[Problem]) -> list[Problem]:
+        """Problems found only by computing (an overflow), placed in this scenario: the file and
+        line where their field was written (or its nearest enclosing entry)."""
+        data = self.scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+        placed = []
+        for problem in problems:
+            if problem.file is not None:  # already placed (a --set or --param value, another file)
+                placed.append(problem)
+                continue
+            where, line = _mark(self.marks, _location_of(data, problem.field), self.file)
+            placed.append(dataclasses.replace(problem, file=where or self.file, line=line))
+        return placed
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -490,7 +506,7 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
     """
     data, marks, files = read_document(Path(path), str(path))
     if not overrides:
-        return LoadedScenario(scenario_from_data(data, marks=marks, file=str(path)), files)
+        return LoadedScenario(scenario_from_data(data, marks=marks, file=str(path)), files, marks=marks)
     base = scenario_from_data(data, marks=marks, file=str(path))
     data = copy.deepcopy(data)
     applied, problems = [], []
@@ -516,7 +532,7 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
         applied.append(Override(field_path.strip(), value_text.strip(), ref.location))
     if problems:
         raise ScenarioError(problems)
-    return LoadedScenario(scenario_from_data(data, marks=marks, file=str(path)), files, tuple(applied))
+    return LoadedScenario(scenario_from_data(data, marks=marks, file=str(path)), files, tuple(applied), marks)
 
 
 def replace_file(problems: Sequence[Problem], file: str) -> list[Problem]:
@@ -901,6 +917,31 @@ def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str, Path_]:
             shown += f"[{step}]"
             node = None
     return shown, found
+
+
+def _location_of(data: Any, shown: str) -> Path_:
+    """The path of keys and list positions of a field path as shown to a user
+    (``demand[transit].growth``): the reverse of :func:`_locate`, as far as it can follow."""
+    try:
+        tokens = segments(shown) if shown else []
+    except PathError:
+        return ()
+    found: Path_ = ()
+    node: Any = data
+    for text, bracketed, _ in tokens:
+        if isinstance(node, list):
+            labels = [entry_label(found[-1] if found else None, item, i) for i, item in enumerate(node)]
+            index = next((i for i, label in enumerate(labels) if str(label) == text), None)
+            if index is None and text.isdigit() and int(text) < len(node):
+                index = int(text)
+            if index is None:
+                break
+            found, node = (*found, index), node[index]
+        elif isinstance(node, Mapping) and not bracketed and text in node:
+            found, node = (*found, text), node[text]
+        else:
+            break
+    return found
 
 
 def _kind(value: Any) -> str:

@@ -438,3 +438,58 @@ def test_under_a_memory_limit(case_id: str, text: str, phrase: str, tmp_path: Pa
     assert result.returncode == 2, result.stderr
     assert phrase in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+#: Valid, but demand carried back 175 years at -99% a year overflows: found only when computing.
+OVERFLOWS = (
+    BASE.replace("end: 2030-12", "end: 2200-12")
+    .replace("rate: 25%", "rate: -99%")
+    .replace("at: 2026-01", "at: 2200-12")
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "x.yaml", "-o", "out"),
+        ("plan", "x.yaml"),
+        ("compare", "x.yaml", "-o", "out"),
+        (
+            "sweep",
+            "x.yaml",
+            "--param",
+            "demand.domestic.base.value",
+            "--values",
+            "100 Gbps,200 Gbps",
+            "--jobs",
+            "2",
+            "-o",
+            "out",
+        ),
+        ("solve", "x.yaml", "--find", "demand.domestic.base.value", "--so-that", "no shortfall", "-o", "out"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_failure_found_by_computing_names_file_line_and_field(
+    command: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "x.yaml").write_text(OVERFLOWS, encoding="utf-8")
+    os.chdir(tmp_path)
+    code, _, err = run_in_process(list(command), capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.splitlines()[0] == (
+        "x.yaml:10: demand[domestic].growth: growth from the base overflows within the period; check the "
+        "growth rates and how far base.at is from the period"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failure_in_a_parent_file_names_the_parent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "parent.yaml").write_text(OVERFLOWS, encoding="utf-8")
+    (tmp_path / "x.yaml").write_text("extends: parent.yaml\nname: Child\n", encoding="utf-8")
+    os.chdir(tmp_path)
+    code, _, err = run_in_process(["run", "x.yaml", "-o", "out"], capsys)
+    assert code == 2
+    assert err.startswith("parent.yaml:10: demand[domestic].growth: growth from the base overflows")

@@ -69,7 +69,7 @@ def test_run_a_b_writes_nothing_when_b_fails_computing(tmp_path: Path) -> None:
     (tmp_path / "b.yaml").write_text(OVERFLOWS, encoding="utf-8")
     result = run_cli("run", "a.yaml", "b.yaml", "-o", "out", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("b.yaml: demand[domestic]: growth from the base overflows")
+    assert result.stderr.startswith("b.yaml:10: demand[domestic].growth: growth from the base overflows")
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert not (tmp_path / "out").exists() or tree(tmp_path / "out") == {}
     assert partials(tmp_path) == []

@@ -150,7 +150,7 @@ def stream_base_gbps(
             Problem(
                 "growth from the base overflows within the period; check the growth rates and how "
                 "far base.at is from the period",
-                field=f"demand[{stream.id}]",
+                field=f"demand[{stream.id}].growth",
             )
         )
     return base

@@ -17,7 +17,7 @@ from scipy import stats
 
 from ..schema import Scenario
 from .evaluation import period_months
-from .montecarlo import distribution, outcomes, sample_outcome_names, to_field_values
+from .montecarlo import CHUNK_VALUES, distribution, outcomes, sample_outcome_names, to_field_values
 
 __all__ = ["OUTCOMES", "Sensitivity", "SobolIndices", "TornadoBar", "outcome_label", "sobol", "tornado"]
 
@@ -191,9 +191,15 @@ def sobol(
     years = np.unique(months // 12)
     names = list(sample_outcome_names(scenario))
 
+    rows = max(1, CHUNK_VALUES // len(months))  # samples evaluated at once: memory stays bounded
+
     def model(x: FloatArray) -> FloatArray:
-        result = outcomes(scenario, np.asarray(x, dtype=float).T, years)
-        return np.vstack([result[name] for name in names] + [result["utilisation_peak"].T])
+        table = np.asarray(x, dtype=float).T
+        parts = []
+        for start in range(0, len(table), rows):
+            result = outcomes(scenario, table[start : start + rows], years)
+            parts.append(np.vstack([result[name] for name in names] + [result["utilisation_peak"].T]))
+        return np.hstack(parts)
 
     dists = [_FieldDistribution(scenario, k) for k in range(len(parameters))]
     evaluations: dict[str, FloatArray] = {}

@@ -48,6 +48,8 @@ def percent(fraction: float) -> str:
         return "-" + percent(-fraction)
     if value == 0:
         return "0%"
+    if value >= 1e6:
+        return f"{value:.3g}%"
     if value >= 100:
         return f"{value:,.0f}%"
     if value >= 99.95:
@@ -61,6 +63,8 @@ def percent(fraction: float) -> str:
 
 def volume(tbps_months: float) -> str:
     """Unserved traffic in Tbps·months, to three significant digits (``'4,788 Tbps·months'``)."""
+    if tbps_months >= 1e6:
+        return f"{tbps_months:.3g} Tbps·months"
     if tbps_months >= 100:
         return f"{tbps_months:,.0f} Tbps·months"
     if tbps_months == 0:

@@ -218,3 +218,25 @@ def test_per_sample_outcomes_match_closed_forms() -> None:
     np.testing.assert_allclose(
         at.per_sample["carried_share:transit"], 0.1 * np.minimum(1.0, 700.0 / demand[:, 48]), rtol=1e-12
     )
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 97))
+def test_quantile_histogram_with_zeros_both_signs_and_wide_spread(seed: int, chunk: int) -> None:
+    """Zeros, values of both signs and a spread over many decades (windows grow, sparse counting):
+    quantiles within the stated bound of numpy's, whatever the chunk size."""
+    rng = np.random.default_rng(seed)
+    months = 5
+    magnitude = np.exp(rng.uniform(-5, 20, size=(301, months)))  # 1e-2 .. 5e8
+    sign = rng.choice([-1.0, 0.0, 1.0], size=(301, months), p=[0.3, 0.2, 0.5])
+    values = magnitude * sign
+    levels = (0.05, 0.1, 0.5, 0.9, 0.95)
+    exact = np.stack([np.quantile(values, q, axis=0, method="inverted_cdf") for q in levels])
+    histogram = QuantileHistogram(months)
+    for start in range(0, len(values), chunk):
+        histogram.add(values[start : start + chunk])
+    found = histogram.quantiles(levels, block=2)
+    assert np.all((found == exact) | (np.abs(found / np.where(exact == 0, 1, exact) - 1) <= HISTOGRAM_RTOL))
+    whole = QuantileHistogram(months)
+    whole.add(values)
+    assert np.array_equal(whole.quantiles(levels), found)  # chunk-independent

@@ -183,7 +183,7 @@ def test_one_month_period() -> None:
 def test_overflowing_growth_is_a_scenario_error() -> None:
     data = one_link(end="2200-12", rate="-99%")
     data["demand"][0]["base"]["at"] = "2200-12"  # carried back 175 years at -99%/yr: 100^175
-    with pytest.raises(ScenarioError, match=r"demand\[domestic\]: growth from the base overflows"):
+    with pytest.raises(ScenarioError, match=r"demand\[domestic\].growth: growth from the base overflows"):
         project(build(data))
 
 

@@ -1,0 +1,85 @@
+"""Memory stays bounded where a scenario could make it grow: many uncertain inputs for Sobol'
+indices, a long period for the monthly quantiles. Each case runs in a subprocess whose address
+space is limited to 1.5 GB: allocating beyond it fails the run."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LIMIT_BYTES = 1536 * 1024 * 1024
+
+STREAMS = "".join(
+    f"  - id: s{k}\n    base: {{value: {100 + k} Gbps, at: 2026-01}}\n    growth: {{model: cagr, rate: 20%}}\n"
+    for k in range(25)
+)
+PARAMETERS = "".join(
+    f"    demand.s{k}.base.value: {{dist: uniform, low: 50 Gbps, high: 200 Gbps}}\n"
+    f"    demand.s{k}.growth.rate: {{dist: uniform, low: 10%, high: 30%}}\n"
+    for k in range(25)
+)
+#: 50 uncertain inputs; Sobol' indices evaluate the model n (d + 2) = 1,024 x 52 times.
+FIFTY_INPUTS = f"""\
+name: Fifty uncertain inputs
+period: {{start: 2026-01, end: 2040-12}}
+links:
+  - id: ofc
+    phases:
+      - {{capacity: 10 Tbps, in_service: 2025-01}}
+demand:
+{STREAMS}uncertainty:
+  samples: 2000
+  sobol_samples: 1024
+  parameters:
+{PARAMETERS}"""
+
+#: 60 years of months, 50,000 samples: five monthly quantile histograms.
+SIXTY_YEARS = """\
+name: Sixty years
+period: {start: 2026-01, end: 2085-12}
+links:
+  - id: ofc
+    phases:
+      - {capacity: 1 Tbps, in_service: 2025-01}
+      - {capacity: 100 Tbps, in_service: 2050-01}
+demand:
+  - id: d
+    base: {value: 200 Gbps, at: 2026-01}
+    growth: {model: cagr, rate: 20%}
+uncertainty:
+  samples: 50000
+  sobol_samples: 64
+  parameters:
+    demand.d.growth.rate: {dist: uniform, low: 5%, high: 40%}
+    demand.d.base.value: {dist: uniform, low: 100 Gbps, high: 300 Gbps}
+"""
+
+
+def limited_run(folder: Path, text: str) -> subprocess.CompletedProcess[str]:
+    (folder / "x.yaml").write_text(text, encoding="utf-8")
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+    return subprocess.run(
+        [sys.executable, "-m", "capacity_model", "run", "x.yaml", "-o", "out", "-q"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=cap,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "case_id"), [(FIFTY_INPUTS, "sobol-with-50-inputs"), (SIXTY_YEARS, "quantiles-over-60-years")]
+)
+def test_runs_within_1_5_gb(text: str, case_id: str, tmp_path: Path) -> None:
+    result = limited_run(tmp_path, text)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "out" / "x" / "report.pdf").exists()
