@@ -399,9 +399,28 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 
 
+#: Options whose value may start with a minus sign ('--between -50%:100%').
+_SIGNED_VALUES = ("--between", "--values", "--range", "--set")
+
+
+def _join_signed_values(argv: Sequence[str]) -> list[str]:
+    """``--between -50%:100%`` as ``--between=-50%:100%``: argparse would read the value as an option."""
+    joined: list[str] = []
+    args = list(argv)
+    k = 0
+    while k < len(args):
+        if args[k] in _SIGNED_VALUES and k + 1 < len(args) and re.match(r"-[0-9.]", args[k + 1]):
+            joined.append(f"{args[k]}={args[k + 1]}")
+            k += 2
+        else:
+            joined.append(args[k])
+            k += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    arguments = _parser().parse_args(argv)
+    arguments = _parser().parse_args(_join_signed_values(sys.argv[1:] if argv is None else argv))
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")

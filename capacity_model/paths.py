@@ -24,6 +24,7 @@ from .quantities import (
     Month,
     PositiveBitRate,
     Priority,
+    WholeNumber,
     did_you_mean,
 )
 
@@ -39,6 +40,7 @@ KINDS: dict[Any, str] = {
     GrowthRate: "growth rate",
     BassCoefficient: "coefficient",
     Priority: "whole number",
+    WholeNumber: "whole number",
 }
 
 _TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")

@@ -238,6 +238,18 @@ BassCoefficient = Annotated[
 """A Bass diffusion coefficient per year, in (0, 1]."""
 
 
+def _check_whole(value: object) -> int:
+    text = value.strip().replace("_", "") if isinstance(value, str) else None
+    if text is not None and text.lstrip("+").isdigit() and len(text) <= 30:
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise problem(f"{_written(value)} is not a whole number; write e.g. 10000")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_check_whole)]
+"""A count written as a whole number (``10000``; on the command line also ``'10000'``)."""
+
 #: Largest ``demand[].priority``.
 MAX_PRIORITY = 1000
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError, WithJsonSch
 
 from . import units
 from .paths import FieldRef, PathError, resolve
-from .quantities import Duration, Finding, SourceKey, StrictModel
+from .quantities import Duration, Finding, SourceKey, StrictModel, WholeNumber, problem
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -163,9 +163,9 @@ MAX_SEED = 2**63 - 1
 class Uncertainty(StrictModel):
     """Which inputs are uncertain, how, and how many samples to draw."""
 
-    samples: int = Field(default=10_000, ge=1, le=MAX_SAMPLES)
+    samples: WholeNumber = Field(default=10_000, ge=1, le=MAX_SAMPLES)
     """Number of Monte Carlo samples."""
-    seed: int = Field(default=2026, ge=0, le=MAX_SEED)
+    seed: WholeNumber = Field(default=2026, ge=0, le=MAX_SEED)
     """Seed of the random numbers: the same seed gives the same results on any machine."""
     method: Literal["random", "latin-hypercube"] = "random"
     """``random`` draws, or ``latin-hypercube`` (scipy.stats.qmc) strata."""
@@ -173,14 +173,14 @@ class Uncertainty(StrictModel):
     """Distribution of each uncertain input, by field path (e.g. ``demand.transit.growth.rate``)."""
     correlations: list[Correlation] = Field(default_factory=list)
     """Rank correlations between parameters."""
-    sobol_samples: int = Field(default=8192, ge=64, le=MAX_SOBOL_SAMPLES)
+    sobol_samples: WholeNumber = Field(default=8192, ge=64, le=MAX_SOBOL_SAMPLES)
     """Base samples for Sobol' indices (a power of 2); the model runs ``n (d + 2)`` times."""
 
     @field_validator("sobol_samples")
     @classmethod
     def check_power_of_two(cls, value: int) -> int:
         if value & (value - 1):
-            raise ValueError(f"{value} is not a power of 2; use e.g. 4096 or 8192")
+            raise problem(f"{value} is not a power of 2; use e.g. 4096 or 8192")
         return value
 
 
@@ -400,8 +400,8 @@ def resolve_parameters(
         if ref.kind == "whole number":
             findings.append(
                 (
-                    "a priority is an order of service, not an uncertain input; compare orders with "
-                    f"'capacity-model sweep --param {path} --values 0,1,2' instead",
+                    "a whole number (a priority, a number of samples) is a choice, not an uncertain "
+                    f"input; compare values with 'capacity-model sweep --param {path} --values ...' instead",
                     at,
                 )
             )

@@ -111,15 +111,46 @@ def parse_bit_rate_gbps(value: object) -> float:
             f"{value!r} is a byte rate, not a bit rate; write e.g. '{num} {prefix}bps' "
             f"({num} {prefix}B/s would be '{bits:g} {prefix}bps')"
         )
+    grouped = _GROUPED_NUMBER.match(value)
+    if grouped:  # '4,000 Gbps': digits grouped with commas
+        whole = grouped["num"].replace(",", "")
+        raise UnitError(
+            f"{value!r}: write the number without commas, e.g. '{whole} {grouped['rest'].strip()}'"
+        )
     plain = _ANY_NUMBER_AND_WORD.match(value)
     if plain and not plain["rest"]:
         raise UnitError(f"{value!r} has no unit; write e.g. '{plain['num']} Gbps'")
     example = "450 Gbps"
     if plain:
         # 'tbps' -> 'Tbps': suggest the prefix the writer most likely meant.
-        prefix = plain["rest"][:1].upper() if plain["rest"][:1].lower() in "kmgtp" else "G"
+        rest = plain["rest"].strip()
+        prefix = rest[:1].upper() if rest[:1].lower() in "kmgtp" else "G"
         example = f"{plain['num']} {prefix.replace('K', 'k')}bps"
+        if rest.lower() in {u.lower() for u in _BIT_UNITS} and rest not in _BIT_UNITS:
+            raise UnitError(
+                f"{value!r}: units are case-sensitive (M is mega, m would be milli); write {example!r}"
+            )
     return _fail_bit_rate(value, example)
+
+
+#: Bit-rate units as written, for telling a unit in the wrong case from an unknown one.
+_BIT_UNITS = (
+    "bps",
+    "kbps",
+    "Kbps",
+    "Mbps",
+    "Gbps",
+    "Tbps",
+    "Pbps",
+    "b/s",
+    "kb/s",
+    "Mb/s",
+    "Gb/s",
+    "Tb/s",
+    "Pb/s",
+)
+#: A number whose digits are grouped with commas, and a unit: '4,000 Gbps'.
+_GROUPED_NUMBER = re.compile(r"^\s*(?P<num>[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?)\s*(?P<rest>\S.*)$")
 
 
 def _fail_bit_rate(value: str, example: str) -> float:

@@ -493,3 +493,57 @@ def test_a_failure_in_a_parent_file_names_the_parent(
     code, _, err = run_in_process(["run", "x.yaml", "-o", "out"], capsys)
     assert code == 2
     assert err.startswith("parent.yaml:10: demand[domestic].growth: growth from the base overflows")
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "validate", "plan", "compare", "sweep", "solve", "init", "schema"]
+)
+def test_help_texts_show_percent_signs_once(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "%%" not in text and "usage: capacity-model" in text
+
+
+def test_a_negative_value_may_follow_an_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "x.yaml").write_text(BASE, encoding="utf-8")
+    os.chdir(tmp_path)
+    code, out, err = run_in_process(
+        [
+            "solve",
+            "x.yaml",
+            "--find",
+            "demand.domestic.growth.rate",
+            "--so-that",
+            "no shortfall",
+            "--between",
+            "-50%:100%",
+            "-o",
+            "out",
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    # 450 Gbps at 70% holds 315 Gbps: 200 Gbps reaches it in the last month (59) at (315/200)^(12/59) - 1.
+    answer = float(out.split("at most ")[1].split("%")[0]) / 100
+    assert answer == pytest.approx((315 / 200) ** (12 / 59) - 1, abs=1e-5)
+
+
+def test_set_takes_the_counts_of_the_uncertainty_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "x.yaml").write_text(
+        uncertain("    demand.domestic.growth.rate: {dist: uniform, low: 20%, high: 30%}\n"), encoding="utf-8"
+    )
+    os.chdir(tmp_path)
+    code, _, err = run_in_process(
+        ["validate", "x.yaml", "--set", "uncertainty.sobol_samples=1024", "--set", "uncertainty.samples=500"],
+        capsys,
+    )
+    assert code == 0, err
+    code, _, err = run_in_process(["validate", "x.yaml", "--set", "uncertainty.sobol_samples=1000"], capsys)
+    assert (
+        code == 2
+        and err
+        == "--set uncertainty.sobol_samples=1000: uncertainty.sobol_samples: 1000 is not a power of 2; use e.g. 4096 or 8192\n"
+    )

@@ -185,4 +185,7 @@ def test_the_plan_rule_is_not_an_uncertain_input(tmp_path: Path) -> None:
 
 def test_a_priority_is_not_an_uncertain_input(tmp_path: Path) -> None:
     found = problems(tmp_path, "    demand.chinese-transit.priority: {dist: choice, values: [0, 1]}")
-    assert len(found) == 1 and "a priority is an order of service, not an uncertain input" in found[0]
+    assert (
+        len(found) == 1
+        and "a whole number (a priority, a number of samples) is a choice, not an uncertain input" in found[0]
+    )

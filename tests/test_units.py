@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -194,3 +195,25 @@ def test_format_duration_and_percent() -> None:
     assert units.format_duration(26) == "26 months"
     assert units.format_percent(0.125) == "12.5%"
     assert math.isclose(units.parse_fraction(units.format_percent(0.3)), 0.3, rel_tol=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("4,000 Gbps", "'4,000 Gbps': write the number without commas, e.g. '4000 Gbps'"),
+        ("1,234,567.5 Mbps", "e.g. '1234567.5 Mbps'"),
+        ("4 tbps", "'4 tbps': units are case-sensitive (M is mega, m would be milli); write '4 Tbps'"),
+        ("4 GBPS", "units are case-sensitive"),
+        ("0.5 bps", "at least 1 bps"),
+    ],
+)
+def test_bit_rate_mistakes_say_how_to_write_it(text: str, message: str) -> None:
+    from pydantic import TypeAdapter, ValidationError
+
+    from capacity_model.quantities import PositiveBitRate
+
+    with pytest.raises((UnitError, ValidationError), match=re.escape(message)):
+        if message == "at least 1 bps":
+            TypeAdapter(PositiveBitRate).validate_python(text)
+        else:
+            units.parse_bit_rate_gbps(text)

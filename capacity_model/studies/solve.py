@@ -192,6 +192,14 @@ def parse_condition(text: str, scenario: Scenario) -> Condition:
     try:
         if m := re.fullmatch(rf"(?i)no shortfall(?: before {_MONTH})?", clean):
             month = units.parse_month(m.group(1)) if m.group(1) else None
+            if month is not None and month <= scenario.period.start:
+                raise ScenarioError(
+                    Problem(
+                        f"{units.format_month(month)} is not after the period's start "
+                        f"{units.format_month(scenario.period.start)}: no month of the period comes before it",
+                        label,
+                    )
+                )
             return Condition(text, "shortfall", month=month, probability=probability)
         if m := re.fullmatch(r"(?i)(?:target )?(.+?) (?:is )?on time", clean):
             names = [t.name for t in scenario.targets]
@@ -406,8 +414,8 @@ def solve(
     if ref.kind == "whole number":
         raise ScenarioError(
             Problem(
-                "a priority is an order of service, not a quantity to solve for; compare orders with "
-                f"'capacity-model sweep --param {path} --values 0,1,2'",
+                "a whole number (a priority, a number of samples) is a choice, not a quantity to solve "
+                f"for; compare values with 'capacity-model sweep --param {path} --values ...'",
                 f"--find {path}",
             )
         )

@@ -207,7 +207,9 @@ def test_carried_share_needs_a_stream_with_a_share() -> None:
 
 
 def test_a_priority_cannot_be_solved_for() -> None:
-    with pytest.raises(ScenarioError, match="a priority is an order of service"):
+    with pytest.raises(
+        ScenarioError, match="a whole number \\(a priority, a number of samples\\) is a choice"
+    ):
         solve(shared_scenario(), "demand.domestic.priority", "no shortfall")
 
 
@@ -216,3 +218,8 @@ def test_values_whose_period_leaves_the_conditions_month_out_are_skipped() -> No
     solution = solve(scenario, "period.end", "carried share at 2035-01 >= 1%", "2030-01:2040-12")
     # Periods ending before 2035-01 cannot be measured there: the search starts at 2035-01.
     assert solution.low == parse_month("2035-01")
+
+
+def test_no_shortfall_before_the_period_starts_is_refused() -> None:
+    with pytest.raises(ScenarioError, match="2019-01 is not after the period's start 2026-01"):
+        parse_condition("no shortfall before 2019-01", shared_scenario())
