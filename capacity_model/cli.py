@@ -810,13 +810,26 @@ def _init(arguments: argparse.Namespace) -> int:
     if not file.parent.is_dir():
         raise CapacityModelError(f"cannot write {file}: the folder {file.parent} does not exist")
     try:
-        text = starter_text(file.stem)
+        text = starter_text(file.stem, _schema_near(file))
     except ValueError as error:
         raise CapacityModelError(str(error)) from None
     with _writing(file):
         file.write_text(text, encoding="utf-8")
     _print(f"wrote {file}; edit it, then: capacity-model run {file}")
     return EXIT_OK
+
+
+def _schema_near(file: Path) -> str | None:
+    """The path, relative to ``file``, of a scenario JSON Schema an editor can reach: a
+    ``scenario.schema.json`` beside it, or a project's ``schema/scenario.schema.json`` in its
+    folder or the two folders above; None when there is none."""
+    folder = file.resolve().parent
+    candidates = [folder / "scenario.schema.json"]
+    candidates += [above / "schema" / "scenario.schema.json" for above in [folder, *folder.parents][:3]]
+    for candidate in candidates:
+        if candidate.is_file():
+            return Path(os.path.relpath(candidate, folder)).as_posix()
+    return None
 
 
 def _schema(arguments: argparse.Namespace) -> int:

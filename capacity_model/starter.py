@@ -19,7 +19,7 @@ __all__ = ["NAME_PLACEHOLDER", "starter_text"]
 NAME_PLACEHOLDER = "__NAME__"
 
 
-def starter_text(name: str) -> str:
+def starter_text(name: str, schema: str | None = None) -> str:
     """Return the starter scenario, named ``name``.
 
     Parameters
@@ -28,6 +28,10 @@ def starter_text(name: str) -> str:
         Title of the scenario (``capacity-model init`` passes the file name without
         ``.yaml``). Any text: it is written as a double-quoted YAML string, so quotes,
         colons, ``#`` and line breaks read back unchanged.
+    schema
+        Where an editor finds the JSON Schema, relative to the file (``capacity-model init``
+        passes it when it finds the project's ``schema/scenario.schema.json``): written as the
+        first line, the modeline that yaml-language-server reads.
 
     Returns
     -------
@@ -51,7 +55,12 @@ def starter_text(name: str) -> str:
             "give the file a shorter name"
         )
     template = resources.files(__package__).joinpath("starter.yaml").read_text(encoding="utf-8")
-    return template.replace(NAME_PLACEHOLDER, _quoted(name), 1)
+    text = template.replace(NAME_PLACEHOLDER, _quoted(name), 1)
+    if schema is not None:
+        if any(c in schema for c in "\n\r") or not schema.strip():
+            raise ValueError(f"{schema!r} is not a path for a modeline")
+        text = f"# yaml-language-server: $schema={schema}\n" + text
+    return text
 
 
 def _quoted(text: str) -> str:

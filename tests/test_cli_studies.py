@@ -860,7 +860,8 @@ def test_iamc_table_matches_the_timeline(batch: Batch) -> None:
     timeline = ran.csv("baseline/timeline.csv")
     text = ran.text("baseline/timeline_iamc.csv")
     assert text.splitlines()[0] == "model,scenario,region,variable,unit,time,value"
-    rows = list(csv.DictReader(io.StringIO(text)))
+    every = list(csv.DictReader(io.StringIO(text)))
+    rows = [r for r in every if r["scenario"] == "Baseline"]  # the central case
     links = [c for c in timeline[0] if c.startswith("capacity_") and c != "capacity_with_plan_gbps"]
     streams = [c for c in timeline[0] if c.startswith("demand_")]
     variables = {r["variable"] for r in rows}
@@ -868,7 +869,19 @@ def test_iamc_table_matches_the_timeline(batch: Batch) -> None:
     # streams, capacity added by the plan.
     assert len(variables) == 1 + len(links) + 1 + len(streams) + 4 + 1 + 1 + len(streams) + 1 == 15
     assert len(rows) == len(timeline) * len(variables) == 180 * 15
-    assert {r["scenario"] for r in rows} == {"Baseline"}
+    # The quantiles over the samples follow as scenarios Baseline|P5 ... Baseline|P95, the values
+    # of timeline_quantiles.csv (utilisation in %).
+    quantiles = ran.csv("baseline/timeline_quantiles.csv")
+    assert {r["scenario"] for r in every} == {"Baseline", *(f"Baseline|P{q}" for q in (5, 10, 50, 90, 95))}
+    p90 = {r["variable"]: [] for r in every if r["scenario"] == "Baseline|P90"}
+    for r in every:
+        if r["scenario"] == "Baseline|P90":
+            p90[r["variable"]].append(float(r["value"]))
+    assert set(p90) == {"Demand", "Capacity", "Utilisation", "Headroom", "Capacity Gap"}
+    assert p90["Demand"] == [float(r["demand_p90_gbps"]) for r in quantiles]
+    assert p90["Utilisation"] == pytest.approx(
+        [100 * float(r["utilisation_p90"]) for r in quantiles], rel=1e-12
+    )
     by_variable: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_variable.setdefault(row["variable"], []).append(row)

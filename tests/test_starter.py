@@ -149,3 +149,23 @@ def test_init_in_a_missing_folder_says_so(tmp_path: Path) -> None:
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "missing" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "missing").exists()
+
+
+def test_init_writes_the_editor_modeline_when_the_schema_is_near(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "schema").mkdir(parents=True)
+    (project / "scenarios").mkdir()
+    (project / "schema" / "scenario.schema.json").write_text("{}", encoding="utf-8")
+    result = cli("init", "study.yaml", cwd=project / "scenarios")
+    assert result.returncode == 0, result.stderr
+    text = (project / "scenarios" / "study.yaml").read_text(encoding="utf-8")
+    assert text == starter_text("study", "../schema/scenario.schema.json")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/scenario.schema.json"
+    assert load_scenario(project / "scenarios" / "study.yaml").name == "study"
+    beside = cli("init", "here.yaml", cwd=project / "schema")
+    assert beside.returncode == 0, beside.stderr
+    assert (
+        (project / "schema" / "here.yaml")
+        .read_text(encoding="utf-8")
+        .startswith("# yaml-language-server: $schema=scenario.schema.json\n")
+    )

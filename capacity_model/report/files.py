@@ -178,7 +178,9 @@ def stage_outputs(
     if mc is not None:
         contents["timeline_quantiles.csv"] = quantiles_csv(mc)
     if iamc:
-        contents["timeline_iamc.csv"] = csv_text(iamc_columns(projection, f"capacity_model {__version__}"))
+        contents["timeline_iamc.csv"] = csv_text(
+            iamc_columns(projection, f"capacity_model {__version__}", mc)
+        )
     provenance = (
         f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. {inputs}"
         f"Computed by capacity_model {__version__}. The scenario as run, every default filled "

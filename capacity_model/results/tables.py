@@ -77,7 +77,17 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
 IAMC_REGION = "Corridor"
 
 
-def iamc_columns(projection: Projection, model: str) -> dict[str, list[Any]]:
+#: Quantities of the quantile table and their IAMC variables and units (with the factor to them).
+_IAMC_QUANTILES = {
+    "demand_gbps": ("Demand", "Gbps", 1.0),
+    "capacity_gbps": ("Capacity", "Gbps", 1.0),
+    "utilisation": ("Utilisation", "%", 100.0),
+    "headroom_gbps": ("Headroom", "Gbps", 1.0),
+    "gap_gbps": ("Capacity Gap", "Gbps", 1.0),
+}
+
+
+def iamc_columns(projection: Projection, model: str, mc: MonteCarlo | None = None) -> dict[str, list[Any]]:
     """The monthly timeline as an IAMC-style long table, one row per variable and month.
 
     Columns ``model, scenario, region, variable, unit, time, value``, the layout
@@ -87,36 +97,59 @@ def iamc_columns(projection: Projection, model: str) -> dict[str, list[Any]]:
     ``Required Capacity``, ``Capacity Gap``, ``Unserved Traffic``,
     ``Carried Traffic`` and ``Carried Traffic|<stream id>``, ``Capacity Added by Plan`` [Gbps].
     Sub-variables (``|``) add up to their parent, as pyam's aggregation checks expect.
+
+    With a Monte Carlo run, the quantiles of ``Demand``, ``Capacity``, ``Utilisation``,
+    ``Headroom`` and ``Capacity Gap`` follow as scenarios ``<name>|P5`` ... ``<name>|P95``, so
+    that pyam can draw bands. Non-finite values (utilisation with no capacity in service) are
+    left out: pyam refuses a file that has them.
     """
     carried = list(projection.stream_carried_gbps.values())
-    series: list[tuple[str, str, NDArray[Any]]] = [("Capacity", "Gbps", projection.capacity_gbps)]
-    series += [(f"Capacity|{k}", "Gbps", v) for k, v in projection.link_capacity_gbps.items()]
-    series.append(("Demand", "Gbps", projection.demand_gbps))
-    series += [(f"Demand|{k}", "Gbps", v) for k, v in projection.stream_demand_gbps.items()]
-    series += [
-        ("Utilisation", "%", projection.utilisation * 100.0),
-        ("Headroom", "Gbps", projection.headroom_gbps),
-        ("Required Capacity", "Gbps", projection.required_capacity_gbps),
-        ("Capacity Gap", "Gbps", projection.gap_gbps),
-        ("Unserved Traffic", "Gbps", projection.unserved_gbps),
-        ("Carried Traffic", "Gbps", np.sum(carried, axis=0)),
-    ]
-    series += [(f"Carried Traffic|{k}", "Gbps", v) for k, v in projection.stream_carried_gbps.items()]
-    series.append(("Capacity Added by Plan", "Gbps", projection.plan.added_gbps))
-    times = [f"{format_month(int(m))}-01" for m in projection.months]
+    series: list[tuple[str, str, str, NDArray[Any]]] = []
+    name = projection.scenario.name
+
+    def add(variable: str, unit: str, values: NDArray[Any], scenario: str = name) -> None:
+        series.append((scenario, variable, unit, np.asarray(values, dtype=float)))
+
+    add("Capacity", "Gbps", projection.capacity_gbps)
+    for k, v in projection.link_capacity_gbps.items():
+        add(f"Capacity|{k}", "Gbps", v)
+    add("Demand", "Gbps", projection.demand_gbps)
+    for k, v in projection.stream_demand_gbps.items():
+        add(f"Demand|{k}", "Gbps", v)
+    add("Utilisation", "%", projection.utilisation * 100.0)
+    add("Headroom", "Gbps", projection.headroom_gbps)
+    add("Required Capacity", "Gbps", projection.required_capacity_gbps)
+    add("Capacity Gap", "Gbps", projection.gap_gbps)
+    add("Unserved Traffic", "Gbps", projection.unserved_gbps)
+    add("Carried Traffic", "Gbps", np.sum(carried, axis=0))
+    for k, v in projection.stream_carried_gbps.items():
+        add(f"Carried Traffic|{k}", "Gbps", v)
+    add("Capacity Added by Plan", "Gbps", projection.plan.added_gbps)
+    if mc is not None:
+        from ..engine.montecarlo import QUANTILES
+
+        for level, q in enumerate(QUANTILES):
+            for quantity, (variable, unit, factor) in _IAMC_QUANTILES.items():
+                add(variable, unit, mc.quantiles[quantity][level] * factor, f"{name}|P{round(q * 100)}")
+    times = np.array([f"{format_month(int(m))}-01" for m in projection.months])
     columns: dict[str, list[Any]] = {
-        name: [] for name in ("model", "scenario", "region", "variable", "unit", "time", "value")
+        column: [] for column in ("model", "scenario", "region", "variable", "unit", "time", "value")
     }
-    for variable, unit, values in series:
-        columns["variable"] += [variable] * len(times)
-        columns["unit"] += [unit] * len(times)
-        columns["time"] += times
-        columns["value"] += [float(v) for v in values]
+    for scenario, variable, unit, values in series:
+        finite = np.isfinite(values)
+        count = int(finite.sum())
+        columns["scenario"] += [scenario] * count
+        columns["variable"] += [variable] * count
+        columns["unit"] += [unit] * count
+        columns["time"] += times[finite].tolist()
+        columns["value"] += values[finite].tolist()
     rows = len(columns["value"])
     columns["model"] = [model] * rows
-    columns["scenario"] = [projection.scenario.name] * rows
     columns["region"] = [IAMC_REGION] * rows
-    return columns
+    return {
+        column: columns[column]
+        for column in ("model", "scenario", "region", "variable", "unit", "time", "value")
+    }
 
 
 def quantile_columns(mc: MonteCarlo) -> dict[str, NDArray[Any]]:

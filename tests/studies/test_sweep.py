@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,13 @@ def test_outcomes_name_targets_on_time_but_too_small() -> None:
     (phase2,) = [t for t in project(transit).targets if t.name == "Phase 2"]
     assert phase2.status == "short" and result.too_small == ("Phase 2",)
     assert result.months_late["Phase 2"] == 0
+
+
+def test_iamc_table_leaves_out_values_that_are_not_finite() -> None:
+    # No capacity before 2028-01: utilisation is infinite there, which pyam refuses.
+    data = one_link(end="2030-12")
+    data["links"][0]["phases"][0]["in_service"] = "2028-01"
+    columns = iamc_columns(project(build(data)), "capacity_model test")
+    utilisation = [t for v, t in zip(columns["variable"], columns["time"], strict=True) if v == "Utilisation"]
+    assert utilisation[0] == "2028-01-01" and len(utilisation) == 36
+    assert all(math.isfinite(v) for v in columns["value"])
