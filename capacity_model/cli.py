@@ -14,10 +14,8 @@ import hashlib
 import json
 import os
 import re
-import signal
 import sys
 import textwrap
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import __version__
 from .errors import CapacityModelError, Problem, ScenarioError
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
+from .signals import STOPPED_MESSAGE, Terminated, exit_code, sigterm_raises
 from .uncertainty import MAX_SAMPLES, MAX_SEED
 from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction, parse_month
 
@@ -386,19 +385,6 @@ def _drop(stream: Any) -> None:
         os.close(devnull)
 
 
-class _Terminated(BaseException):
-    """SIGTERM, raised where the program is so that clean-up (``finally``) runs."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
-#: Exit codes after a signal: 128 + the signal's number, as shells report them.
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
-
-
 #: Options whose value may start with a minus sign ('--between -50%:100%').
 _SIGNED_VALUES = ("--between", "--values", "--range", "--set")
 
@@ -434,11 +420,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "init": _init,
         "schema": _schema,
     }[arguments.command]
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return command(arguments)
+        with sigterm_raises():
+            return command(arguments)
     except ScenarioError as error:
         if arguments.debug:
             raise
@@ -450,14 +434,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _print(f"error: {error}", file=sys.stderr)
         return EXIT_INVALID
-    except (KeyboardInterrupt, _Terminated) as stop:
-        _print(
-            "interrupted: reports not complete were not written; earlier ones are unchanged", file=sys.stderr
-        )
-        return EXIT_INTERRUPTED if isinstance(stop, KeyboardInterrupt) else EXIT_TERMINATED
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    except (KeyboardInterrupt, Terminated) as stop:
+        _print(STOPPED_MESSAGE, file=sys.stderr)
+        return exit_code(stop)
 
 
 def _load_all(files: Sequence[Path], overrides: Sequence[str] = ()) -> list[LoadedScenario]:

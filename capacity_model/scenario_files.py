@@ -837,7 +837,7 @@ def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
     model: Any = Scenario
     pending: list[Any] = []
     for step in loc:
-        if isinstance(step, str) and isinstance(model, type) and issubclass(model, BaseModel):
+        if isinstance(step, str) and _is_model(model):
             fields = {f.alias or name: f for name, f in model.model_fields.items()}
             if step not in fields:
                 return []
@@ -845,13 +845,22 @@ def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
         elif isinstance(step, str):  # a union tag chooses the member
             pending = [m for m in pending if _literal_model_tag(m) == step]
         model = _unwrap(pending, isinstance(step, int))
-        if isinstance(model, type) and issubclass(model, BaseModel):
+        if _is_model(model):
             pending = [model]
         elif isinstance(model, list):
             pending = model
-    if isinstance(model, type) and issubclass(model, BaseModel):
+    if _is_model(model):
         return [f.alias or name for name, f in model.model_fields.items()]
     return []
+
+
+def _is_model(annotation: Any) -> bool:
+    """Whether ``annotation`` is a pydantic model class (``list[X]`` is not, on any Python)."""
+    return (
+        isinstance(annotation, type)
+        and not isinstance(annotation, types.GenericAlias)
+        and issubclass(annotation, BaseModel)
+    )
 
 
 def _unwrap(candidates: list[Any], into_item: bool) -> Any:

@@ -39,9 +39,11 @@ ALLOWED = {
         "json_schema",
         "starter",
         "uncertainty",
+        "signals",
         "__init__",
     },
-    "__main__": {"cli"},
+    "signals": set(),
+    "__main__": {"cli", "signals"},
     "__init__": set(),
 }
 #: Third-party libraries each layer must not use.
@@ -55,6 +57,8 @@ FORBIDDEN = {
     "results": {"yaml", "matplotlib"},
     "inheritance": {"yaml", "matplotlib", "pydantic"},
     "studies": {"yaml", "matplotlib"},
+    "signals": {"yaml", "matplotlib", "numpy", "pydantic"},
+    "__main__": {"yaml", "matplotlib", "numpy", "pydantic"},
 }
 
 

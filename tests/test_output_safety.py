@@ -122,7 +122,14 @@ def test_an_interrupted_rerun_keeps_the_earlier_report_whole(signum: int, code: 
     first = run_cli("run", "x.yaml", "-o", "out", "--deterministic", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     before = tree(tmp_path / "out")
-    # The second run samples 200,000 times and computes Sobol' indices: seconds; stop it midway.
+    # The second run samples 1,000,000 times and computes Sobol' indices from 65,536 points: about
+    # 9 s on an idle machine, longer on a busy one; stop it 2.5 s in, while it computes.
+    (tmp_path / "x.yaml").write_text(
+        UNCERTAIN.replace("samples: 200000", "samples: 1000000").replace(
+            "sobol_samples: 8192", "sobol_samples: 65536"
+        ),
+        encoding="utf-8",
+    )
     stopped = run_and_stop(tmp_path, signum, ["run", "x.yaml", "-o", "out"], after_seconds=2.5)
     assert stopped.returncode == code, stopped.stderr
     assert stopped.stderr.strip().splitlines() == [
@@ -130,6 +137,28 @@ def test_an_interrupted_rerun_keeps_the_earlier_report_whole(signum: int, code: 
     ]
     assert tree(tmp_path / "out") == before
     assert partials(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"]
+)
+def test_a_stop_before_the_command_starts_is_one_line_too(
+    signum: int, code: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The entry point's guard covers loading the libraries and reading the arguments."""
+    from capacity_model.__main__ import entry
+
+    def stopped_while_loading() -> int:
+        os.kill(os.getpid(), signum)  # delivered before os.kill returns: Python runs the handler next
+        raise AssertionError("the signal did not stop the program")
+
+    monkeypatch.setattr(cli, "main", stopped_while_loading)
+    previous = signal.getsignal(signal.SIGTERM)
+    assert entry() == code
+    assert capsys.readouterr().err.splitlines() == [
+        "interrupted: reports not complete were not written; earlier ones are unchanged"
+    ]
+    assert signal.getsignal(signal.SIGTERM) is previous  # the guard puts the earlier handler back
 
 
 def test_two_runs_into_one_folder_end_with_one_consistent_report(tmp_path: Path) -> None:
