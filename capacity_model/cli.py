@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import sys
 import textwrap
 import time
@@ -24,10 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
-from .errors import CapacityModelError, Problem, ScenarioError
+from .errors import CapacityModelError, Problem, ScenarioError, one_line
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
 from .signals import STOPPED_MESSAGE, Terminated, exit_code, sigterm_raises
-from .uncertainty import MAX_SAMPLES, MAX_SEED
+from .uncertainty import MAX_SAMPLES, MAX_SEED, workload_problems
 from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction, parse_month
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def _output_option(command: argparse.ArgumentParser, text: str, default: str | N
     command.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_folder,
         default=value,
         metavar="DIR",
         help=text.replace("%(default)s", str(DEFAULT_OUTPUT if value is None else value)),
@@ -314,6 +315,13 @@ class _ParamValuesAction(argparse.Action):
         params[-1][slot] = values
 
 
+def _folder(text: str) -> Path:
+    """An argument type: an output folder, which must have a name (``-o ""`` is refused)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a folder name, e.g. -o reports")
+    return Path(text)
+
+
 def _probability(text: str) -> float:
     try:
         return parse_fraction(text)
@@ -326,7 +334,7 @@ def _whole(low: int, high: int) -> Any:
 
     def read(text: str) -> int:
         digits = text.replace("_", "").replace(",", "").strip()
-        if len(digits) > 30 or not digits.lstrip("+-").isdigit():
+        if len(digits) > 30 or not (digits.lstrip("+-").isascii() and digits.lstrip("+-").isdigit()):
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
         value = int(digits)
         if not low <= value <= high:
@@ -357,13 +365,11 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _printable(text: str) -> str:
-    """``text`` with terminal control characters (ESC, NUL, ...) shown as escapes such as ``\\x1b``,
-    so that a file name or a value from a scenario cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """``text`` with terminal control characters (ESC, NUL, ...) and the marks that hide or reorder
+    text shown as escapes such as ``\\x1b``, so that a file name or a value from a scenario
+    cannot drive the terminal; line breaks and tabs are kept."""
+    return one_line(text, keep="\n\t")
 
 
 def _print(*parts: object, file: Any = None, end: str = "\n") -> None:
@@ -439,14 +445,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_code(stop)
 
 
-def _load_all(files: Sequence[Path], overrides: Sequence[str] = ()) -> list[LoadedScenario]:
-    """Load every file, collecting the problems of all of them before failing."""
+def _samples(arguments: argparse.Namespace) -> int | None:
+    """``--samples``, when the command samples at all."""
+    return None if getattr(arguments, "deterministic", False) else getattr(arguments, "samples", None)
+
+
+def _load_all(
+    files: Sequence[Path], overrides: Sequence[str] = (), samples: int | None = None
+) -> list[LoadedScenario]:
+    """Load every file, collecting the problems of all of them before failing; ``samples``
+    (``--samples``) must keep each run within :data:`~capacity_model.uncertainty.MAX_SAMPLE_MONTHS`."""
     loaded, problems = [], []
     for file in files:
         try:
             loaded.append(load(file, overrides))
         except ScenarioError as error:
             problems.extend(error.problems)
+            continue
+        spec, period = loaded[-1].scenario.uncertainty, loaded[-1].scenario.period
+        if samples is not None and spec is not None:
+            problems += [
+                Problem(message, str(file), field="--samples")
+                for field, message in workload_problems(spec, period.end - period.start + 1, samples)
+                if field == "samples"
+            ]
     if problems:
         raise ScenarioError(unique(problems))
     return loaded
@@ -458,6 +480,7 @@ def _validate(arguments: argparse.Namespace) -> int:
     for file in arguments.files:
         try:
             item = load(file, arguments.overrides)
+            _project(item)  # what only computing finds (growth that overflows) is found here too
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
@@ -515,13 +538,24 @@ def _writing(folder: Path) -> Iterator[None]:
     """Turn an OSError while writing into a message naming the folder (exit 2, no traceback)."""
     try:
         yield
+    except (FileExistsError, NotADirectoryError) as error:
+        named = Path(os.fsdecode(error.filename)) if error.filename else folder
+        blocking = next((p for p in (named, *named.parents) if p.exists() and not p.is_dir()), None)
+        if blocking is None:
+            raise CapacityModelError(
+                f"cannot write the report to {folder}: {error.strerror or error}"
+            ) from None
+        raise CapacityModelError(
+            f"cannot write the report to {folder}: {blocking} is a file, not a folder; "
+            "choose another -o DIR, or move the file"
+        ) from None
     except OSError as error:
         raise CapacityModelError(f"cannot write the report to {folder}: {error.strerror or error}") from None
 
 
 def _run(arguments: argparse.Namespace) -> int:
     files: list[Path] = arguments.files
-    loaded = _load_all(files, arguments.overrides)
+    loaded = _load_all(files, arguments.overrides, _samples(arguments))
     folders = _output_folders(files, arguments.output)
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
     from .engine.montecarlo import run_monte_carlo
@@ -633,7 +667,7 @@ def _uncertain(arguments: argparse.Namespace, loaded: Sequence[LoadedScenario]) 
 
 def _compare(arguments: argparse.Namespace) -> int:
     files: list[Path] = arguments.files
-    loaded = _load_all(files, arguments.overrides)
+    loaded = _load_all(files, arguments.overrides, _samples(arguments))
     names = [item.scenario.name for item in loaded]
     if len(set(names)) < len(names):  # two scenarios of one name: tell them apart by file
         names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
@@ -699,7 +733,7 @@ def _check_at(at: int | None, files: Sequence[Path], loaded: Sequence[LoadedScen
 
 
 def _one_scenario(arguments: argparse.Namespace) -> LoadedScenario:
-    return _load_all([arguments.file], arguments.overrides)[0]
+    return _load_all([arguments.file], arguments.overrides, _samples(arguments))[0]
 
 
 def _sweep(arguments: argparse.Namespace) -> int:
@@ -784,16 +818,26 @@ def _init(arguments: argparse.Namespace) -> int:
     from .starter import starter_text
 
     file: Path = arguments.file
-    if file.exists() and not arguments.force:
-        raise CapacityModelError(f"{file} already exists; choose another name, or add --force to replace it")
-    if not file.parent.is_dir():
-        raise CapacityModelError(f"cannot write {file}: the folder {file.parent} does not exist")
     try:
-        text = starter_text(file.stem, _schema_near(file))
-    except ValueError as error:
-        raise CapacityModelError(str(error)) from None
-    with _writing(file):
-        file.write_text(text, encoding="utf-8")
+        if file.exists() and not arguments.force:
+            raise CapacityModelError(
+                f"{file} already exists; choose another name, or add --force to replace it"
+            )
+        if not file.parent.is_dir():
+            raise CapacityModelError(f"cannot write {file}: the folder {file.parent} does not exist")
+        try:
+            text = starter_text(file.stem, _schema_near(file))
+        except ValueError as error:
+            raise CapacityModelError(str(error)) from None
+        # Written beside, then renamed: the file appears whole or not at all.
+        staged = file.parent / f".capacity-model-init.{os.getpid()}.{secrets.token_hex(4)}.partial"
+        try:
+            staged.write_text(text, encoding="utf-8")
+            os.replace(staged, file)
+        finally:
+            staged.unlink(missing_ok=True)
+    except OSError as error:
+        raise CapacityModelError(f"cannot write {file}: {error.strerror or error}") from None
     _print(f"wrote {file}; edit it, then: capacity-model run {file}")
     return EXIT_OK
 

@@ -7,11 +7,37 @@ and a field path, so that every mistake in a file is reported at once.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
 class CapacityModelError(Exception):
     """Base class of every error this package raises on purpose."""
+
+
+#: Characters a name may hold although Unicode calls them format characters: the zero-width
+#: non-joiner and joiner, parts of how Urdu, Persian and Indic words are written.
+JOINERS = "\u200c\u200d"
+
+
+def is_hidden(character: str) -> bool:
+    """Whether ``character`` would break a line, drive a terminal, hide itself or reorder the
+    text around it: control characters, surrogates, line and paragraph separators, and format
+    characters such as zero-width spaces and right-to-left marks (Unicode categories Cc, Cs,
+    Zl, Zp and Cf, the :data:`JOINERS` excepted)."""
+    return character not in JOINERS and unicodedata.category(character) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
+def one_line(text: str, keep: str = "") -> str:
+    """``text`` with each hidden character (:func:`is_hidden`; newline and tab included unless
+    in ``keep``) written as an escape such as ``\\n``, ``\\x1b`` or ``\\u202e``, so that it
+    stays one visible line and cannot drive the terminal."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        repr(c)[1:-1] if is_hidden(c) and c not in keep else c  # repr escapes each of them
+        for c in text
+    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +67,7 @@ class Problem:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
             where += ": "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}"
+        return one_line(f"{where}{field}{self.message}")
 
 
 class ScenarioError(CapacityModelError):

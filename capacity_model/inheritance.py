@@ -73,18 +73,19 @@ def removal_paths(
         except PathError as error:
             problems.append(Problem(str(error), file=at[0], line=at[1], field="remove"))
             continue
-        parameters = (data.get("uncertainty") or {}).get("parameters") or {}
+        parameters, correlations = _uncertain(data)
         inside = {
             p
             for p in parameters
             if isinstance(p, str) and (p == text or p.startswith((text + ".", text + "[")))
         }
         removed |= {("uncertainty", "parameters", p) for p in inside}
-        correlations = (data.get("uncertainty") or {}).get("correlations") or []
         removed |= {
             ("uncertainty", "correlations", i)
             for i, c in enumerate(correlations)
-            if isinstance(c, Mapping) and inside.intersection(c.get("between") or ())
+            if isinstance(c, Mapping)
+            and isinstance(c.get("between"), list)
+            and inside.intersection(p for p in c["between"] if isinstance(p, str))
         }
     problems += _shifted_parameters(data, removed, at)
     return removed, problems
@@ -92,7 +93,7 @@ def removal_paths(
 
 def _shifted_parameters(data: Mapping[str, Any], removed: set[Location], at: Mark) -> list[Problem]:
     """Problems for kept distributions whose path names a list entry by a position that removal shifts."""
-    parameters = (data.get("uncertainty") or {}).get("parameters") or {}
+    parameters, _ = _uncertain(data)
     entries = [loc for loc in removed if loc and isinstance(loc[-1], int)]
     problems = []
     for path in parameters:
@@ -163,14 +164,26 @@ def _locate(data: Any, path: str) -> Location:
 def _label(item: Any, list_name: Any) -> Any:
     if isinstance(item, Mapping):
         key = MERGE_KEYS.get(list_name, "id")
-        if item.get(key) is not None:
+        if isinstance(item.get(key), (str, int, float)):  # a list or mapping is no id: validation says so
             return item[key]
     return None
 
 
+def _uncertain(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[Any]]:
+    """The parameters and correlations of ``data``'s uncertainty section, empty where malformed
+    (validation of the merged scenario reports a malformed section)."""
+    section = data.get("uncertainty")
+    section = section if isinstance(section, Mapping) else {}
+    parameters, correlations = section.get("parameters"), section.get("correlations")
+    return (
+        parameters if isinstance(parameters, Mapping) else {},
+        correlations if isinstance(correlations, list) else [],
+    )
+
+
 def _entry(items: list[Any], text: str, bracketed: bool, list_name: Any) -> int | None:
     """Index of the entry ``text`` names: a position in brackets, else an id (a target's name)."""
-    if bracketed and text.isdigit():
+    if bracketed and text.isascii() and text.isdigit():
         return int(text) if int(text) < len(items) else None
     for index, item in enumerate(items):
         if _label(item, list_name) == text or (isinstance(item, Mapping) and item.get("id") == text):

@@ -169,7 +169,7 @@ def _select(
     items: list[Any], text: str, bracketed: bool, location: tuple[str | int, ...], path: str, where: str
 ) -> int:
     """Index of the list entry ``text`` names: a position (in brackets), an id or a target's name."""
-    if bracketed and text.isdigit():
+    if bracketed and text.isascii() and text.isdigit():
         index = int(text)
         if index >= len(items):
             raise PathError(f"{path!r}: there are only {len(items)} entries{where}; positions count from 0")

@@ -9,6 +9,8 @@ which must parse a distribution's values in the unit of the field it addresses.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Annotated, Any
 
@@ -24,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import units
+from .errors import is_hidden
 
 Finding = tuple[str, tuple[str | int, ...]]
 """A message and the path, relative to the model being validated, of the field it is about."""
@@ -190,18 +193,72 @@ GrowthRate = Annotated[
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
 """An identifier used in field paths and CSV column names: letters, digits, ``-``, ``_``."""
 
-SourceKey = Annotated[str, Field(min_length=1, max_length=64)]
+#: Longest name (of a scenario, link, stream or target) and longest text (a description or a
+#: citation) [characters]: the report shows them whole. Longest key of ``sources``.
+MAX_NAME, MAX_TEXT, MAX_SOURCE_KEY = 200, 2000, 64
+
+_CONTROL_NAMES = {"\t": "tab", "\n": "new line", "\r": "carriage return", "\x1b": "escape", "\x00": "NUL"}
+
+
+def _hidden_character(text: str, multiline: bool) -> str | None:
+    """The first character of ``text`` a reader could not see or that would change how the
+    text is shown: control characters (newline and tab allowed when ``multiline``), line and
+    paragraph separators, and format characters such as zero-width spaces and the marks that
+    reorder text (:func:`~capacity_model.errors.is_hidden`); ``None`` when there is none."""
+    return next((c for c in text if is_hidden(c) and not (multiline and c in "\n\t")), None)
+
+
+def visible_text(text: str) -> str:
+    """``text`` with each character a name may not hold (see :func:`_hidden_character`)
+    replaced by a space, and the spaces around removed: a name made from a file name."""
+    return "".join(" " if is_hidden(c) else c for c in text).strip()
+
+
+def _checked_text(what: str, longest: int, multiline: bool) -> Any:
+    """A validator for text of kind ``what``: surrounding spaces removed (names only), then
+    refused when empty (names only), longer than ``longest`` or holding a hidden character."""
+
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            return value  # pydantic says "expected text"
+        text = value if multiline else value.strip()
+        if not multiline and not text:
+            raise problem(f"the {what} is empty; write a few words")
+        if len(text) > longest:
+            raise problem(
+                f"the {what} is {len(text):,} characters long; write at most {longest:,} characters"
+            )
+        hidden = _hidden_character(text, multiline)
+        if hidden is not None:
+            raise problem(
+                f"the {what} holds the invisible or control character U+{ord(hidden):04X} "
+                f"({_CONTROL_NAMES.get(hidden) or unicodedata.name(hidden, 'a control character')}); "
+                "write it with visible characters only"
+            )
+        return text
+
+    return BeforeValidator(check)
+
+
+SourceKey = Annotated[
+    str, _checked_text("key", MAX_SOURCE_KEY, multiline=False), Field(min_length=1, max_length=MAX_SOURCE_KEY)
+]
 """A key of the scenario's ``sources`` mapping."""
 
-#: Longest name (of a scenario, link, stream or target) and longest text (a description or a
-#: citation) [characters]: the report shows them whole.
-MAX_NAME, MAX_TEXT = 200, 2000
+Name = Annotated[
+    str, _checked_text("name", MAX_NAME, multiline=False), Field(min_length=1, max_length=MAX_NAME)
+]
+"""A name shown in the report: 1 to :data:`MAX_NAME` visible characters, spaces around removed."""
 
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
-"""A name shown in the report, 1 to :data:`MAX_NAME` characters."""
+Text = Annotated[str, _checked_text("text", MAX_TEXT, multiline=True), Field(max_length=MAX_TEXT)]
+"""A description or citation, at most :data:`MAX_TEXT` characters (new lines allowed)."""
 
-Text = Annotated[str, Field(max_length=MAX_TEXT)]
-"""A description or citation, at most :data:`MAX_TEXT` characters."""
+
+def same_name_key(name: str) -> str:
+    """The form in which two names that a reader would take for the same are equal: Unicode
+    compatibility forms (NFKC: a no-break space is a space, a full-width letter a letter),
+    case folded, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class StrictModel(BaseModel):
@@ -216,6 +273,8 @@ class StrictModel(BaseModel):
 
 
 def _check_bass_coefficient(value: object) -> float:
+    if isinstance(value, str) and re.fullmatch(units.NUMBER, value.strip()):  # '0.03' from --set or sweep
+        value = float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise problem(f"{value!r} is not a number; write a coefficient per year such as 0.03")
     if not 0 < value <= 1:
@@ -240,7 +299,7 @@ BassCoefficient = Annotated[
 
 def _check_whole(value: object) -> int:
     text = value.strip().replace("_", "") if isinstance(value, str) else None
-    if text is not None and text.lstrip("+").isdigit() and len(text) <= 30:
+    if text is not None and text.lstrip("+").isascii() and text.lstrip("+").isdigit() and len(text) <= 30:
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
         raise problem(f"{_written(value)} is not a whole number; write e.g. 10000")
@@ -254,16 +313,12 @@ WholeNumber = Annotated[int, BeforeValidator(_check_whole)]
 MAX_PRIORITY = 1000
 
 
-def _written(value: object) -> str:
-    """A value as it was written in YAML: ``true`` rather than Python's ``True``."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    return repr(value) if isinstance(value, str) else str(value)
+_written = units.written
 
 
 def _check_priority(value: object) -> int:
     text = value.strip() if isinstance(value, str) else None
-    if text is not None and text.lstrip("+").isdigit():
+    if text is not None and text.lstrip("+").isascii() and text.lstrip("+").isdigit() and len(text) <= 30:
         value = int(text)
     if isinstance(value, bool) or not isinstance(value, int):
         raise problem(

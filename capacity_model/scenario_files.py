@@ -30,6 +30,7 @@ from .paths import FieldRef, PathError, resolve, segments, written_value
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
 from .uncertainty import DISTRIBUTIONS
+from .units import written
 
 __all__ = [
     "LineMap",
@@ -242,6 +243,9 @@ _SYNTAX_HINTS = (
 )
 
 
+#: Half of a UTF-16 pair, which a double-quoted YAML string can write as an escape.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 #: Most values a file may expand to: a guard against YAML aliases that multiply.
 MAX_VALUES = 100_000
 #: Longest number a file may write; no field needs more than a few digits.
@@ -283,8 +287,8 @@ class _Builder:
         self.count += 1
         if self.count > MAX_VALUES:
             raise _TooLargeError(
-                f"the file expands to more than {MAX_VALUES:,} values; are YAML aliases (*name) "
-                "repeating each other?",
+                f"the file holds more than {MAX_VALUES:,} values (counting each use of a YAML alias "
+                "*name); a scenario holds a few hundred",
                 line,
             )
         if id(node) in self.open:
@@ -313,10 +317,22 @@ class _Builder:
                 )
                 return None
             try:
-                return self.loader.construct_object(node, deep=True)
+                value = self.loader.construct_object(node, deep=True)
             except (ValueError, yaml.YAMLError):
                 self.problems.append((f"{node.value[:40]!r} cannot be read as a value", line, path))
                 return None
+            half = _SURROGATE.search(value) if isinstance(value, str) else None
+            if half is not None:
+                self.problems.append(
+                    (
+                        f"holds the escape \\u{ord(half.group()):04x}, which is half of a character (an "
+                        "unpaired surrogate); write the character itself",
+                        line,
+                        path,
+                    )
+                )
+                return None
+            return value
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -352,7 +368,10 @@ class _Builder:
         written: set[Any] = set()
         for key_node, value_node in explicit:
             key_line = key_node.start_mark.line + 1
+            known = len(self.problems)
             key = self.build(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if len(self.problems) > known:  # the key itself was refused, and said why
+                continue
             if not isinstance(key, str):
                 raw = key_node.value if isinstance(key_node, yaml.ScalarNode) else "this key"
                 read_as = (
@@ -541,16 +560,27 @@ def replace_file(problems: Sequence[Problem], file: str) -> list[Problem]:
 
 
 def read_document(
-    path: Path, file: str, chain: tuple[tuple[Path, str], ...] = (), at: Mark | None = None
+    path: Path, file: str, chain: tuple[tuple[Path, str], ...] = (), at: Mark | None = None, used: int = 0
 ) -> tuple[Any, Marks, tuple[str, ...]]:
     """One file's data merged over the files it ``extends``, with each value's file and line.
 
     ``chain`` holds the files that extend this one (resolved path, name as shown);
-    ``at`` is the ``extends:`` that names this file, where a missing file is reported.
+    ``at`` is the ``extends:`` that names this file, where a missing file is reported;
+    ``used`` counts the values those files hold: a chain holds at most :data:`MAX_VALUES`.
     Returns the data, its marks, and the files read (this one first).
     """
     text = _read_text(path, file, at)
     data, lines = read_yaml(text, file)
+    used += len(lines)
+    if used > MAX_VALUES and at is not None:
+        raise ScenarioError(
+            Problem(
+                f"the files of this extends chain hold more than {MAX_VALUES:,} values together; "
+                "a scenario holds a few hundred",
+                *at,
+                field="extends",
+            )
+        )
     marks: Marks = {key: (file, line) for key, line in lines.items()}
     if not isinstance(data, dict) or ("extends" not in data and "remove" not in data):
         return data, marks, (file,)
@@ -571,11 +601,11 @@ def read_document(
             Problem("expected the path of a scenario file, e.g. extends: baseline.yaml", *at, field="extends")
         )
     parent_path = path.parent / parent_name.strip()
-    here = (path.resolve(), file)
+    here = (_resolved(path, at), file)
     seen = [resolved for resolved, _ in (*chain, here)]
-    if parent_path.resolve() in seen:
+    if _resolved(parent_path, at) in seen:
         names = [name for _, name in (*chain, here)]
-        loop = [*names[seen.index(parent_path.resolve()) :], str(parent_path)]
+        loop = [*names[seen.index(_resolved(parent_path, at)) :], str(parent_path)]
         raise ScenarioError(
             Problem(
                 "extends goes round in a circle: " + " extends ".join(loop) + "; remove one of the extends",
@@ -592,7 +622,7 @@ def read_document(
             )
         )
     parent_file = str(parent_path)
-    parent, parent_marks, parent_files = read_document(parent_path, parent_file, (*chain, here), at)
+    parent, parent_marks, parent_files = read_document(parent_path, parent_file, (*chain, here), at, used)
     if not isinstance(parent, dict):
         raise ScenarioError(
             Problem(
@@ -613,7 +643,55 @@ def read_document(
     if problems:
         raise ScenarioError(problems)
     merged, merged_marks = merge(parent, parent_marks, data, marks, removed)
+    for location in removed:  # a required field removed, or a list emptied, is reported at the remove: list
+        if all(isinstance(step, str) for step in location) and not _holds(merged, location):
+            merged_marks[location] = remove_at
+        elif location[:-1] and _holds(merged, location[:-1]) and _at(merged, location[:-1]) == []:
+            merged_marks[location[:-1]] = merged_marks[("remove", *location[:-1])] = remove_at
     return merged, merged_marks, (file, *parent_files)
+
+
+def _holds(data: Any, location: tuple[str, ...]) -> bool:
+    """Whether the mappings of ``data`` hold a value at ``location``."""
+    for step in location:
+        if not isinstance(data, dict) or step not in data:
+            return False
+        data = data[step]
+    return True
+
+
+def _at(data: Any, location: tuple[str, ...]) -> Any:
+    """The value at ``location`` in mappings that :func:`_holds` found hold one."""
+    for step in location:
+        data = data[step]
+    return data
+
+
+def _resolved(path: Path, at: Mark) -> Path:
+    """``path`` made absolute with links followed; a name no file can have is refused at ``at``."""
+    try:
+        os.fsencode(path)
+        if "\x00" in str(path):
+            raise ValueError
+    except (UnicodeError, ValueError):
+        raise ScenarioError(
+            Problem(
+                f"{str(path)!r} cannot be a file name (it holds a NUL or an unpaired surrogate character); "
+                "name a scenario file",
+                *at,
+                field="extends",
+            )
+        ) from None
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of symbolic links (Python < 3.13)
+        raise ScenarioError(
+            Problem(
+                f"cannot follow {str(path)!r}: its symbolic links go round in a circle; name a scenario file",
+                *at,
+                field="extends",
+            )
+        ) from None
 
 
 def _set(data: Any, location: tuple[str | int, ...], value: Any) -> None:
@@ -768,6 +846,9 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
         )
     elif kind == "missing":
         message = "required field is missing"
+        if tuple(loc) in marks:  # dropped by a remove: list, which is marked there
+            message += "; remove: drops it here, and the scenario needs it"
+            line_path = tuple(loc)
     elif kind in ("union_tag_invalid", "union_tag_not_found"):
         key = str(ctx.get("discriminator", "'model'")).strip("'")
         tags = _expected_tags(ctx, line_path)
@@ -788,15 +869,12 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
             )
     elif kind in _BOUNDS:
         word, key = _BOUNDS[kind]
-        bound = ctx.get(key)
-        shown = (
-            f"{bound:,}"
-            if isinstance(bound, int)
-            else f"{bound:g}"
-            if isinstance(bound, float)
-            else str(bound)
+        found = (
+            _number(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+            else _kind(value)
         )
-        message = f"must be {word} {shown}, found {_kind(value)}"
+        message = f"must be {word} {_number(ctx.get(key))}, found {found}"
     elif kind == "literal_error":
         allowed = [
             t.strip().strip("'") for t in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")
@@ -811,12 +889,21 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
     elif kind == "too_short":
         minimum = ctx.get("min_length", 1)
         noun = "entry" if minimum == 1 else "entries"
-        found = len(value) if isinstance(value, (list, dict, str)) else 0
-        message = f"needs at least {minimum} {noun}, found {found}"
+        count = len(value) if isinstance(value, (list, dict, str)) else 0
+        message = f"needs at least {minimum} {noun}, found {count}"
+        if count == 0 and ("remove", *loc) in marks:
+            message += "; remove: leaves it empty here"
     elif kind == "string_pattern_mismatch":
         message = (
             f"{value!r} is not a valid id; use letters, digits, '-' and '_', starting with a letter or digit"
         )
+    elif kind == "too_long":
+        count = len(value) if isinstance(value, (list, dict)) else 0
+        message = f"takes at most {ctx.get('max_length')} entries, found {count}"
+    elif kind == "string_too_short":
+        message = "is empty; write a value"
+    elif kind == "string_unicode":
+        message = "is not readable text; write it with ordinary characters"
     elif kind == "string_too_long":
         message = f"is too long; use at most {ctx.get('max_length')} characters"
     else:
@@ -941,7 +1028,7 @@ def _location_of(data: Any, shown: str) -> Path_:
         if isinstance(node, list):
             labels = [entry_label(found[-1] if found else None, item, i) for i, item in enumerate(node)]
             index = next((i for i, label in enumerate(labels) if str(label) == text), None)
-            if index is None and text.isdigit() and int(text) < len(node):
+            if index is None and text.isascii() and text.isdigit() and int(text) < len(node):
                 index = int(text)
             if index is None:
                 break
@@ -953,6 +1040,13 @@ def _location_of(data: Any, shown: str) -> Path_:
     return found
 
 
+def _number(value: Any) -> str:
+    """A bound or a number found beside it, as a reader writes it: ``65,536``, ``1e+300``."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
+        return f"{int(value):,}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing (an empty value)"
@@ -960,8 +1054,7 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return written(value)
 
 
 def dump_scenario_yaml(scenario: Scenario) -> str:

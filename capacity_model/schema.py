@@ -39,8 +39,9 @@ from .quantities import (
     did_you_mean,
     problem,
     raise_all,
+    same_name_key,
 )
-from .uncertainty import Parameter, Uncertainty, resolve_parameters
+from .uncertainty import Parameter, Uncertainty, resolve_parameters, workload_problems
 
 __all__ = [
     "Base",
@@ -67,6 +68,15 @@ __all__ = [
     "did_you_mean",
     "problem",
 ]
+
+
+#: Most links, demand streams, targets, and phases of one link: each has its own lines, table
+#: rows and chart series in the report (50 of each take about 15 s to draw).
+MAX_ENTRIES = 50
+#: Most rates of a piecewise growth, and points of a series (one a month for 200 years).
+MAX_RATES, MAX_POINTS = 200, 2400
+#: Most entries of ``sources``.
+MAX_SOURCES = 200
 
 
 class Period(StrictModel):
@@ -183,7 +193,7 @@ class Link(StrictModel):
     """Short identifier, used in field paths and CSV columns (``capacity_<id>_gbps``)."""
     name: Name | None = None
     """Readable name for the report; the ``id`` if left out."""
-    phases: Annotated[list[Phase], Field(min_length=1)]
+    phases: Annotated[list[Phase], Field(min_length=1, max_length=MAX_ENTRIES)]
     """Capacity steps, in date order."""
     retire: Month | None = None
     """Month from which the link carries nothing; never, if left out."""
@@ -249,7 +259,7 @@ class Base(StrictModel):
 def _check_growth_rate(value: float) -> float:
     if not -1.0 < value <= 10.0:
         raise problem(
-            f"a growth rate must be above -100% and at most 1000% a year, found {units.format_percent(value)}"
+            f"a growth rate must be above -100% and at most 1000% a year, found {units.format_percent(value, digits=15)}"
         )
     return value
 
@@ -281,7 +291,7 @@ class PiecewiseGrowth(StrictModel):
     """Annual growth rates that change at given months."""
 
     model: Literal["piecewise"]
-    rates: Annotated[list[RateFrom], Field(min_length=1)]
+    rates: Annotated[list[RateFrom], Field(min_length=1, max_length=MAX_RATES)]
     """Rates in date order; the first also applies before its ``from``."""
     source: SourceKey | None = None
     """Key in ``sources`` for the rates."""
@@ -306,7 +316,7 @@ class SeriesGrowth(StrictModel):
     """Observed points, joined log-linearly; the end segments' growth carries on outside them."""
 
     model: Literal["series"]
-    points: Annotated[list[SeriesPoint], Field(min_length=2)]
+    points: Annotated[list[SeriesPoint], Field(min_length=2, max_length=MAX_POINTS)]
     """At least two observations, in date order."""
     source: SourceKey | None = None
     """Key in ``sources`` for the observations."""
@@ -469,13 +479,13 @@ class Scenario(StrictModel):
     """Months to project, both ends included."""
     planning: Planning = Field(default_factory=Planning)
     """Utilisation threshold and default lead time."""
-    links: Annotated[list[Link], Field(min_length=1)]
+    links: Annotated[list[Link], Field(min_length=1, max_length=MAX_ENTRIES)]
     """The corridor's links; corridor capacity is their sum."""
-    targets: list[Target] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list, max_length=MAX_ENTRIES)
     """Announced capacity targets."""
-    demand: Annotated[list[DemandStream], Field(min_length=1)]
+    demand: Annotated[list[DemandStream], Field(min_length=1, max_length=MAX_ENTRIES)]
     """Demand streams; corridor demand is their sum."""
-    sources: dict[SourceKey, Text] = Field(default_factory=dict)
+    sources: dict[SourceKey, Text] = Field(default_factory=dict, max_length=MAX_SOURCES)
     """Citations, by key: the ``source`` fields elsewhere name these keys."""
     uncertainty: Uncertainty | None = None
     """Optional distributions of inputs for Monte Carlo runs and sensitivity analysis."""
@@ -515,7 +525,14 @@ class Scenario(StrictModel):
     @model_validator(mode="after")
     def check_uncertainty(self) -> Scenario:
         if self.uncertainty is not None:
-            raise_all(resolve_parameters(self, self.uncertainty)[1])
+            months = self.period.end - self.period.start + 1
+            raise_all(
+                resolve_parameters(self, self.uncertainty)[1]
+                + [
+                    (message, ("uncertainty", field))
+                    for field, message in workload_problems(self.uncertainty, months)
+                ]
+            )
         return self
 
     def parameters(self) -> list[Parameter]:
@@ -561,18 +578,27 @@ class Scenario(StrictModel):
 
 
 def _check_unique(keys: Sequence[str], field: str) -> None:
+    """Each key once. Names are compared as a reader sees them (:func:`same_name_key`); ids,
+    which are plain letters, digits, '-' and '_', exactly."""
     first: dict[str, int] = {}
     findings: list[Finding] = []
     for i, key in enumerate(keys):
-        if key in first:
+        seen = same_name_key(key) if field == "name" else key
+        if seen in first:
+            earlier = keys[first[seen]]
+            alike = (
+                ""
+                if earlier == key
+                else f" ({earlier!r}: names must differ in more than case, spacing or look-alike characters)"
+            )
             findings.append(
                 (
-                    f"{key!r} is already the {field} of entry {first[key] + 1} of this list; "
+                    f"{key!r} is already the {field} of entry {first[seen] + 1} of this list{alike}; "
                     f"each {field} must be unique",
                     (i, field),
                 )
             )
-        first.setdefault(key, i)
+        first.setdefault(seen, i)
     raise_all(findings)
 
 

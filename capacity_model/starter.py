@@ -11,7 +11,7 @@ from importlib import resources
 
 import yaml
 
-from .quantities import MAX_NAME
+from .quantities import MAX_NAME, visible_text
 
 __all__ = ["NAME_PLACEHOLDER", "starter_text"]
 
@@ -26,8 +26,10 @@ def starter_text(name: str, schema: str | None = None) -> str:
     ----------
     name
         Title of the scenario (``capacity-model init`` passes the file name without
-        ``.yaml``). Any text: it is written as a double-quoted YAML string, so quotes,
-        colons, ``#`` and line breaks read back unchanged.
+        ``.yaml``). Any text: control and invisible characters (a line break or tab in a file
+        name) become spaces and the spaces around are removed, as a name may not hold them;
+        the rest is written as a double-quoted YAML string, so quotes, colons and ``#`` read
+        back unchanged.
     schema
         Where an editor finds the JSON Schema, relative to the file (``capacity-model init``
         passes it when it finds the project's ``schema/scenario.schema.json``): written as the
@@ -47,7 +49,8 @@ def starter_text(name: str, schema: str | None = None) -> str:
     >>> 'name: "my-study"' in starter_text("my-study")
     True
     """
-    if not name.strip():
+    name = visible_text(name)
+    if not name:
         raise ValueError("the scenario name is empty; give the file a name such as 'my-study.yaml'")
     if len(name) > MAX_NAME:
         raise ValueError(

@@ -13,7 +13,15 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from . import units
 from .paths import FieldRef, PathError, resolve
@@ -29,10 +37,27 @@ __all__ = [
     "Uncertainty",
     "parse_value",
     "resolve_parameters",
+    "workload_problems",
 ]
+
+
+def _check_raw(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        shown = (
+            str(value).lower()
+            if isinstance(value, bool)
+            else type(value).__name__.replace("NoneType", "null")
+        )
+        raise problem(
+            f"expected a value in the field's unit such as '200 Gbps', '22%', '2029-06' or '18 months', "
+            f"found {shown}"
+        )
+    return value
+
 
 Raw = Annotated[
     str | int | float,
+    BeforeValidator(_check_raw),
     WithJsonSchema(
         {
             "type": ["number", "string"],
@@ -118,12 +143,16 @@ class LogNormalDist(_DistBase):
     """Standard deviation of the natural log; above 0 and at most 10."""
 
 
+#: Largest weight of a choice (weights are relative: only their ratios matter).
+MAX_WEIGHT = 1e9
+
+
 class ChoiceDist(_DistBase):
     """One of ``values``, with ``weights`` (equal if left out)."""
 
     dist: Literal["choice"]
     values: Annotated[list[Raw], Field(min_length=1)]
-    weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    weights: list[Annotated[float, Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False)]] | None = None
 
 
 class DelayDist(_DistBase):
@@ -156,6 +185,12 @@ class Correlation(StrictModel):
 MAX_SAMPLES = 2_000_000
 #: Most base samples for Sobol' indices (2^16); the model runs ``n (d + 2)`` times.
 MAX_SOBOL_SAMPLES = 65_536
+#: Most sample-months one run computes: Monte Carlo samples x months of the period, and
+#: for Sobol' indices n (d + 2) model runs x months. About half a minute for the Monte Carlo
+#: samples and a minute and a half for the indices (README, Speed and memory).
+MAX_SAMPLE_MONTHS = 500_000_000
+#: Most uncertain inputs (each adds n model runs to the Sobol' indices).
+MAX_PARAMETERS = 100
 #: Largest seed.
 MAX_SEED = 2**63 - 1
 
@@ -169,7 +204,7 @@ class Uncertainty(StrictModel):
     """Seed of the random numbers: the same seed gives the same results on any machine."""
     method: Literal["random", "latin-hypercube"] = "random"
     """``random`` draws, or ``latin-hypercube`` (scipy.stats.qmc) strata."""
-    parameters: Annotated[dict[str, DistSpec], Field(min_length=1)]
+    parameters: Annotated[dict[str, DistSpec], Field(min_length=1, max_length=MAX_PARAMETERS)]
     """Distribution of each uncertain input, by field path (e.g. ``demand.transit.growth.rate``)."""
     correlations: list[Correlation] = Field(default_factory=list)
     """Rank correlations between parameters."""
@@ -182,6 +217,46 @@ class Uncertainty(StrictModel):
         if value & (value - 1):
             raise problem(f"{value} is not a power of 2; use e.g. 4096 or 8192")
         return value
+
+
+def workload_problems(
+    uncertainty: Uncertainty, months: int, samples: int | None = None
+) -> list[tuple[str, str]]:
+    """Problems ``(field, message)`` when a run would compute more than :data:`MAX_SAMPLE_MONTHS`.
+
+    ``months`` is the length of the period; ``samples`` overrides ``uncertainty.samples``
+    (``--samples``).
+    """
+    problems: list[tuple[str, str]] = []
+    drawn = samples or uncertainty.samples
+    if drawn * months > MAX_SAMPLE_MONTHS:
+        problems.append(
+            (
+                "samples",
+                f"{drawn:,} samples over the period's {months:,} months is {drawn * months:,} sample-months; "
+                f"a run computes at most {MAX_SAMPLE_MONTHS:,}: over this period use at most "
+                f"{MAX_SAMPLE_MONTHS // months:,} samples (results settle long before)",
+            )
+        )
+    runs = uncertainty.sobol_samples * (len(uncertainty.parameters) + 2)
+    if runs * months > MAX_SAMPLE_MONTHS:
+        largest = 2 ** int(
+            math.log2(max(1, MAX_SAMPLE_MONTHS // (months * (len(uncertainty.parameters) + 2))))
+        )
+        fix = (
+            f"use sobol_samples: {largest:,} or fewer"
+            if largest >= 64
+            else "vary fewer inputs or shorten the period"
+        )
+        problems.append(
+            (
+                "sobol_samples",
+                f"Sobol' indices run the model {runs:,} times (sobol_samples x (inputs + 2)) over "
+                f"{months:,} months, {runs * months:,} sample-months; a run computes at most "
+                f"{MAX_SAMPLE_MONTHS:,}: {fix}",
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -209,7 +284,10 @@ _RANGES = {
     "date": (12.0 * units.FIRST_YEAR, 12.0 * units.LAST_YEAR + 11),
 }
 #: Narrower ranges of particular fields, by (model, field).
-_FIELD_RANGES = {("Planning", "max_utilisation"): (0.01, 1.0)}
+_FIELD_RANGES = {
+    ("Planning", "max_utilisation"): (0.01, 1.0),
+    ("LogisticShare", "ramp"): (1.0, units.MAX_DURATION_MONTHS),
+}
 
 
 def parse_value(ref: FieldRef, raw: Any, as_duration: bool = False) -> float:
@@ -319,11 +397,16 @@ def _check_order_and_range(ref: FieldRef, dist: str, values: dict[str, Any]) -> 
                 )
             )
         elif not (allowed[0] <= lowest and highest <= allowed[1]):
+            reach = (
+                f"is {_show(ref, lowest)}, which is"
+                if lowest == highest
+                else f"can reach {_show(ref, lowest)} to {_show(ref, highest)},"
+            )
             problems.append(
                 (
                     "dist",
-                    f"can reach {_show(ref, lowest)} to {_show(ref, highest)}, outside what {ref.path} allows; "
-                    "narrow it or give low: and high: bounds",
+                    f"{reach} outside what {ref.path} allows ({_show(ref, allowed[0])} to "
+                    f"{_show(ref, allowed[1])}); narrow it or give low: and high: bounds",
                 )
             )
     return problems
@@ -376,7 +459,26 @@ def _show(ref: FieldRef, value: float) -> str:
         return units.format_bit_rate(value)
     if ref.kind == "date" and abs(value) < 1e6:
         return units.format_month(round(value))
+    if ref.kind == "duration" and abs(value) < 1e6:
+        return units.format_duration(round(value))
     return f"{value:g}"
+
+
+#: Fields that are not uncertain inputs of the model, by (model, field), and why.
+_NOT_UNCERTAIN = {
+    ("Period", "start"): "the period is the window the report covers, not an uncertain input; "
+    "write the dates you want to look at",
+    ("Period", "end"): "the period is the window the report covers, not an uncertain input; "
+    "write the dates you want to look at",
+    ("Target", "capacity"): "a target is the goal capacity is measured against, not an uncertain input; "
+    "give the phases' capacity or in_service a distribution instead",
+    ("Target", "by"): "a target is the goal capacity is measured against, not an uncertain input; "
+    "give the phases' in_service a distribution (e.g. dist: delay) instead",
+    ("Phase", "lead_time"): "lead times date the orders of the capacity plan, which uses the values "
+    "written; compare lead times with 'capacity-model sweep --param {path} --values ...' instead",
+    ("Planning", "default_lead_time"): "lead times date the orders of the capacity plan, which uses the "
+    "values written; compare lead times with 'capacity-model sweep --param {path} --values ...' instead",
+}
 
 
 def resolve_parameters(
@@ -405,6 +507,10 @@ def resolve_parameters(
                     at,
                 )
             )
+            continue
+        fixed = _NOT_UNCERTAIN.get((type(ref.owner).__name__, ref.field))
+        if fixed is not None:
+            findings.append((fixed.format(path=path), at))
             continue
         if ref.location[:2] == ("planning", "upgrade"):
             findings.append(

@@ -40,7 +40,8 @@ class UnitError(ValueError):
     """A value is not written in a unit this package understands."""
 
 
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+#: A decimal number as written in a scenario (ASCII digits only).
+NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 
 #: Largest bit rate accepted: 1 Ebps [Gbps]. Far above any link, it keeps arithmetic finite.
 MAX_BIT_RATE_GBPS = 1e9
@@ -50,15 +51,31 @@ MIN_BIT_RATE_GBPS = 1e-9
 #: Gbps per unit of each SI prefix of bits per second.
 _BIT_PREFIX_GBPS = {"": 1e-9, "k": 1e-6, "K": 1e-6, "M": 1e-3, "G": 1.0, "T": 1e3, "P": 1e6}
 
-_BIT_RATE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?:bps|b/s|bit/s|bits/s)\s*$")
-_BYTE_UNIT = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<prefix>[kKMGTP]?)(?P<unit>B/s|Bps|B)\s*$")
-_ANY_NUMBER_AND_WORD = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<rest>.*?)\s*$")
+_BIT_RATE = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<prefix>[kKMGTP]?)(?:bps|b/s|bit/s|bits/s)\s*$")
+_BYTE_UNIT = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<prefix>[kKMGTP]?)(?P<unit>B/s|Bps|B)\s*$")
+_ANY_NUMBER_AND_WORD = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<rest>.*?)\s*$")
+
+
+def written(value: object) -> str:
+    """A value as a YAML author wrote it, for messages: ``true`` and ``null`` rather than
+    Python's ``True`` and ``None``, text quoted and cut to 60 characters.
+
+    >>> written(True), written(None), written("2029-13"), written(12.5)
+    ('true', 'null', "'2029-13'", '12.5')
+    """
+    if isinstance(value, bool):
+        return str(value).lower()
+    if value is None:
+        return "null"
+    if isinstance(value, str) and len(value) > 60:
+        return f"{value[:50]!r}... ({len(value):,} characters)"
+    return repr(value)
 
 
 def _number(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise UnitError(f"{text!r} is not a finite number")
+        raise UnitError(f"{written(text)} is not a finite number")
     return value
 
 
@@ -90,16 +107,16 @@ def parse_bit_rate_gbps(value: object) -> float:
     capacity_model.units.UnitError: '4 TB/s' is a byte rate, not a bit rate; write e.g. '4 Tbps' (4 TB/s would be '32 Tbps')
     """
     if isinstance(value, bool) or value is None:
-        raise UnitError(f"{value!r} is not a bit rate; write e.g. '450 Gbps'")
+        raise UnitError(f"{written(value)} is not a bit rate; write e.g. '450 Gbps'")
     if isinstance(value, (int, float)):
-        raise UnitError(f"{value!r} has no unit; write e.g. '{value:g} Gbps' or '{value:g} Tbps'")
+        raise UnitError(f"{written(value)} has no unit; write e.g. '{value:g} Gbps' or '{value:g} Tbps'")
     if not isinstance(value, str):
-        raise UnitError(f"{value!r} is not a bit rate; write e.g. '450 Gbps'")
+        raise UnitError(f"{written(value)} is not a bit rate; write e.g. '450 Gbps'")
     match = _BIT_RATE.match(value)
     if match:
         gbps = _number(match["num"]) * _BIT_PREFIX_GBPS[match["prefix"]]
         if abs(gbps) > MAX_BIT_RATE_GBPS:
-            raise UnitError(f"{value!r} is more than 1 Ebps (1,000,000 Tbps); check the unit")
+            raise UnitError(f"{written(value)} is more than 1 Ebps (1,000,000 Tbps); check the unit")
         return gbps
     byte = _BYTE_UNIT.match(value)
     if byte:
@@ -108,18 +125,18 @@ def parse_bit_rate_gbps(value: object) -> float:
             return _fail_bit_rate(value, f"{num} {prefix}bps")
         bits = _number(num) * 8
         raise UnitError(
-            f"{value!r} is a byte rate, not a bit rate; write e.g. '{num} {prefix}bps' "
+            f"{written(value)} is a byte rate, not a bit rate; write e.g. '{num} {prefix}bps' "
             f"({num} {prefix}B/s would be '{bits:g} {prefix}bps')"
         )
     grouped = _GROUPED_NUMBER.match(value)
     if grouped:  # '4,000 Gbps': digits grouped with commas
         whole = grouped["num"].replace(",", "")
         raise UnitError(
-            f"{value!r}: write the number without commas, e.g. '{whole} {grouped['rest'].strip()}'"
+            f"{written(value)}: write the number without commas, e.g. '{whole} {grouped['rest'].strip()}'"
         )
     plain = _ANY_NUMBER_AND_WORD.match(value)
     if plain and not plain["rest"]:
-        raise UnitError(f"{value!r} has no unit; write e.g. '{plain['num']} Gbps'")
+        raise UnitError(f"{written(value)} has no unit; write e.g. '{plain['num']} Gbps'")
     example = "450 Gbps"
     if plain:
         # 'tbps' -> 'Tbps': suggest the prefix the writer most likely meant.
@@ -128,7 +145,7 @@ def parse_bit_rate_gbps(value: object) -> float:
         example = f"{plain['num']} {prefix.replace('K', 'k')}bps"
         if rest.lower() in {u.lower() for u in _BIT_UNITS} and rest not in _BIT_UNITS:
             raise UnitError(
-                f"{value!r}: units are case-sensitive (M is mega, m would be milli); write {example!r}"
+                f"{written(value)}: units are case-sensitive (M is mega, m would be milli); write {example!r}"
             )
     return _fail_bit_rate(value, example)
 
@@ -155,7 +172,7 @@ _GROUPED_NUMBER = re.compile(r"^\s*(?P<num>[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-
 
 def _fail_bit_rate(value: str, example: str) -> float:
     raise UnitError(
-        f"{value!r} is not a bit rate; write e.g. {example!r} (units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
+        f"{written(value)} is not a bit rate; write e.g. {example!r} (units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
     )
 
 
@@ -179,7 +196,7 @@ def format_bit_rate(gbps: float, digits: int = 6) -> str:
     return f"{gbps * 1e3:.{digits}g} Mbps"
 
 
-_PERCENT = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*%\s*$")
+_PERCENT = re.compile(rf"^\s*(?P<num>{NUMBER})\s*%\s*$")
 
 
 def parse_fraction(value: object, *, allow_outside_unit_interval: bool = False) -> float:
@@ -206,34 +223,34 @@ def parse_fraction(value: object, *, allow_outside_unit_interval: bool = False) 
     capacity_model.units.UnitError: 12.5 is outside 0-100% as a fraction; write '12.5%' for a percentage, or a fraction between 0 and 1
     """
     if isinstance(value, bool) or value is None:
-        raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
+        raise UnitError(f"{written(value)} is not a percentage; write e.g. '12.5%'")
     if isinstance(value, (int, float)):
         fraction = float(value)
         if not math.isfinite(fraction):
-            raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
+            raise UnitError(f"{written(value)} is not a percentage; write e.g. '12.5%'")
         lowest = -1.0 if allow_outside_unit_interval else 0.0
         if not lowest <= fraction <= 1.0:
             # A bare 25 is far more likely '25%' than 2500%: refuse it rather than guess.
             raise UnitError(
-                f"{value!r} is outside {lowest * 100:.0f}-100% as a fraction; write '{value:g}%' for a "
+                f"{written(value)} is outside {lowest * 100:.0f}-100% as a fraction; write '{value:g}%' for a "
                 f"percentage, or a fraction between {lowest:g} and 1"
             )
         return fraction
     if not isinstance(value, str):
-        raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%'")
+        raise UnitError(f"{written(value)} is not a percentage; write e.g. '12.5%'")
     match = _PERCENT.match(value)
     if not match:
         try:
             number = _number(value)
         except ValueError:
-            raise UnitError(f"{value!r} is not a percentage; write e.g. '12.5%' or 0.125") from None
+            raise UnitError(f"{written(value)} is not a percentage; write e.g. '12.5%' or 0.125") from None
         try:
             return parse_fraction(number, allow_outside_unit_interval=allow_outside_unit_interval)
         except UnitError as error:
-            raise UnitError(str(error).replace(f"{number!r}", repr(value), 1)) from None
+            raise UnitError(str(error).replace(written(number), written(value), 1)) from None
     fraction = _number(match["num"]) / 100.0
     if not allow_outside_unit_interval and not 0.0 <= fraction <= 1.0:
-        raise UnitError(f"{value!r} is outside 0-100%")
+        raise UnitError(f"{written(value)} is outside 0-100%")
     return fraction
 
 
@@ -248,10 +265,10 @@ def format_percent(fraction: float, digits: int = 6) -> str:
     return f"{fraction * 100:.{digits}g}%"
 
 
-_YEAR = re.compile(r"^\s*(?P<y>\d{4})\s*$")
-_YEAR_MONTH = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})\s*$")
-_YEAR_MONTH_DAY = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s*$")
-_YEAR_QUARTER = re.compile(r"^\s*(?P<y>\d{4})-[Qq](?P<q>\d)\s*$")
+_YEAR = re.compile(r"^\s*(?P<y>[0-9]{4})\s*$")
+_YEAR_MONTH = re.compile(r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})\s*$")
+_YEAR_MONTH_DAY = re.compile(r"^\s*(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})\s*$")
+_YEAR_QUARTER = re.compile(r"^\s*(?P<y>[0-9]{4})-[Qq](?P<q>[0-9])\s*$")
 
 
 #: Years a date may name: the model is for planning, and the period is at most 200 years.
@@ -272,7 +289,7 @@ def parse_month(value: object) -> int:
     """
     month = _parse_month(value)
     if not FIRST_YEAR <= month // 12 <= LAST_YEAR:
-        raise UnitError(f"{value!r} is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year")
+        raise UnitError(f"{written(value)} is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year")
     return month
 
 
@@ -291,18 +308,20 @@ def _parse_month(value: object) -> int:
             if "q" in fields:
                 quarter = int(fields["q"])
                 if not 1 <= quarter <= 4:
-                    raise UnitError(f"{value!r} has no quarter {quarter}; quarters are Q1 to Q4")
+                    raise UnitError(f"{written(value)} has no quarter {quarter}; quarters are Q1 to Q4")
                 return 12 * year + 3 * (quarter - 1)
             month = int(fields.get("m") or 1)
             if not 1 <= month <= 12:
-                raise UnitError(f"{value!r} has no month {month}; months are 01 to 12")
+                raise UnitError(f"{written(value)} has no month {month}; months are 01 to 12")
             if "d" in fields:
                 try:
                     datetime.date(year, month, int(fields["d"]))
                 except ValueError:
-                    raise UnitError(f"{value!r} is not a calendar date") from None
+                    raise UnitError(f"{written(value)} is not a calendar date") from None
             return 12 * year + month - 1
-    raise UnitError(f"{value!r} is not a date; write e.g. '2029-06', '2029', '2029-Q3' or '2029-06-30'")
+    raise UnitError(
+        f"{written(value)} is not a date; write e.g. '2029-06', '2029', '2029-Q3' or '2029-06-30'"
+    )
 
 
 def month_year(month: int) -> tuple[int, int]:
@@ -320,7 +339,7 @@ def format_month(month: int) -> str:
     return f"{year:04d}-{month_of_year:02d}"
 
 
-_DURATION = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>months?|years?|mo|yr|y)\s*$")
+_DURATION = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<unit>months?|years?|mo|yr|y)\s*$")
 
 
 def parse_duration_months(value: object) -> int:
@@ -332,18 +351,18 @@ def parse_duration_months(value: object) -> int:
     18
     """
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise UnitError(f"{value!r} has no unit; write e.g. '{value:g} months' or '{value:g} years'")
+        raise UnitError(f"{written(value)} has no unit; write e.g. '{value:g} months' or '{value:g} years'")
     match = _DURATION.match(value) if isinstance(value, str) else None
     if not match:
-        raise UnitError(f"{value!r} is not a duration; write e.g. '18 months' or '2 years'")
+        raise UnitError(f"{written(value)} is not a duration; write e.g. '18 months' or '2 years'")
     number = _number(match["num"])
     months = number * 12 if match["unit"].startswith("y") else number
     if number < 0:
-        raise UnitError(f"{value!r} is negative; a duration is 0 months or more")
+        raise UnitError(f"{written(value)} is negative; a duration is 0 months or more")
     if months > MAX_DURATION_MONTHS:
-        raise UnitError(f"{value!r} is more than 200 years; durations are at most 200 years")
+        raise UnitError(f"{written(value)} is more than 200 years; durations are at most 200 years")
     if abs(months - round(months)) > 1e-9:
-        raise UnitError(f"{value!r} is not a whole number of months; the model steps by month")
+        raise UnitError(f"{written(value)} is not a whole number of months; the model steps by month")
     return round(months)
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from numpy.testing import assert_array_equal
 
 from capacity_model.engine import project
+from capacity_model.errors import CapacityModelError
 from capacity_model.results import SUMMARY_KEYS, summary, timeline_columns
+from capacity_model.results.tables import Columns, Origin
+from tests.cli_helpers import cli
 from tests.scenario_data import build, one_link
 
 
@@ -135,3 +140,78 @@ def test_utilisation_with_no_capacity_is_inf_in_the_table_and_null_in_json() -> 
     assert result["horizon"]["utilisation"] is None
     assert result["horizon"]["capacity_gbps"] == 0.0
     json.dumps(result, allow_nan=False)
+
+
+# --- column names built from ids ----------------------------------------------------------------
+
+
+def test_a_link_id_giving_the_name_of_a_column_of_the_table_is_refused() -> None:
+    # capacity_<id>_gbps for the link "with_plan" is capacity_with_plan_gbps: C plus the plan.
+    data = one_link(capacity="1 Tbps", end="2027-12")
+    data["links"].append({"id": "with_plan", "phases": [{"capacity": "7 Gbps", "in_service": "2020-01"}]})
+    with pytest.raises(CapacityModelError) as raised:
+        timeline_columns(project(build(data)))
+    assert str(raised.value) == (
+        "link id 'with_plan' gives the column 'capacity_with_plan_gbps' of timeline.csv, which the "
+        "table also uses for the capacity with the plan; rename the link"
+    )
+
+
+def test_a_link_id_near_a_column_name_keeps_both_columns() -> None:
+    data = one_link(capacity="1 Tbps", end="2027-12")  # 200 Gbps growing 25%: no upgrade needed
+    data["links"].append({"id": "with", "phases": [{"capacity": "7 Gbps", "in_service": "2020-01"}]})
+    columns = timeline_columns(project(build(data)))
+    assert_array_equal(columns["capacity_with_gbps"], np.full(24, 7.0))
+    assert_array_equal(columns["capacity_with_plan_gbps"], np.full(24, 1007.0))
+
+
+def test_streams_giving_one_column_twice_are_refused() -> None:
+    # carried_<id>_gbps of "share_x" and carried_share_<id> of "x_gbps" are both carried_share_x_gbps.
+    data = one_link(capacity="1 Tbps", end="2027-12")
+    flat = {"model": "cagr", "rate": "0%"}
+    data["demand"] += [
+        {"id": "share_x", "base": {"value": "10 Gbps", "at": "2026-01"}, "growth": flat},
+        {
+            "id": "x_gbps",
+            "base": {"value": "20 Gbps", "at": "2026-01"},
+            "growth": flat,
+            "share": {"model": "constant", "value": "50%"},
+        },
+    ]
+    with pytest.raises(CapacityModelError) as raised:
+        timeline_columns(project(build(data)))
+    assert str(raised.value) == (
+        "stream id 'share_x' (its carried traffic) and stream id 'x_gbps' (its carried share) both "
+        "give the column 'carried_share_x_gbps' of timeline.csv; rename one of the two streams"
+    )
+    # Renamed, both columns are there: 10 Gbps carried whole; half of 20 Gbps, carried whole.
+    data["demand"][1]["id"] = "share-x"
+    columns = timeline_columns(project(build(data)))
+    assert_array_equal(columns["carried_share-x_gbps"], np.full(24, 10.0))
+    assert_array_equal(columns["carried_x_gbps_gbps"], np.full(24, 10.0))
+    assert_array_equal(columns["carried_share_x_gbps"], np.full(24, 0.5))
+
+
+def test_a_clash_message_says_what_to_rename() -> None:
+    table = Columns[list[int]]("t.csv")
+    table.add("a_b", [1], Origin("link id 'a'", "link"))
+    with pytest.raises(CapacityModelError) as raised:
+        table.add("a_b", [2], Origin("stream id 'b' (x)", "stream"))
+    assert str(raised.value) == (
+        "link id 'a' and stream id 'b' (x) both give the column 'a_b' of t.csv; rename the link or the stream"
+    )
+    assert table.columns == {"a_b": [1]}  # the first column stays as it was
+
+
+def test_run_refuses_ids_that_give_one_column_twice_and_writes_nothing(tmp_path: Path) -> None:
+    data = one_link(capacity="1 Tbps", end="2027-12")
+    data["links"].append({"id": "with_plan", "phases": [{"capacity": "7 Gbps", "in_service": "2020-01"}]})
+    (tmp_path / "clash.yaml").write_text(yaml.safe_dump(data))
+    result = cli("run", "clash.yaml", "--format", "iamc", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: link id 'with_plan' gives the column 'capacity_with_plan_gbps' of timeline.csv, "
+        "which the table also uses for the capacity with the plan; rename the link\n"
+    )
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clash.yaml"]  # no reports folder

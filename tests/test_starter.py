@@ -21,16 +21,12 @@ NAMES = [
     "my-study",
     'it\'s: a "test" # not a comment',
     "Ünïcødé – 😀",
-    "two\nlines",
-    "  spaced  ",
     "null",
     "2029",
     "yes",
     "{braces}, [brackets]",
     "*alias &anchor !tag %percent @at `tick`",
     "back\\slash and \\n",
-    "tab\there",
-    "nel\x85 and line separator\u2028",
     "x" * 200,
 ]
 
@@ -91,6 +87,21 @@ def test_any_name_reads_back_unchanged(name: str) -> None:
     text = starter_text(name)
     assert len(text.splitlines()) == len(starter_text("x").splitlines())  # on one line
     assert load(text).name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("two\nlines", "two lines"),
+        ("  spaced  ", "spaced"),
+        ("tab\there", "tab here"),
+        ("nel\x85 and line separator\u2028", "nel  and line separator"),
+        ("zero\u200bwidth \u202eright-to-left", "zero width  right-to-left"),
+        ("\u200d joined \u200c", "\u200d joined \u200c"),  # joiners shape scripts: kept
+    ],
+)
+def test_hidden_characters_of_a_file_name_become_spaces(name: str, shown: str) -> None:
+    assert load(starter_text(name)).name == shown.strip()
 
 
 def test_empty_name_is_refused() -> None:

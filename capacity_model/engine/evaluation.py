@@ -148,8 +148,13 @@ def stream_base_gbps(
     if not np.all(np.isfinite(base)):
         raise ScenarioError(
             Problem(
-                "growth from the base overflows within the period; check the growth rates and how "
-                "far base.at is from the period",
+                (
+                    "growth between the series' points, carried across the period, overflows; check "
+                    "the points' values and dates"
+                    if stream.base is None
+                    else "growth from the base overflows within the period; check the growth rates "
+                    "and how far base.at is from the period"
+                ),
                 field=f"demand[{stream.id}].growth",
             )
         )

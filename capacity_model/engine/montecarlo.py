@@ -42,6 +42,7 @@ __all__ = [
     "SCALAR_OUTCOMES",
     "MonteCarlo",
     "TargetChances",
+    "chunk_rows",
     "distribution",
     "draw",
     "outcomes",
@@ -58,8 +59,18 @@ QUANTILES = (0.05, 0.10, 0.50, 0.90, 0.95)
 QUANTITIES = ("demand_gbps", "capacity_gbps", "utilisation", "headroom_gbps", "gap_gbps")
 #: Per-sample outcomes of a run, beside ``carried_share:<stream id>`` for each stream with a share.
 SCALAR_OUTCOMES = ("first_exhaustion_months", "gap_at_horizon_gbps", "months_short", "unserved_tbps_months")
-#: Values per array in one chunk: chunk size = this / months (about 16 MB per float array).
+#: Values per ``(samples, months)`` array in one chunk (about 16 MB per float array), for a
+#: scenario whose links, streams and targets hold at most :data:`ENTRY_ARRAYS` such arrays.
 CHUNK_VALUES = 2_000_000
+#: ``(samples, months)`` arrays a chunk holds at once besides those of its links, streams and
+#: targets: corridor demand and capacity, the planning quantities, the per-sample outcomes,
+#: the histograms' keys and the temporaries of the growth and capacity models.
+SHARED_ARRAYS = 10
+#: Arrays of the links, streams and targets a chunk of :data:`CHUNK_VALUES` samples-months can
+#: hold (the baseline's 8 uncertain inputs touch 2 links and 2 streams and it has 3 targets:
+#: 11); beyond, chunks get fewer samples, so a chunk holds at most ``CHUNK_VALUES *
+#: (SHARED_ARRAYS + ENTRY_ARRAYS)`` values (about 350 MB) however many there are.
+ENTRY_ARRAYS = 12
 
 
 def distribution(parameter: Parameter) -> Distribution:
@@ -176,6 +187,30 @@ class MonteCarlo:
         return int(self.months[reached[0]]) if reached.size else None
 
 
+def chunk_rows(scenario: Scenario, months: int) -> int:
+    """Samples to evaluate at once over ``months`` months, so that a chunk's working set stays
+    within ``CHUNK_VALUES * (SHARED_ARRAYS + ENTRY_ARRAYS)`` values whatever the number of
+    links, streams, targets and uncertain inputs.
+
+    Each link or stream an uncertain input touches holds ``(samples, months)`` arrays of its own
+    while a chunk is evaluated: a link its capacity, twice over in a Monte Carlo run with targets
+    (the corridor capacity over the targets' months sums the links again); a stream its traffic,
+    and with a share also the share and the demand. Each target holds ``(samples, months)``
+    booleans, a few at once (:func:`~capacity_model.engine.planning.target_reached`); each
+    sample also holds one value per uncertain input. Links and streams no input touches are
+    ``(months,)`` arrays and do not count.
+    """
+    parameters = scenario.parameters()
+    touched = {(p.ref.location[0], p.ref.location[1]) for p in parameters if len(p.ref.location) > 2}
+    arrays = (
+        sum(2 for k in range(len(scenario.links)) if ("links", k) in touched)
+        + sum(1 if s.share is None else 3 for k, s in enumerate(scenario.demand) if ("demand", k) in touched)
+        + len(scenario.targets)
+    )
+    per_sample = months * (SHARED_ARRAYS + max(arrays, ENTRY_ARRAYS)) + len(parameters)
+    return max(1, CHUNK_VALUES * (SHARED_ARRAYS + ENTRY_ARRAYS) // per_sample)
+
+
 def _full(array: FloatArray, rows: int) -> FloatArray:
     """A quantity as ``(rows, months)``: arrays that no sampled input touches are ``(months,)``."""
     return np.broadcast_to(array, (rows, array.shape[-1]))
@@ -210,7 +245,7 @@ def run_monte_carlo(
     samples, seed
         Override the section's ``samples`` and ``seed``.
     chunk_size
-        Samples evaluated at once; results do not depend on it.
+        Samples evaluated at once (default :func:`chunk_rows`); results do not depend on it.
     progress
         Called with ``(samples done, samples)`` after each chunk.
     carried_at
@@ -224,7 +259,7 @@ def run_monte_carlo(
     table = draw(scenario, samples, seed, spec.method if spec else "random")
     months = period_months(scenario)
     target_months = _target_months(scenario, parameters, table)
-    chunk = chunk_size or max(1, CHUNK_VALUES // len(target_months))
+    chunk = chunk_size or chunk_rows(scenario, len(target_months))
 
     histograms = {name: QuantileHistogram(len(months)) for name in QUANTITIES}
     first = np.zeros(len(months) + 1, dtype=np.int64)
@@ -347,15 +382,37 @@ def sample_outcomes(
 
 
 def outcomes(
-    scenario: Scenario, table: FloatArray, years: NDArray[np.int64] | None = None
+    scenario: Scenario,
+    table: FloatArray,
+    years: NDArray[np.int64] | None = None,
+    chunk_size: int | None = None,
 ) -> dict[str, FloatArray]:
     """Per-sample outcomes for sensitivity analysis, from a ``(samples, parameters)`` table.
 
     Those of :func:`sample_outcomes`, and, per calendar year of ``years``, the year's peak
-    utilisation (``utilisation_peak``, ``(samples, years)``).
+    utilisation (``utilisation_peak``, ``(samples, years)``). Evaluated ``chunk_size``
+    samples at a time (default :func:`chunk_rows`); the results do not depend on it.
     """
     parameters = scenario.parameters()
     months = period_months(scenario)
+    rows = chunk_size or chunk_rows(scenario, len(months))
+    parts = [
+        _chunk_outcomes(scenario, parameters, months, table[start : start + rows], years)
+        for start in range(0, max(len(table), 1), rows)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _chunk_outcomes(
+    scenario: Scenario,
+    parameters: list[Parameter],
+    months: NDArray[np.int64],
+    table: FloatArray,
+    years: NDArray[np.int64] | None,
+) -> dict[str, FloatArray]:
+    """:func:`outcomes` of one chunk of samples, evaluated at once."""
     result: Evaluation = evaluate(scenario, months, values_for(parameters, table))
     rows = len(table)
     out = sample_outcomes(scenario, result, rows)

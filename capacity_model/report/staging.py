@@ -55,9 +55,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _prefix(name: str) -> str:
+    """The start of the staging folder's name for ``name``: at most 100 bytes of it, so that
+    with the process id, a random part and ``.partial`` it stays within the 255 bytes a file
+    name may have."""
+    kept = ""
+    for character in name:
+        if len(os.fsencode(kept + character)) > 100:
+            break
+        kept += character
+    return f".{kept}."
+
+
 def _remove_abandoned(parent: Path, name: str) -> None:
     """Remove staging folders of ``name`` left by processes that no longer run."""
-    pattern = re.compile(rf"^\.{re.escape(name)}\.(\d+)\..*\.partial$")
+    pattern = re.compile(rf"^{re.escape(_prefix(name))}(\d+)\..*\.partial$")
     with contextlib.suppress(OSError):
         for entry in parent.iterdir():
             found = pattern.match(entry.name)
@@ -72,7 +84,7 @@ def stage(folder: Path, contents: Mapping[str, Content], stale: Sequence[str] = 
     folder.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(folder.parent, folder.name)
     staging = Path(
-        tempfile.mkdtemp(prefix=f".{folder.name}.{os.getpid()}.", suffix=".partial", dir=folder.parent)
+        tempfile.mkdtemp(prefix=f"{_prefix(folder.name)}{os.getpid()}.", suffix=".partial", dir=folder.parent)
     )
     staged = Staged(folder, staging, stale=tuple(stale))
     try:

@@ -2,6 +2,11 @@
 
 Column names carry their units (``_gbps``; fractions have none); months are
 written ``YYYY-MM``. Documented in README, "Outputs".
+
+Names built from ids can clash (a link ``with_plan`` gives ``capacity_with_plan_gbps``, the
+name of the capacity with the plan), so every table whose names come from the scenario is
+built through :class:`Columns`, which refuses a name given twice instead of letting one
+column replace another.
 """
 
 from __future__ import annotations
@@ -10,12 +15,14 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..engine import Projection
+from ..errors import CapacityModelError
 from ..units import format_month
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
@@ -23,6 +30,8 @@ if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with un
 
 __all__ = [
     "IAMC_REGION",
+    "Columns",
+    "Origin",
     "announced_vs_needed",
     "csv_text",
     "iamc_columns",
@@ -30,6 +39,72 @@ __all__ = [
     "quantile_columns",
     "timeline_columns",
 ]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What gives a column its name: something the scenario's author named, or the table itself."""
+
+    what: str
+    """For a name built from an id: the id and the column's role, e.g. ``stream id 'x'
+    (its carried share)``; for a column every such table has: what it holds, e.g.
+    ``the capacity with the plan``."""
+    rename: str | None = None
+    """What the author renames to end a clash (``link``, ``stream``, ``target``); None for a
+    column of the table's own."""
+
+
+_V = TypeVar("_V")
+
+
+class Columns(Generic[_V]):
+    """A table under construction: column name -> values, in the order added, each name once.
+
+    :meth:`add` refuses a name already in the table with a :class:`CapacityModelError` that
+    says, for the scenario's author, which two things give that name and what to rename.
+
+    >>> table = Columns[list[int]]("timeline.csv")
+    >>> table.add("capacity_with_plan_gbps", [7], Origin("link id 'with_plan'", "link"))
+    >>> table.add("capacity_with_plan_gbps", [1007], Origin("the capacity with the plan"))
+    Traceback (most recent call last):
+    ...
+    capacity_model.errors.CapacityModelError: link id 'with_plan' gives the column \
+'capacity_with_plan_gbps' of timeline.csv, which the table also uses for the capacity with the \
+plan; rename the link
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        """Name of the table in messages, e.g. ``timeline.csv``."""
+        self.columns: dict[str, _V] = {}
+        """The table built so far."""
+        self._origins: dict[str, Origin] = {}
+
+    def add(self, name: str, values: _V, origin: Origin | str) -> None:
+        """Add the column ``name``; ``origin`` is an :class:`Origin` or, for a column of the
+        table's own, what it holds."""
+        if isinstance(origin, str):
+            origin = Origin(origin)
+        if name in self.columns:
+            raise CapacityModelError(_clash(name, self.file, self._origins[name], origin))
+        self.columns[name] = values
+        self._origins[name] = origin
+
+
+def _clash(name: str, file: str, first: Origin, second: Origin) -> str:
+    """The message for two things that give ``file`` the same column ``name``."""
+    column = f"the column '{name}' of {file}"
+    if first.rename is None and second.rename is not None:
+        first, second = second, first
+    if second.rename is None:
+        if first.rename is None:  # two of the table's own columns: a mistake in this module
+            return f"{first.what} and {second.what} both give {column}"
+        return f"{first.what} gives {column}, which the table also uses for {second.what}; rename the {first.rename}"
+    if first.rename == second.rename:
+        remedy = f"rename one of the two {first.rename}s"
+    else:
+        remedy = f"rename the {first.rename} or the {second.rename}"
+    return f"{first.what} and {second.what} both give {column}; {remedy}"
 
 
 def _dates(months: NDArray[np.int64]) -> NDArray[Any]:
@@ -45,32 +120,44 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     ``gap_gbps``, ``unserved_gbps``; per stream ``carried_<stream>_gbps`` and
     ``unserved_<stream>_gbps``, and ``carried_share_<stream>`` for streams with a share;
     then ``plan_added_gbps`` and ``capacity_with_plan_gbps``.
+
+    Raises :class:`CapacityModelError` when ids give two columns one name (a link ``with_plan``,
+    streams ``share_x`` and ``x_gbps`` with shares), naming what to rename.
     """
-    columns: dict[str, NDArray[Any]] = {"date": _dates(projection.months)}
+    table = Columns[NDArray[Any]]("timeline.csv")
+    table.add("date", _dates(projection.months), "the month")
     for link_id, values in projection.link_capacity_gbps.items():
-        columns[f"capacity_{link_id}_gbps"] = values
-    columns["total_capacity_gbps"] = projection.capacity_gbps
+        table.add(f"capacity_{link_id}_gbps", values, Origin(f"link id '{link_id}'", "link"))
+    table.add("total_capacity_gbps", projection.capacity_gbps, "the corridor's capacity")
     for stream_id, values in projection.stream_demand_gbps.items():
-        columns[f"demand_{stream_id}_gbps"] = values
+        table.add(f"demand_{stream_id}_gbps", values, _stream(stream_id, "its demand"))
     for stream_id, share in projection.stream_share.items():
         if share is not None:
-            columns[f"share_{stream_id}"] = share
-    columns["total_demand_gbps"] = projection.demand_gbps
-    columns["utilisation"] = projection.utilisation
-    columns["headroom_gbps"] = projection.headroom_gbps
-    columns["required_capacity_gbps"] = projection.required_capacity_gbps
-    columns["gap_gbps"] = projection.gap_gbps
-    columns["unserved_gbps"] = projection.unserved_gbps
+            table.add(f"share_{stream_id}", share, _stream(stream_id, "its share"))
+    table.add("total_demand_gbps", projection.demand_gbps, "the corridor's demand")
+    table.add("utilisation", projection.utilisation, "the utilisation")
+    table.add("headroom_gbps", projection.headroom_gbps, "the headroom")
+    table.add("required_capacity_gbps", projection.required_capacity_gbps, "the capacity required")
+    table.add("gap_gbps", projection.gap_gbps, "the gap")
+    table.add("unserved_gbps", projection.unserved_gbps, "the unserved traffic")
     for stream_id, carried in projection.stream_carried_gbps.items():
-        columns[f"carried_{stream_id}_gbps"] = carried
-        columns[f"unserved_{stream_id}_gbps"] = projection.stream_unserved_gbps(stream_id)
+        table.add(f"carried_{stream_id}_gbps", carried, _stream(stream_id, "its carried traffic"))
+        table.add(
+            f"unserved_{stream_id}_gbps",
+            projection.stream_unserved_gbps(stream_id),
+            _stream(stream_id, "its unserved traffic"),
+        )
     for stream_id in projection.stream_share:
         share = projection.carried_share(stream_id)
         if share is not None:
-            columns[f"carried_share_{stream_id}"] = share
-    columns["plan_added_gbps"] = projection.plan.added_gbps
-    columns["capacity_with_plan_gbps"] = projection.plan.capacity_gbps
-    return columns
+            table.add(f"carried_share_{stream_id}", share, _stream(stream_id, "its carried share"))
+    table.add("plan_added_gbps", projection.plan.added_gbps, "the capacity the plan adds")
+    table.add("capacity_with_plan_gbps", projection.plan.capacity_gbps, "the capacity with the plan")
+    return table.columns
+
+
+def _stream(stream_id: str, role: str) -> Origin:
+    return Origin(f"stream id '{stream_id}' ({role})", "stream")
 
 
 #: IAMC region of every row: the model describes one corridor.

@@ -158,7 +158,7 @@ class Condition:
         return f"Highest corridor capacity by the {self.target} deadline [Gbps]"
 
 
-_MONTH = r"(\d{4}(?:-\d{2}(?:-\d{2})?|-Q[1-4])?)"
+_MONTH = r"([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?|-Q[1-4])?)"
 
 
 def parse_condition(text: str, scenario: Scenario) -> Condition:

@@ -17,15 +17,16 @@ from ..errors import Problem, ScenarioError
 from ..paths import FieldRef, PathError, format_value, resolve
 from ..scenario_files import variant
 from ..schema import Scenario
-from ..uncertainty import parse_value
+from ..uncertainty import MAX_SAMPLE_MONTHS, parse_value
 from .outcomes import Outcome, outcome, run
 
 __all__ = ["MAX_POINTS", "Axis", "Sweep", "axis", "format_value", "run_grid", "sweep"]
 
 #: Most runs one sweep may ask for (the product of its axes' values).
 MAX_POINTS = 10_000
-#: Most samples one sweep with uncertain inputs may draw in all (runs x samples): minutes.
-MAX_SAMPLE_RUNS = 20_000_000
+#: Most sample-months one sweep with uncertain inputs computes in all (runs x samples x months
+#: of the period): twice what one run may compute, a few minutes.
+MAX_SWEEP_SAMPLE_MONTHS = 2 * MAX_SAMPLE_MONTHS
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,13 @@ def _range(ref: FieldRef, text: str) -> list[float]:
         raise ValueError(f"--range {text!r}: the step must be more than 0")
     if high < low:
         raise ValueError(f"--range {text!r}: high is below low")
-    count = math.floor((high - low) / step * (1 + 1e-12) + 1e-9) + 1
-    if count > MAX_POINTS:
-        raise ValueError(f"--range {text!r} gives {count:,} values; a sweep takes at most {MAX_POINTS:,}")
+    steps = (high - low) / step * (1 + 1e-12) + 1e-9  # inf for a step too small to divide by
+    if not steps < MAX_POINTS:
+        shown = f"{math.floor(steps) + 1:,}" if steps < 1e9 else "more than a billion"
+        raise ValueError(
+            f"--range {text!r} gives {shown} values; a sweep takes at most {MAX_POINTS:,}: take a larger step"
+        )
+    count = math.floor(steps) + 1
     return [low + k * step for k in range(count)]
 
 
@@ -175,12 +180,14 @@ def sweep(
             )
         )
     spec = scenario.uncertainty
-    draws = count * (samples or (spec.samples if spec else 1)) if uncertain and spec else 0
-    if draws > MAX_SAMPLE_RUNS:
+    months = scenario.period.end - scenario.period.start + 1
+    each = samples or (spec.samples if spec else 1)
+    if uncertain and spec and count * each * months > MAX_SWEEP_SAMPLE_MONTHS:
         raise ScenarioError(
             Problem(
-                f"{count:,} runs of {draws // count:,} samples each is {draws:,} samples in all; a sweep "
-                f"takes at most {MAX_SAMPLE_RUNS:,}: use fewer values or --samples, or --deterministic",
+                f"{count:,} runs of {each:,} samples over {months:,} months is {count * each * months:,} "
+                f"sample-months in all; a sweep computes at most {MAX_SWEEP_SAMPLE_MONTHS:,}: use fewer "
+                "values or --samples, or --deterministic",
                 "--param",
             )
         )

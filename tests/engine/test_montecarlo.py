@@ -13,7 +13,14 @@ from numpy.testing import assert_array_equal
 
 from capacity_model.engine import project
 from capacity_model.engine.aggregate import QuantileHistogram
-from capacity_model.engine.montecarlo import draw, run_monte_carlo
+from capacity_model.engine.montecarlo import (
+    CHUNK_VALUES,
+    ENTRY_ARRAYS,
+    SHARED_ARRAYS,
+    chunk_rows,
+    draw,
+    run_monte_carlo,
+)
 from capacity_model.units import parse_month
 from tests.scenario_data import build, one_link
 
@@ -240,3 +247,30 @@ def test_quantile_histogram_with_zeros_both_signs_and_wide_spread(seed: int, chu
     whole = QuantileHistogram(months)
     whole.add(values)
     assert np.array_equal(whole.quantiles(levels), found)  # chunk-independent
+
+
+def test_chunks_get_fewer_samples_as_uncertain_streams_add_arrays() -> None:
+    """rows = CHUNK_VALUES (SHARED + ENTRY) // (months (SHARED + max(arrays, ENTRY)) + inputs):
+    streams without a share that an input touches hold one array each; a link two; a target one."""
+    budget = CHUNK_VALUES * (SHARED_ARRAYS + ENTRY_ARRAYS)
+    quiet = build(one_link(end="2026-12"))  # 12 months, nothing uncertain, no targets
+    assert chunk_rows(quiet, 12) == budget // (12 * (SHARED_ARRAYS + ENTRY_ARRAYS))
+    data = one_link(end="2026-12")
+    data["demand"] = [
+        {
+            "id": f"s{k}",
+            "base": {"value": "1 Gbps", "at": "2026-01"},
+            "growth": {"model": "cagr", "rate": "5%"},
+        }
+        for k in range(40)
+    ]
+    rate = {"dist": "uniform", "low": "1%", "high": "9%"}
+    data["uncertainty"] = {"parameters": {f"demand.s{k}.growth.rate": rate for k in range(40)}}
+    data["uncertainty"]["parameters"]["links.ofc.phases[0].capacity"] = {
+        "dist": "uniform",
+        "low": "1 Tbps",
+        "high": "2 Tbps",
+    }
+    data["targets"] = [{"name": "T", "capacity": "1 Tbps", "by": "2026-06"}]
+    arrays = 40 + 2 + 1
+    assert chunk_rows(build(data), 12) == budget // (12 * (SHARED_ARRAYS + arrays) + 41)

@@ -6,8 +6,9 @@ import math
 
 import numpy as np
 import pytest
+from scipy.stats._sensitivity_analysis import sample_A_B as scipy_sample_a_b
 
-from capacity_model.engine.sensitivity import sobol, tornado
+from capacity_model.engine.sensitivity import _FieldDistribution, saltelli_rows, sample_a_b, sobol, tornado
 from tests.engine.test_projection import exhaustion_month_by_formula
 from tests.scenario_data import build, one_link
 
@@ -69,3 +70,28 @@ def test_sobol_over_time_has_one_row_per_year() -> None:
     assert result.utilisation_first_order.shape == (5, 2)
     assert list(result.years) == [2026, 2027, 2028, 2029, 2030]
     assert math.isclose(result.base_samples, 256)
+
+
+def test_sobol_does_not_depend_on_the_chunk_size() -> None:
+    scenario = build(additive_scenario())
+    whole, parts = sobol(scenario, base_samples=64), sobol(scenario, base_samples=64, chunk_size=7)
+    for a, b in zip(whole.sobol, parts.sobol, strict=True):
+        assert np.array_equal(a.first_order, b.first_order) and np.array_equal(a.total, b.total)
+    assert np.array_equal(whole.utilisation_total, parts.utilisation_total, equal_nan=True)
+
+
+def test_inputs_are_scipys_a_b_and_ab_matrices() -> None:
+    """Rows are A, then B, then each AB_i (A with column i from B), as in Saltelli (2010)."""
+    a = np.arange(6.0).reshape(2, 3)  # (parameters, n): 2 inputs, 3 base samples
+    b = -np.arange(6.0).reshape(2, 3) - 10
+    expected = np.vstack([a.T, b.T, np.column_stack([b[0], a[1]]), np.column_stack([a[0], b[1]])])
+    assert np.array_equal(saltelli_rows(a, b, 0, 12), expected)
+    assert np.array_equal(np.vstack([saltelli_rows(a, b, s, min(s + 5, 12)) for s in (0, 5, 10)]), expected)
+
+
+def test_a_and_b_are_scipys_own_for_the_same_seed() -> None:
+    scenario = build(additive_scenario())
+    dists = [_FieldDistribution(scenario, k) for k in range(2)]
+    ours = sample_a_b(16, dists, np.random.default_rng(3))
+    theirs = np.stack(scipy_sample_a_b(n=16, dists=dists, rng=np.random.default_rng(3)))
+    assert np.array_equal(ours, theirs)
