@@ -841,9 +841,15 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
     elif kind == "extra_forbidden":
         allowed = _allowed_fields(error["loc"][:-1])
         key = str(error["loc"][-1])
-        message = f"unknown field {key!r}" + (
-            did_you_mean(key, allowed) or f"; allowed here: {', '.join(allowed)}"
-        )
+        if re.fullmatch(r"[0-9]{3}(?:[,.][0-9]+)*(?:\s.*)?", key):  # {capacity: 4,000 Gbps}
+            message = (
+                f"{key!r} is the end of a number cut at a comma: inside {{ }} a comma separates "
+                "fields; write the number without commas (e.g. 4000 Gbps)"
+            )
+        else:
+            message = f"unknown field {key!r}" + (
+                did_you_mean(key, allowed) or f"; allowed here: {', '.join(allowed)}"
+            )
     elif kind == "missing":
         message = "required field is missing"
         if tuple(loc) in marks:  # dropped by a remove: list, which is marked there

@@ -168,6 +168,9 @@ NAMES = [
         "x.yaml:13: targets[Ｐｈａｓｅ 1].name:",
         phrase="is already the name of entry 1",
     ),
+]
+
+NUMBERS = [
     case(
         "arabic-indic-digits-in-a-rate",
         edit("rate: 25%", "rate: '٢٥%'"),
@@ -179,6 +182,13 @@ NAMES = [
         edit("end: 2030-12", "end: '２０３０-12'"),
         "x.yaml:2: period.end:",
         phrase="２０３０-12",
+    ),
+    case(
+        "a-thousands-comma-inside-braces",
+        edit("450 Gbps", "4,000 Gbps"),
+        "x.yaml:6: links[ofc].phases[0].capacity: 4 has no unit",
+        "x.yaml:6: links[ofc].phases[0].000 Gbps:",
+        phrase="'000 Gbps' is the end of a number cut at a comma: inside { } a comma separates fields",
     ),
 ]
 
@@ -282,7 +292,7 @@ LIMITS = [
 ]
 
 
-@pytest.mark.parametrize("spec", PATHS + NAMES + UNCERTAIN_FIELDS + LIMITS)
+@pytest.mark.parametrize("spec", PATHS + NAMES + NUMBERS + UNCERTAIN_FIELDS + LIMITS)
 def test_refused_with_file_line_and_field(
     spec: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
