@@ -115,3 +115,27 @@ def test_importing_the_package_and_engine_does_not_load_matplotlib_or_yaml() -> 
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "scenarios/baseline.yaml", "--deterministic"],
+        ["run", "scenarios/domestic-only.yaml"],  # no uncertainty section
+        ["validate", "scenarios/baseline.yaml"],
+        ["plan", "scenarios/baseline.yaml"],
+    ],
+    ids=lambda a: " ".join(a[:1] + a[2:]) or a[0],
+)
+def test_a_run_without_sampling_does_not_load_scipy_stats(args: list[str], tmp_path: Path) -> None:
+    """scipy.stats takes about half a second to import: only sampling needs it."""
+    code = (
+        "import sys; from capacity_model.cli import main;"
+        f"code = main({[*args, '-o', str(tmp_path), '-q'] if args[0] == 'run' else args!r});"
+        "print(code, sorted(m for m in sys.modules if m.startswith('scipy.stats')))"
+    )
+    root = PACKAGE.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert result.stdout.strip().splitlines()[-1] == "0 []"

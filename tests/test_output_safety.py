@@ -101,12 +101,15 @@ def test_run_a_b_writes_nothing_when_b_fails_rendering(
 def run_and_stop(
     folder: Path, signum: int, args: list[str], after_seconds: float
 ) -> subprocess.CompletedProcess[str]:
+    # A shell starts background jobs with Ctrl-C ignored, and a child inherits that: give the
+    # program the default disposition a terminal gives it, whatever started the tests.
     process = subprocess.Popen(
         [sys.executable, "-m", "capacity_model", *args],
         cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     time.sleep(after_seconds)
     process.send_signal(signum)
@@ -153,8 +156,13 @@ def test_a_stop_before_the_command_starts_is_one_line_too(
         raise AssertionError("the signal did not stop the program")
 
     monkeypatch.setattr(cli, "main", stopped_while_loading)
+    # As Python sets it up when Ctrl-C is not ignored (the tests may run as a background job).
+    interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     previous = signal.getsignal(signal.SIGTERM)
-    assert entry() == code
+    try:
+        assert entry() == code
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
     assert capsys.readouterr().err.splitlines() == [
         "interrupted: reports not complete were not written; earlier ones are unchanged"
     ]

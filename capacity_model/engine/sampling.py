@@ -5,6 +5,9 @@ quantile function). Samples are ``ppf(u)`` of uniforms ``u`` in (0, 1), so one
 mechanism serves plain random sampling, Latin hypercube sampling, correlation through a
 Gaussian copula, tornado points (``ppf(0.1)``, ``ppf(0.9)``) and Sobol' indices
 (``scipy.stats.sobol_indices`` takes objects with a ``ppf``).
+
+scipy.stats is imported where it is used: it takes half a second to load, and a run
+without uncertain inputs never needs it.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
-from scipy.stats import qmc
 
 __all__ = [
     "Choice",
@@ -75,6 +76,8 @@ class Triangular(Distribution):
         if self.high == self.low:
             return np.full(np.shape(u), self.low, dtype=float)
         c = (self.mode - self.low) / (self.high - self.low)
+        from scipy import stats
+
         return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
 
 
@@ -88,6 +91,8 @@ class Normal(Distribution):
     high: float = np.inf
 
     def ppf(self, u: ArrayLike) -> FloatArray:
+        from scipy import stats
+
         if self.high <= self.low:  # truncated to a single value
             return np.full(np.shape(u), self.low, dtype=float)
         a, b = (self.low - self.mean) / self.sd, (self.high - self.mean) / self.sd
@@ -106,10 +111,14 @@ class LogNormal(Distribution):
     @classmethod
     def from_median_and_percentile(cls, median: float, value: float, percentile: float) -> LogNormal:
         """The lognormal with this median whose ``percentile`` (in (0, 100)) is ``value``."""
+        from scipy import stats
+
         z = stats.norm.ppf(percentile / 100.0)
         return cls(mu=float(np.log(median)), sigma=float(np.log(value / median) / z))
 
     def ppf(self, u: ArrayLike) -> FloatArray:
+        from scipy import stats
+
         return np.exp(self.mu + self.sigma * stats.norm.ppf(u))
 
 
@@ -132,6 +141,8 @@ class Pert(Distribution):
             return np.full(np.shape(u), self.low, dtype=float)
         alpha = 1 + self.shape * (self.mode - self.low) / span
         beta = 1 + self.shape * (self.high - self.mode) / span
+        from scipy import stats
+
         return self.low + span * stats.beta.ppf(u, alpha, beta)
 
 
@@ -156,6 +167,8 @@ def uniforms(samples: int, dimensions: int, seed: int, method: str = "random") -
     ``samples`` equal strata).
     """
     if method == "latin-hypercube":
+        from scipy.stats import qmc
+
         draws = qmc.LatinHypercube(d=dimensions, rng=np.random.default_rng(seed)).random(samples)
     else:
         draws = np.random.default_rng(seed).random((samples, dimensions))
@@ -182,6 +195,8 @@ def correlate(u: ArrayLike, correlation: ArrayLike) -> FloatArray:
     # Cholesky of a semi-definite matrix: eigen-decomposition with negative rounding clipped.
     values, vectors = np.linalg.eigh(matrix)
     factor = vectors * np.sqrt(np.clip(values, 0.0, None))
+    from scipy import stats
+
     z = stats.norm.ppf(np.asarray(u, dtype=float)) @ factor.T
     tiny = np.finfo(float).eps
     return np.clip(stats.norm.cdf(z), tiny, 1.0 - tiny)

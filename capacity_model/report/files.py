@@ -88,12 +88,18 @@ def write_pdf(
         if mc is not None:
             figures += uncertainty_figures(mc, projection, sensitivity)
         title = f"{projection.scenario.name}: capacity targets against demand"
-        save_pdf(figures, path, title, projection.scenario.name)
+        written = [projection.scenario.model_dump_json(), provenance, *(overrides or {}).values()]
+        save_pdf(figures, path, title, projection.scenario.name, inputs="\n".join(written))
 
 
-def save_pdf(figures: list[Figure], path: Path, title: str, footer: str) -> None:
+def save_pdf(figures: list[Figure], path: Path, title: str, footer: str, inputs: str | None = None) -> None:
     """Save figures as the pages of one PDF, each numbered ``<footer> · page k of n``,
-    with fixed metadata so that the same figures give the same bytes."""
+    with fixed metadata so that the same figures give the same bytes.
+
+    Characters no font has are replaced in every text of the figures (:func:`readable_figure`,
+    a walk over every artist) unless ``inputs``, all the text the figures were made from
+    that a user wrote, holds none: the rest is the report's own text.
+    """
     metadata = {
         "Title": readable(" ".join(title.split())),
         "Creator": f"capacity_model {__version__}",
@@ -112,8 +118,10 @@ def save_pdf(figures: list[Figure], path: Path, title: str, footer: str) -> None
             color="#666666",
         )
     with PdfPages(path, metadata=metadata) as pdf:
+        check = inputs is None or readable(inputs) != inputs
         for figure in figures:
-            readable_figure(figure)  # characters no font has, replaced (and no warning on stderr)
+            if check:
+                readable_figure(figure)  # characters no font has, replaced (and no warning on stderr)
             pdf.savefig(figure)
 
 

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 from scipy.stats._sensitivity_analysis import sample_A_B as scipy_sample_a_b
 
-from capacity_model.engine.sensitivity import _FieldDistribution, saltelli_rows, sample_a_b, sobol, tornado
+from capacity_model.engine.sensitivity import (
+    _FieldDistribution,
+    bootstrap_intervals,
+    saltelli_2010,
+    saltelli_rows,
+    sample_a_b,
+    sobol,
+    tornado,
+)
 from tests.engine.test_projection import exhaustion_month_by_formula
 from tests.scenario_data import build, one_link
 
@@ -95,3 +103,16 @@ def test_a_and_b_are_scipys_own_for_the_same_seed() -> None:
     ours = sample_a_b(16, dists, np.random.default_rng(3))
     theirs = np.stack(scipy_sample_a_b(n=16, dists=dists, rng=np.random.default_rng(3)))
     assert np.array_equal(ours, theirs)
+
+
+def test_bootstrap_intervals_are_those_of_resampling_the_rows_one_resample_at_a_time() -> None:
+    """The matrix form equals the plain loop: draw n rows with replacement, re-estimate."""
+    rng = np.random.default_rng(0)
+    n, outputs, parameters = 300, 3, 4
+    f_a, f_b = rng.normal(5, 2, (outputs, n)), rng.normal(5, 2, (outputs, n))
+    f_ab = f_a + rng.normal(0, 1, (parameters, outputs, n))
+    draws = np.random.default_rng(9).integers(0, n, (50, n))
+    loop = np.stack([np.stack(saltelli_2010(f_a[:, r], f_b[:, r], f_ab[..., r])) for r in draws])
+    low, high = bootstrap_intervals(f_a, f_b, f_ab, 0.9, seed=9, resamples=50)
+    np.testing.assert_allclose(low, np.quantile(loop, 0.05, axis=0), rtol=1e-10)
+    np.testing.assert_allclose(high, np.quantile(loop, 0.95, axis=0), rtol=1e-10)
