@@ -673,7 +673,7 @@ def _compare(arguments: argparse.Namespace) -> int:
         names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
     uncertain = _uncertain(arguments, loaded)
     _check_at(arguments.at, files, loaded)
-    from .report.studies import write_comparison
+    from .report.comparison import write_comparison
     from .results.narrative import percent, volume
     from .studies.outcomes import outcome, run
 

@@ -52,15 +52,15 @@ def chart_page(title: str, caption: str, months: np.ndarray) -> tuple[Figure, Ax
     return figure, axes
 
 
-def month_axis(axes: Axes, months: np.ndarray) -> None:
+def month_axis(axes: Axes, months: np.ndarray, most_ticks: int = 16) -> None:
     """An x axis spanning ``months``: ticks on months over three years or less (never days),
-    on years beyond, at most about 16 of them."""
+    on years beyond, at most about ``most_ticks`` of them."""
     span = len(months)
     if span <= 36:
-        axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, span // 12)))
+        axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-span // most_ticks))))
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     else:
-        axes.xaxis.set_major_locator(mdates.YearLocator(base=max(1, span // 12 // 16 + 1)))
+        axes.xaxis.set_major_locator(mdates.YearLocator(base=max(1, span // 12 // most_ticks + 1)))
         axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     edges = month_edges(months)
     axes.set_xlim(edges[0], edges[-1])

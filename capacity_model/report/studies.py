@@ -1,220 +1,34 @@
-"""Report pages and files of studies: comparison, sweep and solve."""
+"""Report pages and files of the sweep and solve studies (the comparison: :mod:`.comparison`)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
+from matplotlib.ticker import (
+    FuncFormatter,
+    LogLocator,
+    MaxNLocator,
+    MultipleLocator,
+    NullFormatter,
+    NullLocator,
+    PercentFormatter,
+)
 
 from ..engine.shortfalls import runs
-from ..results.narrative import percent, volume
-from ..studies.outcomes import Outcome, Run, outcome
 from ..studies.solve import Solution, shown
 from ..studies.sweep import Sweep, as_array, format_value
-from ..studies.tables import compare_columns, solve_columns, sweep_columns
-from ..units import format_bit_rate, format_duration, format_month, format_percent
-from .axes import chart_page, legend_below, rate_axis
+from ..studies.tables import solve_columns, sweep_columns
+from ..units import format_month
 from .files import csv_text, save_pdf, write_atomically
-from .layout import TextFlow
-from .style import OKABE_ITO, PAGE_SIZE, month_dates, month_middles, report_style
+from .style import OKABE_ITO, PAGE_SIZE, report_style
 from .text import fill, shorten
 
-__all__ = ["write_comparison", "write_solution", "write_sweep"]
-
-
-# --- compare -------------------------------------------------------------------------------
-
-
-def _status(late: int | None, p: float | None, too_small: bool = False) -> str:
-    text = "not reached" if late is None else ("on time" if late == 0 else f"{format_duration(late)} late")
-    if too_small:
-        text += ", too small"
-    return text if p is None else f"{text} (P on time {format_percent(round(p, 3))})"
-
-
-def comparison_figures(
-    names: Sequence[str], runs: Sequence[Run], title: str, carried_at: int | None = None
-) -> list[Figure]:
-    """Capacity and demand of every scenario on shared axes, then tables of outcomes."""
-    months = np.unique(np.concatenate([r.projection.months for r in runs]))
-    uncertain = any(r.mc is not None for r in runs)
-    figure, axes = chart_page(
-        "Capacity against demand, scenario by scenario",
-        "Each colour is one scenario. Steps: corridor capacity in service. Solid line: total peak demand"
-        + ("; band: P10-P90 of demand over the uncertain inputs, line: its median" if uncertain else "")
-        + ". Dashed: capacity required to keep utilisation at each scenario's threshold.",
-        months,
-    )
-    every = [np.concatenate([r.projection.capacity_gbps, r.projection.required_capacity_gbps]) for r in runs]
-    divisor = rate_axis(axes, np.concatenate(every), "Peak rate")
-    for k, (name, r) in enumerate(zip(names, runs, strict=True)):
-        p, colour = r.projection, OKABE_ITO[k % len(OKABE_ITO)]
-        edges = month_dates(np.append(p.months, p.months[-1] + 1))
-        axes.stairs(
-            p.capacity_gbps / divisor, edges, baseline=None, color=colour, lw=2.2, label=f"{name}: capacity"
-        )
-        dates = month_middles(p.months)
-        demand = p.demand_gbps if r.mc is None else r.mc.quantile("demand_gbps", 0.5)
-        axes.plot(dates, demand / divisor, color=colour, lw=1.4, label=f"{name}: demand")
-        axes.plot(dates, p.required_capacity_gbps / divisor, color=colour, lw=1.0, ls="--")
-        if r.mc is not None:
-            low, high = r.mc.quantile("demand_gbps", 0.1), r.mc.quantile("demand_gbps", 0.9)
-            axes.fill_between(dates, low / divisor, high / divisor, color=colour, alpha=0.18, lw=0)
-    legend_below(figure, axes)
-
-    outcomes = [outcome(r, carried_at) for r in runs]
-    flow = TextFlow(title)
-    flow.paragraph(
-        "Targets, first shortfall and what to order, scenario by scenario; the last columns give the "
-        f"difference against the first scenario, {names[0]!r}.",
-        size=9.5,
-    )
-    target_names = list(dict.fromkeys(n for o in outcomes for n in o.months_late))
-    rows = []
-    for name, o in zip(names, outcomes, strict=True):
-        rows.append([name, *_outcome_cells(o, target_names), *_difference_cells(o, outcomes[0])])
-    header = [
-        "Scenario",
-        *target_names,
-        "First shortfall",
-        "Order by",
-        "Gap at end",
-        "Shortfall vs first",
-        "Gap vs first",
-    ]
-    flow.table(header, rows, [1.6] + [1.3] * len(target_names) + [1.2, 1.0, 1.0, 1.1, 1.0])
-    _cost_table(flow, names, outcomes)
-    return [figure, *flow.pages]
-
-
-def _spread(o: Outcome, key: str, show: Callable[[float], str]) -> str:
-    """`` (P10-P90)`` of an outcome over the uncertain inputs, or ``''`` without them."""
-    q = o.quantiles or {}
-    return f" ({show(q[key][0])}-{show(q[key][2])})" if key in q else ""
-
-
-def _cost_table(flow: TextFlow, names: Sequence[str], outcomes: Sequence[Outcome]) -> None:
-    """How long and how badly each scenario runs short, what it carries, and what it takes to fix."""
-    flow.heading("How long, how much, and what fixes it")
-    streams = list(dict.fromkeys(k for o in outcomes for k in o.carried_share))
-    uncertain = any(o.quantiles is not None for o in outcomes)
-    flow.paragraph(
-        "Months short: months with demand above the utilisation threshold. Unserved: traffic above the usable "
-        "capacity, summed over the period's months. Carried share: the part of the stream's base traffic the "
-        "corridor carries"
-        + (
-            f" in {format_month(outcomes[0].carried_at)}"
-            if len({o.carried_at for o in outcomes}) == 1
-            else ""
-        )
-        + ". Upgrades: the capacity plan's upgrades that keep utilisation at or below the threshold"
-        + ("; in brackets, the P10-P90 range over the uncertain inputs." if uncertain else "."),
-        size=9,
-    )
-    first = outcomes[0]
-    rows = []
-    for name, o in zip(names, outcomes, strict=True):
-        months = f"{o.months_short:,}" + _spread(o, "months_short", lambda v: f"{v:,.0f}")
-        lost = volume(o.unserved_tbps_months) + _spread(o, "unserved_tbps_months", lambda v: f"{v:,.3g}")
-        shares = [
-            (percent(o.carried_share[k]) + _spread(o, f"carried_share:{k}", percent))
-            if k in o.carried_share
-            else "-"
-            for k in streams
-        ]
-        if o is first:
-            diff = ["-", "-"]
-        else:
-            extra = o.months_short - first.months_short
-            more = o.unserved_tbps_months - first.unserved_tbps_months
-            diff = [
-                f"{extra:+,} months" if extra else "same",
-                ("+" if more > 0 else "-") + volume(abs(more)) if more else "same",
-            ]
-        rows.append(
-            [
-                name,
-                months,
-                lost,
-                percent(o.unserved_share),
-                *shares,
-                "no plan"
-                if o.upgrades_needed is None or o.plan_added_gbps is None
-                else f"{o.upgrades_needed} ({format_bit_rate(o.plan_added_gbps, 3)})",
-                *diff,
-            ]
-        )
-    header = [
-        "Scenario",
-        "Months short",
-        "Unserved",
-        "Share unserved",
-        *[f"Carried share: {k}" for k in streams],
-        "Upgrades (capacity added)",
-        "Months short vs first",
-        "Unserved vs first",
-    ]
-    flow.table(header, rows, [1.6, 1.0, 1.5, 0.9] + [1.2] * len(streams) + [1.4, 1.3, 1.5])
-
-
-def _outcome_cells(o: Outcome, target_names: Sequence[str]) -> list[str]:
-    cells = [
-        _status(o.months_late.get(t), None if o.p_on_time is None else o.p_on_time.get(t), t in o.too_small)
-        if t in o.months_late
-        else "-"
-        for t in target_names
-    ]
-    first = format_month(o.first_shortfall) if o.first_shortfall is not None else "none"
-    if o.p_no_shortfall is not None and o.first_shortfall_p50 is not None:
-        first += f" (median {format_month(o.first_shortfall_p50)})"
-    order = format_month(o.order_by) if o.order_by is not None else "-"
-    return [*cells, first, order, format_bit_rate(o.gap_at_horizon_gbps, 3)]
-
-
-def _difference_cells(o: Outcome, first: Outcome) -> list[str]:
-    if o is first:
-        return ["-", "-"]
-    if o.first_shortfall is None or first.first_shortfall is None:
-        shift = (
-            "-"
-            if o.first_shortfall == first.first_shortfall
-            else ("none now" if o.first_shortfall is None else "new")
-        )
-    else:
-        months = o.first_shortfall - first.first_shortfall
-        shift = (
-            "same month"
-            if months == 0
-            else f"{format_duration(abs(months))} {'later' if months > 0 else 'earlier'}"
-        )
-    gap = o.gap_at_horizon_gbps - first.gap_at_horizon_gbps
-    return [shift, ("+" if gap > 0 else "-" if gap < 0 else "") + format_bit_rate(abs(gap), 3)]
-
-
-def write_comparison(
-    folder: Path,
-    names: Sequence[str],
-    files: Sequence[str],
-    runs: Sequence[Run],
-    carried_at: int | None = None,
-) -> list[Path]:
-    """Write ``comparison.pdf`` and ``comparison.csv`` into ``folder``: both, or neither.
-
-    Carried shares are taken at ``carried_at`` (default: the end of each scenario's period)."""
-    title = "Comparison: " + ", ".join(names)
-    columns = compare_columns(names, files, [outcome(r, carried_at) for r in runs])
-
-    def pdf(path: Path) -> None:
-        with report_style():
-            save_pdf(comparison_figures(names, runs, title, carried_at), path, title, "comparison")
-
-    return write_atomically(folder, {"comparison.csv": csv_text(columns), "comparison.pdf": pdf})
+__all__ = ["write_solution", "write_sweep"]
 
 
 # --- sweep ---------------------------------------------------------------------------------
@@ -288,16 +102,29 @@ def _format_axis(axes: Axes, kind: str, values: np.ndarray, which: str = "y") ->
     if kind == "gbps":
         top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
         unit, divisor = ("Tbps", 1e3) if top >= 1e3 else ("Gbps", 1.0)
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / divisor:g}"))
+        if axis.get_scale() == "log":  # ticks at 1, 2 and 5 of each decade, in the axis's unit
+            axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            axis.set_minor_formatter(NullFormatter())
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / divisor:,.4g}"))
+        _from_zero(axes, kind, values, which)
         return unit
+    if kind in ("months", "count", "tbps_months"):
+        _from_zero(axes, kind, values, which)
     if kind == "tbps_months":
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}"))
         return "Tbps·months"
     axis.set_major_locator(MaxNLocator(integer=True))
-    if which == "y" and np.isfinite(values).any() and np.nanmax(values) == np.nanmin(values):
-        middle = float(np.nanmax(values))
-        axes.set_ylim(middle - 1, middle + 1)
     return "upgrades" if kind == "count" else "months"
+
+
+def _from_zero(axes: Axes, kind: str, values: np.ndarray, which: str) -> None:
+    """A y axis of a quantity that is never negative (months, upgrades, Gbps, Tbps·months)
+    from 0, with room above the largest value; 0 to 1 when every value is 0."""
+    finite = values[np.isfinite(values)]
+    if which != "y" or not finite.size or finite.min() < 0:
+        return
+    top = float(finite.max())
+    axes.set_ylim(0, top * 1.15 if top > 0 else 1.0)
 
 
 def _axis_kind(ref_kind: str) -> str:
@@ -324,8 +151,9 @@ def sweep_figures(sweep: Sweep) -> list[Figure]:
             fontweight="bold",
             fontsize=13,
         )
+        heat = len(sweep.axes) > 1  # colour bars need room before the next panel's labels
         grid = figure.add_gridspec(
-            2, 2, left=0.08, right=0.95, top=0.88, bottom=0.14, hspace=0.45, wspace=0.3
+            2, 2, left=0.09, right=0.95, top=0.88, bottom=0.14, hspace=0.5, wspace=0.5 if heat else 0.3
         )
         for k, (title, values, kind) in enumerate(chunk):
             axes = figure.add_subplot(grid[k // 2, k % 2])
@@ -373,7 +201,11 @@ def _line_panel(axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: 
     if axis.ref.kind == "percentage" or axis.ref.kind == "growth rate":
         axes.xaxis.set_major_formatter(PercentFormatter(1.0))
     axes.set_xlabel(f"{axis.path} [{_unit_word(axis.ref.kind, x_unit)}]", fontsize=9)
+    span = float(x.max() - x.min())
+    pad = 0.05 * span if span > 0 else max(abs(float(x[0])) * 0.05, 1.0)
+    axes.set_xlim(float(x.min()) - pad, float(x.max()) + pad)  # the swept values, with or without data
     if not np.isfinite(values).any():
+        axes.set_yticks([])
         axes.text(
             0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="#666666"
         )
@@ -404,10 +236,11 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
     grid = values.reshape(len(first.values), len(second.values)) / divisor
     finite = grid[np.isfinite(grid)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    constant = kind != "probability" and finite.size > 0 and high == low
     if kind == "probability":
         low, high = 0.0, 1.0
-    elif high == low:  # one colour for all: centre it on a readable scale
-        low, high = low - 1, high + 1
+    elif constant:  # one colour for all: the colour bar shows that one value and no scale
+        low, high = low - 0.5, high + 0.5
     image = axes.imshow(
         grid.T, origin="lower", aspect="auto", cmap="viridis", interpolation="nearest", vmin=low, vmax=high
     )
@@ -423,19 +256,23 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
         else:
             axes.set_yticks(ticks, labels, fontsize=8)
             axes.set_ylabel(axis.path, fontsize=9)
+    if not finite.size:  # no colour bar: no value has a colour
+        axes.text(
+            0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="#666666"
+        )
+        return
     bar = figure.colorbar(image, ax=axes, fraction=0.05, pad=0.02)
-    if kind == "month":
+    if constant:  # one tick, at the one value
+        bar.set_ticks([(low + high) / 2])
+        bar.ax.yaxis.set_minor_locator(NullLocator())
+    elif kind == "month":
         _month_ticks(bar.ax.yaxis, values)
-    elif kind in ("probability", "share"):
-        bar.formatter = PercentFormatter(1.0)
     elif kind in ("months", "count"):
         bar.ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    if kind != "month":
-        bar.update_ticks()
-    if not np.isfinite(values).any():
-        axes.text(
-            0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="white"
-        )
+    if kind == "month":
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_month(round(v))))
+    elif kind in ("probability", "share"):
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
 
 
 def write_sweep(folder: Path, sweep: Sweep) -> list[Path]:
@@ -495,10 +332,12 @@ def solution_figure(solution: Solution, scenario_name: str) -> Figure:
         )
     unit = _format_axis(axes, kind, np.concatenate([clipped, threshold]))
     axes.set_ylabel(f"{condition.quantity_label().rsplit(' [', 1)[0]} [{unit}]")
-    x_unit = _format_axis(axes, _axis_kind(ref.kind), x, "x")
-    if ref.kind == "bit rate" and x[0] > 0 and x[-1] / x[0] > 100:
+    logarithmic = ref.kind == "bit rate" and x[0] > 0 and x[-1] / x[0] > 100
+    if logarithmic:  # before the ticks are set: a scale brings its own
         axes.set_xscale("log")
-    axes.set_xlabel(f"{ref.path} [{_unit_word(ref.kind, x_unit)}]")
+    x_unit = _format_axis(axes, _axis_kind(ref.kind), x, "x")
+    scale = ", log scale" if logarithmic else ""
+    axes.set_xlabel(f"{ref.path} [{_unit_word(ref.kind, x_unit)}{scale}]")
     figure.legend(loc="lower left", bbox_to_anchor=(0.08, 0.13), ncol=3, fontsize=9)
     caption = (
         f"Condition: {condition.text!r}. Each point is a full run of the scenario with {ref.path} set to that "
