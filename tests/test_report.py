@@ -67,20 +67,19 @@ def test_pdf_pages_in_order_with_searchable_text(written: Path) -> None:
 def test_assumptions_list_inputs_with_units_and_sources(written: Path) -> None:
     lines = "\n".join(page_texts(written)).splitlines()
 
-    def row(field: str) -> str:
-        return next(line for line in lines if line.startswith(field + " "))
+    def row(label: str) -> str:
+        return next(line for line in lines if line.startswith(label + " "))
 
-    assert row("links[ofc].phases[0].capacity") == "links[ofc].phases[0].capacity 450 Gbps pta-ofc"
-    assert (
-        row("demand[chinese-transit].base.value")
-        == "demand[chinese-transit].base.value 8.826302 Tbps cnnic-2018"
-    )
+    # Input in words, value with its unit, source, and the field's path
+    assert row("Phase 1 capacity") == "Phase 1 capacity 450 Gbps pta-ofc links[ofc].phases[0].capacity"
+    assert row("Base value") == "Base value 193.5 Gbps domestic-base demand[pakistan-china].base.value"
+    assert "Demand: Chinese operators' traffic routed via Pakistan (peak)" in lines
     # A lead time the file leaves out comes from planning.default_lead_time, cited as such.
     assert (
-        row("links[ofc].phases[2].lead_time")
-        == "links[ofc].phases[2].lead_time 26 months default lead time (planning)"
+        row("Phase 3 lead time")
+        == "Phase 3 lead time 26 months default lead time (planning) links[ofc].phases[2].lead_time"
     )
-    assert row("links[ofc].phases[2].ramp") == "links[ofc].phases[2].ramp 0 months default"
+    assert row("Phase 3 ramp") == "Phase 3 ramp 0 months default links[ofc].phases[2].ramp"
 
 
 def test_axis_labels_carry_units(written: Path) -> None:
@@ -154,5 +153,6 @@ def test_uncertain_inputs_have_their_own_table(tmp_path: Path) -> None:
     files.write_pdf(project(scenario), tmp_path / "r.pdf", provenance="p")
     lines = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages).splitlines()
     assert "Uncertain inputs" in lines
-    assert "demand.chinese-transit.share.end uniform: low 10%, high 15% ranges" in lines
+    assert "uniform: low 10%, high 15% ranges demand.chinese-transit.share.end" in lines
+    assert "The final share of Chinese operators'" in lines  # the input in words, wrapped
     assert not any(line.startswith("uncertainty.") for line in lines)  # not mixed into the inputs table

@@ -16,6 +16,7 @@ from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..engine.shortfalls import runs
 from ..units import format_bit_rate, format_month, format_percent
+from .assumptions import Location, assumption_pages
 from .axes import (
     chart_page,
     extend_last,
@@ -26,7 +27,7 @@ from .axes import (
     rate_axis,
     threshold_axis,
 )
-from .pages import Location, assumption_pages, summary_pages
+from .pages import summary_pages
 from .plan_figures import carried_figure, plan_figure
 from .style import (
     DEMAND_COLOUR,

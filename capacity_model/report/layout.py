@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .style import PAGE_SIZE
-from .text import wrap
+from .text import shorten, wrap
 
 __all__ = ["TextFlow"]
 
@@ -86,7 +86,8 @@ class TextFlow:
             return
         self._room(_HEADING_IN + room_below_in)
         self._y += 0.12
-        self._text(_MARGIN_IN, self._heading, size=12.5, weight="bold", color="#0072B2")
+        heading = shorten(self._heading, self._width_in, 12.5, bold=True)  # a long name cut with '...'
+        self._text(_MARGIN_IN, heading, size=12.5, weight="bold", color="#0072B2")
         self._y += _HEADING_IN - 0.12
         self._heading = None
 
@@ -120,8 +121,16 @@ class TextFlow:
                 self._y += _LINE_IN * 1.15
         self._y += 0.08
 
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
-        """A table; ``widths`` are relative column widths, scaled to the page width."""
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        keep_together: bool = True,
+    ) -> None:
+        """A table; ``widths`` are relative column widths, scaled to the page width. A table
+        that fits on a page starts on a new page rather than split, unless ``keep_together``
+        is false (then it starts wherever its heading and first row fit)."""
         scale = self._width_in / sum(widths)
         columns_in = [w * scale for w in widths]
 
@@ -147,7 +156,7 @@ class TextFlow:
         head = wrapped(header, bold=True)
         bodies = [wrapped(row) for row in rows]
         whole = sum(max(len(c) for c in cells) * _LINE_IN + 0.05 for cells in [head, *bodies])
-        fits_on_a_page = whole < PAGE_SIZE[1] - _BOTTOM_IN - _TOP_IN - 0.5
+        fits_on_a_page = keep_together and whole < PAGE_SIZE[1] - _BOTTOM_IN - _TOP_IN - 0.5
         # A table that fits on one page is not split; a longer one starts wherever it is.
         self._place_heading(whole if fits_on_a_page else (max(len(c) for c in head) + 1) * _LINE_IN)
         draw(head, bold=True)

@@ -1,4 +1,5 @@
-"""The report's text pages: the summary (verdict, headlines, result tables) and the assumptions.
+"""The report's summary pages: the verdict, headlines and result tables (the assumptions:
+:mod:`.assumptions`).
 
 Each function returns figures (pages of :class:`~capacity_model.report.layout.TextFlow`)
 and never shows, saves or keeps global state.
@@ -6,14 +7,10 @@ and never shows, saves or keeps global state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
-
 from matplotlib.figure import Figure
 
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
-from ..quantities import entry_label
 from ..results.narrative import (
     headlines,
     percent,
@@ -24,14 +21,10 @@ from ..results.narrative import (
     volume,
 )
 from ..results.tables import announced_vs_needed
-from ..schema import Scenario
-from ..uncertainty import describe
 from ..units import format_bit_rate, format_duration, format_month, format_percent
 from .layout import TextFlow
 
-__all__ = ["Location", "assumption_pages", "summary_pages"]
-
-Location = tuple[str | int, ...]
+__all__ = ["summary_pages"]
 
 
 # --- summary -------------------------------------------------------------------------------
@@ -220,100 +213,3 @@ def _plan_tables(flow: TextFlow, projection: Projection) -> None:
             ],
             [1.9, 1.0, 1.2, 1.3, 1.2, 1.3],
         )
-
-
-# --- assumptions ---------------------------------------------------------------------------
-
-
-def _leaves(
-    node: Any, path: str = "", source: str = "", list_key: str | int | None = None, at: Location = ()
-) -> Iterator[tuple[str, str, str, Location]]:
-    """``(field path, value, source key of the nearest entry that has one, location)`` of dumped data."""
-    if isinstance(node, dict):
-        own = node.get("source", source)
-        for key, value in node.items():
-            if key not in ("source", "sources"):
-                yield from _leaves(value, f"{path}.{key}" if path else str(key), own, key, (*at, key))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _leaves(item, f"{path}[{entry_label(list_key, item, i)}]", source, i, (*at, i))
-    else:
-        yield path, str(node), source, at
-
-
-def _input_rows(
-    scenario: Scenario, overrides: Mapping[Location, str] | None = None
-) -> Iterator[tuple[str, str, str]]:
-    """``(field, value with unit, source)`` for every input, defaults and values set on the
-    command line included and marked.
-
-    The uncertainty section has a table of its own (:func:`_uncertain_rows`)."""
-    user = scenario.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude={"uncertainty"})
-    given = {path for path, _, _, _ in _leaves(user)}
-    resolved = scenario.resolved().model_dump(
-        mode="json", by_alias=True, exclude_none=True, exclude={"uncertainty"}
-    )
-    planning_source = scenario.planning.source
-    overrides = overrides or {}
-    for path, value, source, at in _leaves(resolved):
-        if at in overrides:
-            yield path, value, "command line (--set)"
-        elif path in given:
-            yield path, value, source
-        elif path.endswith(".lead_time"):
-            yield (
-                path,
-                value,
-                f"default lead time ({planning_source})" if planning_source else "default lead time",
-            )
-        else:
-            yield path, value, "default"
-
-
-def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
-    """``(field, distribution with units, source)`` of each uncertain input."""
-    spec = scenario.uncertainty
-    if spec is None:
-        return []
-    rows = []
-    for parameter in scenario.parameters():
-        written = spec.parameters[parameter.path]
-        rows.append([parameter.path, describe(written), written.source or ""])
-    return rows
-
-
-def assumption_pages(scenario: Scenario, overrides: Mapping[Location, str] | None = None) -> list[Figure]:
-    """Page 2 onwards: every input with its unit and its source; values set on the command line marked."""
-    flow = TextFlow("Assumptions: every input, with its unit and source")
-    flow.paragraph(
-        "Values as run. The source column names a key of the citations below; a value without a "
-        "source of its own takes that of the entry containing it. Values the file leaves out are "
-        "marked 'default'"
-        + (
-            "; values set on the command line with --set are marked 'command line (--set)'."
-            if overrides
-            else "."
-        ),
-        size=9.5,
-    )
-    flow.table(["Field", "Value", "Source"], list(_input_rows(scenario, overrides)), [3.0, 3.6, 2.2])
-    if scenario.uncertainty is not None:
-        spec = scenario.uncertainty
-        flow.heading("Uncertain inputs")
-        flow.paragraph(
-            f"{spec.samples:,} samples ({spec.method}, seed {spec.seed}); Sobol' indices from "
-            f"{spec.sobol_samples:,} base samples. Each input below replaces the value above by draws "
-            "from its distribution; the central case keeps the value above.",
-            size=9.5,
-        )
-        flow.table(["Field", "Distribution", "Source"], _uncertain_rows(scenario), [3.0, 3.6, 2.2])
-        if spec.correlations:
-            flow.table(
-                ["Correlated inputs", "", "Rank correlation"],
-                [[c.between[0], c.between[1], f"{c.rho:g}"] for c in spec.correlations],
-                [3.0, 3.6, 2.2],
-            )
-    if scenario.sources:
-        flow.heading("Sources")
-        flow.table(["Key", "Citation"], [[k, v] for k, v in scenario.sources.items()], [1.4, 7.4])
-    return flow.pages
