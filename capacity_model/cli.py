@@ -574,11 +574,8 @@ def _run(arguments: argparse.Namespace) -> int:
         if scenario.uncertainty is not None and not deterministic:
             progress = _ProgressBar(f"{file.name}: sampling")
             mc = _named(item, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
-            if sys.stderr.isatty():
-                spec = scenario.uncertainty
-                runs = spec.sobol_samples * (len(scenario.parameters()) + 2)
-                _print(f"{file.name}: sensitivity, Sobol' indices ({runs:,} model runs)...", file=sys.stderr)
-            sensitivity = _named(item, partial(sobol, scenario, seed=seed))
+            progress = _ProgressBar(f"{file.name}: Sobol' indices, model runs")
+            sensitivity = _named(item, partial(sobol, scenario, seed=seed, progress=progress))
         elif (samples is not None or seed is not None) and not deterministic:
             _print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
         results.append((projection, mc, sensitivity))

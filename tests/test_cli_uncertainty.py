@@ -91,7 +91,7 @@ def test_report_has_the_uncertainty_pages(run: Path) -> None:
         "Utilisation: range over the uncertain inputs",
         "When the corridor first runs short",
         "Capacity targets: chance of being on time",
-        "Tornado: one input at a time",
+        "Tornado: which input moves each outcome, one at a time",
         "Which input matters most: Sobol' indices",
         "Which input matters when: Sobol' indices of utilisation by year",
     ):

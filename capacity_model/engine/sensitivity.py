@@ -9,6 +9,7 @@ each year's peak utilisation (for Sobol' indices over time).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,12 +220,14 @@ def sobol(
     seed: int | None = None,
     confidence_level: float = 0.95,
     chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Sensitivity:
     """Tornado and Sobol' indices (``scipy.stats.sobol_indices``, Saltelli 2010 / Jansen).
 
     The model is evaluated ``base_samples * (parameters + 2)`` times, in chunks of
     ``chunk_size`` rows (default :func:`~capacity_model.engine.montecarlo.chunk_rows`; the
-    results do not depend on it). Sobol' indices assume independent inputs: correlations of
+    results do not depend on it), calling ``progress(runs done, runs)`` after each chunk. Sobol'
+    indices assume independent inputs: correlations of
     the uncertainty section are left out here. Intervals: :func:`bootstrap_intervals`.
     """
     from scipy.stats import sobol_indices  # imported when used, as in sample_a_b
@@ -248,6 +251,8 @@ def sobol(
         stop = min(start + rows, runs)
         result = outcomes(scenario, saltelli_rows(a, b, start, stop), years, chunk_size=stop - start)
         outputs[:, start:stop] = np.vstack([result[name] for name in names] + [result["utilisation_peak"].T])
+        if progress is not None:
+            progress(stop, runs)
     f_ab = np.moveaxis(outputs[:, 2 * n :].reshape(-1, d, n), 1, 0)  # (parameters, outputs, n)
     evaluations: dict[str, FloatArray] = {}
 

@@ -12,11 +12,12 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..engine.sensitivity import Sensitivity, outcome_label
+from ..results.narrative import parameter_label
 from ..schema import Scenario
 from ..units import format_month, format_percent
 from .axes import CAPTION_WIDTH_IN, chart_page, legend_below, mark_target, rate_axis, threshold_axis
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, month_middles
-from .text import fill, shorten
+from .text import fill, shorten, wrap
 
 __all__ = [
     "exhaustion_figure",
@@ -164,8 +165,35 @@ def targets_figure(mc: MonteCarlo) -> Figure:
     return figure
 
 
-def _label(path: str) -> str:
-    return path if len(path) <= 44 else "..." + path[-41:]
+def _labels(sensitivity: Sensitivity, scenario: Scenario, width_in: float = 2.1) -> dict[str, str]:
+    """Each uncertain input's name in words (``'The growth rate of ...'``), on at most two
+    lines of ``width_in`` inches at 8 pt; the field's path when no name is known."""
+    named = {p.path: parameter_label(scenario, p) for p in scenario.parameters()}
+    labels = {}
+    for path in sensitivity.paths:
+        text = named.get(path, path)
+        lines = wrap("T" + text[1:] if text.startswith("the ") else text, width_in, 8)
+        if len(lines) > 2:
+            lines = [lines[0], shorten(" ".join(lines[1:]), width_in, 8)]
+        labels[path] = "\n".join(lines)
+    return labels
+
+
+def _moving(sensitivity: Sensitivity) -> tuple[list[str], list[str]]:
+    """The outcomes some input moves in the tornado, and those none does (their panels would be empty)."""
+    moving: list[str] = []
+    still: list[str] = []
+    for name in sensitivity.outcomes:
+        swings = [b.outcome_at_high[name] - b.outcome_at_low[name] for b in sensitivity.bars]
+        (moving if any(np.isfinite(swings)) and np.nanmax(np.abs(swings)) > 0 else still).append(name)
+    return moving, still
+
+
+def _not_shown(names: list[str], scenario: Scenario, why: str) -> str:
+    if not names:
+        return ""
+    shown = [_outcome_scale(n, scenario)[1].split(" [")[0] for n in names]
+    return f" Not shown, as {why}: {'; '.join(shown)}."
 
 
 def _outcome_scale(name: str, scenario: Scenario) -> tuple[float, str]:
@@ -191,14 +219,35 @@ def _pairs(names: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [names[k : k + 2] for k in range(0, len(names), 2)]
 
 
+def _nothing_page(title: str, text: str) -> Figure:
+    """A page that says, in place of its charts, why there are none."""
+    figure = Figure(figsize=PAGE_SIZE)
+    figure.suptitle(title, x=0.08, ha="left", fontweight="bold", fontsize=13)
+    figure.text(0.08, 0.85, fill(text, CAPTION_WIDTH_IN, 10.5), fontsize=10.5, va="top")
+    return figure
+
+
 def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
     """Each parameter alone at its P10 and P90, the others at their medians; two outcomes a page."""
     pages = []
-    for pair in _pairs(sensitivity.outcomes):
+    labels = _labels(sensitivity, scenario)
+    moving, still = _moving(sensitivity)
+    if not moving:
+        return [
+            _nothing_page(
+                "Tornado: which input moves each outcome, one at a time",
+                "No input alone, from its 10th to its 90th percentile, moves any outcome: "
+                + "; ".join(_outcome_scale(n, scenario)[1].split(" [")[0] for n in still)
+                + ". The uncertain inputs do not change the answers of this scenario.",
+            )
+        ]
+    for pair in _pairs(tuple(moving)):
         figure, left, right = _two_panels(
-            "Tornado: one input at a time",
-            "Each bar: the outcome with one input at its 10th (light) and 90th (dark) percentile and every "
-            "other input at its median; the line marks all inputs at their medians. Longest bars matter most.",
+            "Tornado: which input moves each outcome, one at a time",
+            "How far each outcome moves when one input alone goes from a low to a high value while every other "
+            "input stays at its median: light, the input at its 10th percentile; dark, at its 90th. The line "
+            "marks every input at its median. The longest bars, at the top, are the assumptions worth pinning "
+            "down first." + _not_shown(still, scenario, "no input alone moves them"),
         )
         for axes, outcome in zip((left, right), pair, strict=False):
             divisor, title = _outcome_scale(outcome, scenario)
@@ -215,7 +264,7 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
                         row, (value - middle) / divisor, left=middle / divisor, color=colour, height=0.6
                     )
             axes.axvline(middle / divisor, color="#000000", lw=1)
-            axes.set_yticks(range(len(order)), [_label(sensitivity.bars[k].path) for k in order], fontsize=8)
+            axes.set_yticks(range(len(order)), [labels[sensitivity.bars[k].path] for k in order], fontsize=8)
             axes.set_xlabel(fill(title, 2.8, 10.5))
         _labelled_panels(left, right, len(pair))
         pages.append(figure)
@@ -228,13 +277,26 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
     rows = np.arange(len(sensitivity.paths))
     pages = []
     by_name = {s.outcome: s for s in sensitivity.sobol}
-    for pair in _pairs(sensitivity.outcomes):
+    labels = _labels(sensitivity, scenario)
+    varying = [n for n in sensitivity.outcomes if np.nan_to_num(by_name[n].total).max(initial=0.0) > 0]
+    still = [n for n in sensitivity.outcomes if n not in varying]
+    if not varying:
+        return [
+            _nothing_page(
+                "Which input matters most: Sobol' indices",
+                "No outcome varies over the samples, so no input explains any of its spread: "
+                + "; ".join(_outcome_scale(n, scenario)[1].split(" [")[0] for n in still)
+                + ".",
+            )
+        ]
+    for pair in _pairs(tuple(varying)):
         figure, left, right = _two_panels(
             "Which input matters most: Sobol' indices",
-            f"First-order index: share of the outcome's variance due to the input alone; total: including its "
-            f"interactions. Whiskers: {level} bootstrap intervals; {sensitivity.base_samples:,} base samples "
-            "(scipy.stats.sobol_indices). Inputs are taken as independent here. An outcome that does not vary "
-            "has no index.",
+            "What share of each outcome's spread over the samples comes from each input: 0.6 means 60% of "
+            "the variance. First-order: the input alone; total: the input with its interactions with the "
+            f"others. Whiskers: {level} bootstrap intervals from {sensitivity.base_samples:,} base samples "
+            "(Saltelli's method, scipy.stats.sobol_indices). Inputs are taken as independent here."
+            + _not_shown(still, scenario, "they do not vary over the samples"),
         )
         for axes, name in zip((left, right), pair, strict=False):
             indices = by_name[name]
@@ -245,7 +307,7 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
                 shown = np.nan_to_num(values)
                 error = np.abs(np.nan_to_num(interval) - shown)
                 axes.barh(rows + offset, shown, height=0.35, color=colour, xerr=error, capsize=2, label=label)
-            axes.set_yticks(rows, [_label(p) for p in sensitivity.paths], fontsize=8)
+            axes.set_yticks(rows, [labels[p] for p in sensitivity.paths], fontsize=8)
             axes.invert_yaxis()
             axes.set_xlim(0, 1.05)
             title = _outcome_scale(name, scenario)[1].split(" [")[0]
@@ -257,8 +319,15 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
     return pages
 
 
-def sobol_over_time_figure(sensitivity: Sensitivity) -> Figure:
-    """First-order Sobol' index of each year's peak utilisation, per input."""
+#: Inputs drawn on the Sobol'-by-year page: those that matter most (more lines are unreadable).
+MOST_LINES = 5
+#: Colours of those lines: Okabe-Ito without its yellow, which is unreadable on white.
+_LINE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
+
+
+def sobol_over_time_figure(sensitivity: Sensitivity, scenario: Scenario) -> Figure:
+    """First-order Sobol' index of each year's peak utilisation, for the :data:`MOST_LINES`
+    inputs with the largest index in any year."""
     figure = Figure(figsize=PAGE_SIZE)
     axes = figure.add_axes((0.08, 0.3, 0.86, 0.6))
     axes.set_title(
@@ -267,24 +336,33 @@ def sobol_over_time_figure(sensitivity: Sensitivity) -> Figure:
         fontweight="bold",
         pad=12,
     )
-    figure.text(
-        0.08,
-        0.035,
-        "First-order Sobol' index of each year's peak utilisation for each input: which assumption drives "
-        "the uncertainty early in the period and which late.",
-        fontsize=9,
-        color="#333333",
+    indices = np.nan_to_num(sensitivity.utilisation_first_order)  # (years, inputs)
+    largest = indices.max(axis=0) if indices.size else np.zeros(len(sensitivity.paths))
+    order = [int(k) for k in np.argsort(-largest, kind="stable")[:MOST_LINES]]
+    left_out = len(sensitivity.paths) - len(order)
+    caption = (
+        "For each year, the share of the spread of that year's peak utilisation that comes from each input "
+        "alone (first-order Sobol' index): which assumption drives the uncertainty early in the period and "
+        "which late."
     )
-    markers = "osD^v<>p*h"
-    for k, path in enumerate(sensitivity.paths):
+    if left_out > 0:
+        rest = float(np.delete(largest, order).max())
+        caption += (
+            f" The {MOST_LINES} inputs with the largest index are drawn; the other {left_out} stay at or below "
+            f"{rest:.2f} in every year."
+        )
+    figure.text(0.08, 0.035, fill(caption, CAPTION_WIDTH_IN, 9), fontsize=9, color="#333333")
+    labels = _labels(sensitivity, scenario, width_in=4.4)
+    markers = "osD^v"
+    for line, k in enumerate(order):
         axes.plot(
             sensitivity.years,
-            np.nan_to_num(sensitivity.utilisation_first_order[:, k]),
-            color=OKABE_ITO[k % 8],
-            marker=markers[k % len(markers)],
+            indices[:, k],
+            color=_LINE_COLOURS[line],
+            marker=markers[line],
             ms=4,
             lw=1.6,
-            label=path,
+            label=labels[sensitivity.paths[k]].replace("\n", " "),
         )
     axes.set_ylim(0, 1.05)
     axes.set_ylabel("First-order Sobol' index [fraction of variance]")
@@ -309,6 +387,6 @@ def uncertainty_figures(
         pages += [
             *tornado_figures(sensitivity, scenario),
             *sobol_figures(sensitivity, scenario),
-            sobol_over_time_figure(sensitivity),
+            sobol_over_time_figure(sensitivity, scenario),
         ]
     return pages

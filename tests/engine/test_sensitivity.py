@@ -116,3 +116,12 @@ def test_bootstrap_intervals_are_those_of_resampling_the_rows_one_resample_at_a_
     low, high = bootstrap_intervals(f_a, f_b, f_ab, 0.9, seed=9, resamples=50)
     np.testing.assert_allclose(low, np.quantile(loop, 0.05, axis=0), rtol=1e-10)
     np.testing.assert_allclose(high, np.quantile(loop, 0.95, axis=0), rtol=1e-10)
+
+
+def test_sobol_reports_its_progress_after_each_chunk() -> None:
+    seen: list[tuple[int, int]] = []
+    sobol(
+        build(additive_scenario()), base_samples=64, chunk_size=100, progress=lambda d, t: seen.append((d, t))
+    )
+    runs = 64 * (2 + 2)  # n (d + 2) with two inputs
+    assert seen == [(min(k + 100, runs), runs) for k in range(0, runs, 100)]
