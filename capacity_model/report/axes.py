@@ -133,8 +133,15 @@ def mark_target(axes: Axes, month: int, level: float, label: str, filled: bool, 
     )
 
 
+#: Highest utilisation a chart's axis shows [%]: beyond, the threshold's line would be squeezed
+#: against the bottom of the chart (a reader wants to see it against the curve).
+TOP_UTILISATION_PERCENT = 300.0
+
+
 def threshold_axis(axes: Axes, threshold: float, highest_percent: float) -> None:
-    """The utilisation threshold as a dashed line, on a percent axis reaching at least 100%."""
+    """The utilisation threshold as a dashed line, on a percent axis reaching at least 100% and at
+    most :data:`TOP_UTILISATION_PERCENT`; a note inside the chart gives the highest value when
+    the curve leaves the axis."""
     axes.axhline(
         threshold * 100,
         color=THRESHOLD_COLOUR,
@@ -142,6 +149,19 @@ def threshold_axis(axes: Axes, threshold: float, highest_percent: float) -> None
         lw=1.5,
         label=f"Threshold {format_percent(threshold)}",
     )
-    axes.set_ylim(0, max(100.0, threshold * 100 * 1.08, highest_percent * 1.08))
+    top = max(100.0, threshold * 100 * 1.08, highest_percent * 1.08)
+    if top > TOP_UTILISATION_PERCENT:
+        top = TOP_UTILISATION_PERCENT
+        axes.text(
+            0.01,
+            0.97,
+            f"Off the scale above {TOP_UTILISATION_PERCENT:.0f}%: utilisation reaches {highest_percent:,.0f}%",
+            transform=axes.transAxes,
+            va="top",
+            fontsize=9,
+            color="#333333",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
+    axes.set_ylim(0, top)
     axes.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     axes.set_ylabel("Peak utilisation [%]")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
@@ -35,6 +35,7 @@ from .style import (
     REQUIRED_COLOUR,
     SHORTFALL_COLOUR,
     month_middles,
+    spans_decades,
 )
 
 __all__ = [
@@ -72,20 +73,50 @@ def capacity_demand_figure(projection: Projection) -> Figure:
     """Page: capacity as stacked steps per link, demand, required capacity, targets."""
     scenario = projection.scenario
     months = projection.months
+    every = [projection.capacity_gbps, projection.demand_gbps, projection.required_capacity_gbps]
+    every.append(np.array([t.capacity_gbps for t in projection.targets]))
+    logarithmic = spans_decades(np.concatenate(every))
+    # Stacked bands on a log axis would draw each link's share by the log of a sum: a 12 Tbps
+    # band on top of 4 Tbps looks thinner than the 4 Tbps one. There, each link is a line.
+    links = (
+        "Grey steps: capacity in service, all links; coloured steps: each link's own capacity (on a "
+        "log scale, bands stacked on each other would misstate their sizes)."
+        if logarithmic
+        else "Filled steps: capacity in service on each link, stacked."
+    )
     figure, axes = chart_page(
         "Capacity against demand",
-        "Filled steps: capacity in service on each link, stacked. Solid line: total peak demand. "
+        f"{links} Solid line: total peak demand. "
         f"Dashed: capacity required to keep utilisation at {format_percent(projection.max_utilisation)} "
         "(demand / threshold). Diamonds: targets at their deadlines; filled if reached on time, "
         "hollow if late or not reached.",
         projection.months,
     )
-    every = [projection.capacity_gbps, projection.demand_gbps, projection.required_capacity_gbps]
-    every.append(np.array([t.capacity_gbps for t in projection.targets]))
     divisor = rate_axis(axes, np.concatenate(every), "Peak rate")
     edges = month_edges(months)
+    if logarithmic:
+        axes.fill_between(
+            edges,
+            0,
+            extend_last(projection.capacity_gbps) / divisor,
+            step="post",
+            color="#BBBBBB",
+            alpha=0.5,
+            linewidth=0,
+            label="Capacity: all links",
+        )
+        for i, link in enumerate(scenario.links):
+            capacity = projection.link_capacity_gbps[link.id]
+            axes.stairs(
+                np.where(capacity > 0, capacity, np.nan) / divisor,
+                edges,
+                baseline=None,
+                color=OKABE_ITO[i % 6],
+                lw=2.2,
+                label=f"Capacity: {link.display_name}",
+            )
     lower = np.zeros_like(projection.capacity_gbps)
-    for i, link in enumerate(scenario.links):
+    for i, link in enumerate(scenario.links if not logarithmic else []):
         upper = lower + projection.link_capacity_gbps[link.id]
         axes.fill_between(
             edges,
@@ -221,12 +252,13 @@ def gap_figure(projection: Projection) -> Figure:
 
 
 def demand_streams_figure(projection: Projection) -> Figure:
-    """Page: demand of each stream, with each share's ramp on a second axis."""
+    """Page: demand of each stream and, in a panel below, each share's ramp."""
     scenario = projection.scenario
+    shares = [(i, s) for i, s in enumerate(scenario.demand) if projection.stream_share[s.id] is not None]
     figure, axes = chart_page(
         "Demand by stream",
-        "Solid lines: peak demand of each stream after its share (left axis); black: their sum. "
-        "Dotted lines: the share applied to a stream (right axis).",
+        "Solid lines: peak demand of each stream after its share; black: their sum."
+        + (" Lower panel, dotted: the share applied to a stream." if shares else ""),
         projection.months,
     )
     dates = month_middles(projection.months)
@@ -243,18 +275,20 @@ def demand_streams_figure(projection: Projection) -> Figure:
         )
     if len(scenario.demand) > 1:
         axes.plot(dates, projection.demand_gbps / divisor, color=DEMAND_COLOUR, lw=1.2, label="Total demand")
-    shares = [(i, s) for i, s in enumerate(scenario.demand) if projection.stream_share[s.id] is not None]
     extra = []
     if shares:
-        right = axes.twinx()
-        right.grid(False)
-        right.spines["right"].set_visible(True)
+        # A panel of its own rather than a second y axis, whose ticks could not meet the grid.
+        axes.set_position((0.08, 0.5, 0.86, 0.4))
+        below = figure.add_axes((0.08, 0.27, 0.86, 0.17), sharex=axes)
+        axes.tick_params(labelbottom=False)
+        axes.set_xlabel("")
+        below.set_xlabel("Month")
         top = 0.0
         for i, stream in shares:
             share = projection.stream_share[stream.id]
             assert share is not None
             top = max(top, float(share.max()))
-            right.plot(
+            below.plot(
                 dates,
                 share * 100,
                 color=OKABE_ITO[(i + 1) % 6],
@@ -262,9 +296,12 @@ def demand_streams_figure(projection: Projection) -> Figure:
                 ls=":",
                 label=f"Share: {stream.display_name}",
             )
-        right.set_ylim(0, max(top * 100 * 1.15, 1.0))
-        right.yaxis.set_major_formatter(PercentFormatter(decimals=1 if top < 0.05 else 0))
-        right.set_ylabel("Share of the stream's base traffic [%]")
-        extra.append(right)
+        below.set_ylim(0, max(top * 100 * 1.15, 1.0))
+        below.yaxis.set_major_locator(
+            MaxNLocator(4, steps=[1, 2, 5, 10])
+        )  # 0%, 5%, 10%: never 2.5% shown as 2%
+        below.yaxis.set_major_formatter(PercentFormatter(decimals=None))
+        below.set_ylabel("Share [%]")
+        extra.append(below)
     legend_below(figure, axes, extra)
     return figure

@@ -53,7 +53,8 @@ def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
     figure, axes = chart_page(
         "Capacity against demand: range over the uncertain inputs",
         f"Bands: 80% (P10-P90) and 90% (P5-P95) of {mc.samples:,} samples in each month; lines: medians. "
-        "Diamonds: targets at their deadlines, labelled with the probability of being reached on time.",
+        "Diamonds: targets at their deadlines, labelled with the probability of being reached on time; "
+        "filled when on time in at least half the samples, hollow otherwise.",
         mc.months,
     )
     demand, capacity = mc.quantiles["demand_gbps"], mc.quantiles["capacity_gbps"]
@@ -66,7 +67,8 @@ def fan_chart_figure(mc: MonteCarlo, projection: Projection) -> Figure:
     for k, target in enumerate(mc.targets):
         if period.start <= target.by <= period.end:
             label = f"{target.name}: {format_percent(round(target.p_on_time, 3))} on time"
-            mark_target(axes, target.by, target.capacity_gbps / divisor, label, filled=True, first=k == 0)
+            filled = target.p_on_time >= 0.5
+            mark_target(axes, target.by, target.capacity_gbps / divisor, label, filled=filled, first=k == 0)
     legend_below(figure, axes)
     return figure
 
@@ -138,13 +140,16 @@ def targets_figure(mc: MonteCarlo) -> Figure:
     """Probability of each target being met on time, and how late otherwise."""
     figure, left, right = _two_panels(
         "Capacity targets: chance of being on time",
-        "Left: share of samples in which corridor capacity reaches each target by its deadline. Right: "
+        "Left: share of samples in which corridor capacity reaches each target by its deadline. Right, in "
+        "the same colours: "
         "share reached within a given delay after the deadline (samples not reaching it within the period "
         "never count).",
     )
     names = [shorten(t.name, 1.6, 10) for t in mc.targets][::-1]
     chances = [t.p_on_time * 100 for t in mc.targets][::-1]
-    bars = left.barh(range(len(names)), chances, color=OKABE_ITO[2])  # by position: names may repeat
+    # One colour per target, the same in both panels; by position: names may repeat.
+    colours = [OKABE_ITO[k % 6] for k in range(len(mc.targets))][::-1]
+    bars = left.barh(range(len(names)), chances, color=colours)
     left.set_yticks(range(len(names)), names)
     left.bar_label(bars, labels=[f"{c:.1f}%" for c in chances], padding=3, fontsize=9)
     left.set_xlim(0, 115)
