@@ -156,3 +156,24 @@ def test_uncertain_inputs_have_their_own_table(tmp_path: Path) -> None:
     assert "uniform: low 10%, high 15% ranges demand.chinese-transit.share.end" in lines
     assert "The final share of Chinese operators'" in lines  # the input in words, wrapped
     assert not any(line.startswith("uncertainty.") for line in lines)  # not mixed into the inputs table
+
+
+def test_pdf_has_a_bookmark_per_page_its_language_and_metadata(written: Path) -> None:
+    reader = PdfReader(written / "report.pdf")
+    titles = [item.title for item in reader.outline]
+    assert len(titles) == len(reader.pages)
+    assert [reader.get_destination_page_number(item) for item in reader.outline] == list(range(len(titles)))
+    assert titles[0] == "Baseline: capacity targets against demand"
+    assert "Capacity against demand" in titles and "Utilisation of corridor capacity" in titles
+    # a heading over several pages is numbered, so that each bookmark is told apart
+    assert "Assumptions: every input, with its unit and source (2)" in titles
+    assert len(set(titles)) == len(titles)
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    metadata = reader.metadata
+    assert metadata is not None
+    assert metadata["/Title"] == "Baseline: capacity targets against demand"
+    assert metadata["/Author"].startswith("capacity_model ")
+    assert metadata["/Subject"].startswith(
+        "Whether phased capacity targets keep up with the demand they invite"
+    )
+    assert metadata["/Keywords"].endswith("Baseline")

@@ -29,6 +29,7 @@ from ..results import (
     uncertainty_summary,
 )
 from .figures import report_figures
+from .outline import finish_pdf, page_titles
 from .staging import Staged, commit, stage, write_atomically
 from .style import report_style
 from .text import readable, readable_figure, shorten
@@ -89,12 +90,23 @@ def write_pdf(
             figures += uncertainty_figures(mc, projection, sensitivity)
         title = f"{projection.scenario.name}: capacity targets against demand"
         written = [projection.scenario.model_dump_json(), provenance, *(overrides or {}).values()]
-        save_pdf(figures, path, title, projection.scenario.name, inputs="\n".join(written))
+        subject = "Whether phased capacity targets keep up with the demand they invite: " + (
+            projection.scenario.description or projection.scenario.name
+        )
+        save_pdf(figures, path, title, projection.scenario.name, inputs="\n".join(written), subject=subject)
 
 
-def save_pdf(figures: list[Figure], path: Path, title: str, footer: str, inputs: str | None = None) -> None:
+def save_pdf(
+    figures: list[Figure],
+    path: Path,
+    title: str,
+    footer: str,
+    inputs: str | None = None,
+    subject: str = "",
+) -> None:
     """Save figures as the pages of one PDF, each numbered ``<footer> · page k of n``,
-    with fixed metadata so that the same figures give the same bytes.
+    with a bookmark per page (its heading), the document's language, title, author, subject
+    and keywords, and fixed metadata so that the same figures give the same bytes.
 
     Characters no font has are replaced in every text of the figures (:func:`readable_figure`,
     a walk over every artist) unless ``inputs``, all the text the figures were made from
@@ -123,6 +135,15 @@ def save_pdf(figures: list[Figure], path: Path, title: str, footer: str, inputs:
             if check:
                 readable_figure(figure)  # characters no font has, replaced (and no warning on stderr)
             pdf.savefig(figure)
+    finish_pdf(
+        path,
+        [readable(t) for t in page_titles(figures)],
+        {
+            "Author": f"capacity_model {__version__} (generated)",
+            "Subject": readable(" ".join((subject or title).split())),
+            "Keywords": "capacity planning; connectivity; scenario; " + readable(" ".join(footer.split())),
+        },
+    )
 
 
 def write_outputs(
