@@ -195,10 +195,26 @@ def corridor_capacity_gbps(
 
 
 def total(parts: list[FloatArray]) -> FloatArray:
-    """Sum of arrays that broadcast together: ``(months,)`` parts beside ``(samples, months)`` ones."""
-    result = parts[0]
-    for part in parts[1:]:
+    """Sum of arrays that broadcast together: ``(months,)`` parts beside ``(samples, months)`` ones.
+
+    The ``(months,)`` parts (links and streams no sampled input touches) are summed first, in
+    one dimension, and the ``(samples, months)`` ones then added in place into one new array:
+    with many streams, broadcasting each fixed stream to every sample would cost a pass over
+    ``samples x months`` values per stream. The sum is in the order of ``parts`` within each
+    kind; the inputs are never changed.
+    """
+    fixed = [p for p in parts if np.ndim(p) <= 1]
+    sampled = [p for p in parts if np.ndim(p) > 1]
+    result = fixed[0] if fixed else sampled.pop(0)
+    for part in fixed[1:]:
         result = result + part
+    if sampled:
+        result = result + sampled[0]  # a new (samples, months) array: safe to add into
+        for part in sampled[1:]:
+            if np.broadcast_shapes(result.shape, part.shape) == result.shape:
+                result += part
+            else:  # a (samples, 1) part before a (samples, months) one
+                result = result + part
     return result
 
 

@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from capacity_model.engine.capacity import link_capacity_gbps, ramp_fraction
+from capacity_model.engine.evaluation import total
 
 MONTHS = np.arange(0, 40)
 
@@ -68,3 +69,16 @@ def test_a_ramp_starting_during_an_unfinished_ramp_starts_from_the_previous_phas
     assert capacity[12] == 4000.0
     assert capacity[18] == pytest.approx(4500.0, rel=1e-15)
     assert_array_equal(capacity[24:], 5000.0)
+
+
+def test_total_sums_fixed_parts_first_and_never_changes_its_inputs() -> None:
+    rng = np.random.default_rng(1)
+    fixed = [rng.random(6) for _ in range(3)]
+    sampled = [rng.random((4, 6)) for _ in range(2)]
+    column = rng.random((4, 1))
+    parts = [fixed[0], sampled[0], fixed[1], column, sampled[1], fixed[2]]
+    copies = [p.copy() for p in parts]
+    np.testing.assert_allclose(total(parts), sum(copies), rtol=1e-14)
+    assert all(np.array_equal(p, c) for p, c in zip(parts, copies, strict=True))
+    assert total([fixed[0]]) is fixed[0] and total([sampled[0]]) is sampled[0]
+    np.testing.assert_allclose(total([column, sampled[0]]), column + sampled[0], rtol=1e-14)
