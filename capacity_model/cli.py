@@ -98,6 +98,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     _debug_option(run)
 
+    watch = commands.add_parser(
+        "watch",
+        help="re-run a scenario each time it is saved",
+        description=(
+            "Watch a scenario file (and every file it extends). On each save, check it and print the "
+            "problems, or the verdict for the values written, at once; then write the full report "
+            "(with the uncertainty section) into DIR/<name>/ in the background. A save while a report "
+            "is being written starts it again; the earlier report stays whole. Ctrl-C stops."
+        ),
+    )
+    watch.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
+    _output_option(watch, "folder for the report (default: %(default)s); the scenario gets DIR/<name>/")
+    _set_option(watch)
+    watch.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="write the report for the values written only, without sampling (faster)",
+    )
+    watch.add_argument(
+        "--runs",
+        type=_whole(1, 1_000_000),
+        default=None,
+        metavar="N",
+        help="stop after N saves have been run and their reports written (default: watch until Ctrl-C)",
+    )
+    _debug_option(watch)
+
     plan = commands.add_parser(
         "plan",
         help="print the capacity plan: what to order, how much, by when",
@@ -425,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "solve": _solve,
         "init": _init,
         "schema": _schema,
+        "watch": _watch,
     }[arguments.command]
     try:
         with sigterm_raises():
@@ -616,6 +644,34 @@ def _run(arguments: argparse.Namespace) -> int:
         _print("\n".join(failures), file=sys.stderr)
         return EXIT_CHECK_FAILED
     return EXIT_OK
+
+
+def _watch(arguments: argparse.Namespace) -> int:
+    """Re-validate and re-run the scenario on each save (see :mod:`capacity_model.watch`)."""
+    from .watch import Watch, report_command
+
+    file: Path = arguments.file
+    (folder,) = _output_folders([file], arguments.output)
+    extra = ["--deterministic"] if arguments.deterministic else []
+    for setting in arguments.overrides:
+        extra += ["--set", setting]
+
+    def check() -> tuple[list[Path], str]:
+        item = load(file, arguments.overrides)
+        projection = _project(item)
+        text = _summary_text(projection, file, folder)
+        return [Path(f) for f in item.files], _printable(text)
+
+    watcher = Watch(
+        file=file,
+        check=check,
+        report=report_command(sys.executable, file, arguments.output, extra),
+        say=lambda text: _print(text),
+        warn=lambda text: _print(text, file=sys.stderr),
+        runs=arguments.runs,
+    )
+    _print(f"watching {file} (and the files it extends); Ctrl-C to stop")
+    return watcher.loop()
 
 
 def _check(projection: Projection, mc: MonteCarlo | None, min_probability: float) -> list[str]:

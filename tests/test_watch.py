@@ -1,0 +1,90 @@
+"""``capacity-model watch``: each save is checked and run; a bad save is reported and the
+earlier report kept; the next good save is run and its report written."""
+
+from __future__ import annotations
+
+import csv
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from capacity_model.watch import fingerprint
+from tests.test_hostile_input import BASE
+from tests.test_output_safety import run_and_stop
+
+
+def wait_for(condition, seconds: float = 90.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def demand_at(report: Path, month: str) -> float:
+    rows = csv.DictReader((report / "timeline.csv").read_text(encoding="utf-8").splitlines())
+    return next(float(row["total_demand_gbps"]) for row in rows if row["date"] == month)
+
+
+def test_each_save_is_checked_then_run(tmp_path: Path) -> None:
+    scenario = tmp_path / "x.yaml"
+    scenario.write_text(BASE, encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "capacity_model",
+            "watch",
+            "x.yaml",
+            "-o",
+            "out",
+            "--deterministic",
+            "--runs",
+            "3",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        report = tmp_path / "out" / "x"
+        wait_for(lambda: (report / "timeline.csv").exists())
+        assert demand_at(report, "2027-01") == 200 * 1.25  # base 200 Gbps at 2026-01, 25% a year
+        first = (report / "report.pdf").read_bytes()
+        time.sleep(0.5)
+        scenario.write_text(BASE.replace("rate: 25%", "rate: 2500%"), encoding="utf-8")  # a bad save
+        time.sleep(1.5)
+        assert (report / "report.pdf").read_bytes() == first  # the earlier report stays
+        scenario.write_text(BASE.replace("rate: 25%", "rate: 40%"), encoding="utf-8")
+        out, err = process.communicate(timeout=90)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert demand_at(report, "2027-01") == 200 * 1.4
+    assert "x.yaml: not run; fix the file and save it again:" in err
+    assert "  x.yaml:10: demand[domestic].growth.rate:" in err
+    assert out.count("writing the full report in the background...") == 2
+    assert out.count("report written") == 2
+    assert "Traceback" not in err
+
+
+def test_a_fingerprint_changes_with_a_save_and_marks_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("a", encoding="utf-8")
+    before = fingerprint([path, tmp_path / "missing.yaml"])
+    assert before[1] == (str(tmp_path / "missing.yaml"), None, None)
+    path.write_text("ab", encoding="utf-8")
+    assert fingerprint([path]) != before[:1]
+
+
+def test_ctrl_c_stops_watching_with_one_line_and_leaves_no_partial_report(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(BASE, encoding="utf-8")
+    stopped = run_and_stop(tmp_path, signal.SIGINT, ["watch", "x.yaml", "-o", "out"], after_seconds=4.0)
+    assert stopped.returncode == 130, stopped.stderr
+    assert stopped.stderr.strip().splitlines()[-1] == (
+        "interrupted: reports not complete were not written; earlier ones are unchanged"
+    )
+    assert "Traceback" not in stopped.stderr
+    assert list(tmp_path.rglob("*.partial")) == []
