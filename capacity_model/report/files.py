@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from .. import __version__
@@ -30,6 +29,7 @@ from ..results import (
 )
 from .figures import report_figures
 from .outline import finish_pdf, page_titles
+from .render import render_pages
 from .staging import Staged, commit, stage, write_atomically
 from .style import report_style
 from .text import readable, readable_figure, shorten
@@ -129,12 +129,9 @@ def save_pdf(
             fontsize=8,
             color="#666666",
         )
-    with PdfPages(path, metadata=metadata) as pdf:
-        check = inputs is None or readable(inputs) != inputs
-        for figure in figures:
-            if check:
-                readable_figure(figure)  # characters no font has, replaced (and no warning on stderr)
-            pdf.savefig(figure)
+    check = inputs is None or readable(inputs) != inputs
+    # Characters no font has, replaced before drawing (and no warning on stderr).
+    render_pages(figures, path, metadata, readable_figure if check else lambda figure: None)
     finish_pdf(
         path,
         [readable(t) for t in page_titles(figures)],
