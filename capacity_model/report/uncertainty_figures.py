@@ -194,11 +194,13 @@ def _moving(sensitivity: Sensitivity) -> tuple[list[str], list[str]]:
     return moving, still
 
 
+def _outcome_names(names: list[str], scenario: Scenario) -> str:
+    """Outcomes by their labels without units, separated by semicolons."""
+    return "; ".join(_outcome_scale(n, scenario)[1].split(" [")[0] for n in names)
+
+
 def _not_shown(names: list[str], scenario: Scenario, why: str) -> str:
-    if not names:
-        return ""
-    shown = [_outcome_scale(n, scenario)[1].split(" [")[0] for n in names]
-    return f" Not shown, as {why}: {'; '.join(shown)}."
+    return f" Not shown, as {why}: {_outcome_names(names, scenario)}." if names else ""
 
 
 def _outcome_scale(name: str, scenario: Scenario) -> tuple[float, str]:
@@ -242,7 +244,7 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
             _nothing_page(
                 "Tornado: which input moves each outcome, one at a time",
                 "No input alone, from its 10th to its 90th percentile, moves any outcome: "
-                + "; ".join(_outcome_scale(n, scenario)[1].split(" [")[0] for n in still)
+                + _outcome_names(still, scenario)
                 + ". The uncertain inputs do not change the answers of this scenario.",
             )
         ]
@@ -290,7 +292,7 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
             _nothing_page(
                 "Which input matters most: Sobol' indices",
                 "No outcome varies over the samples, so no input explains any of its spread: "
-                + "; ".join(_outcome_scale(n, scenario)[1].split(" [")[0] for n in still)
+                + _outcome_names(still, scenario)
                 + ".",
             )
         ]
