@@ -138,7 +138,8 @@ def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
     for parameter in scenario.parameters():
         written = spec.parameters[parameter.path]
         label = parameter_label(scenario, parameter)
-        rows.append([label[0].upper() + label[1:], describe(written), written.source or "", parameter.path])
+        label = "T" + label[1:] if label.startswith("the ") else label  # a link id keeps its case
+        rows.append([label, describe(written), written.source or "", parameter.path])
     return rows
 
 
