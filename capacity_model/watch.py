@@ -75,10 +75,13 @@ class Watch:
                 now = fingerprint(watched)
                 if now != seen:
                     time.sleep(SETTLE_SECONDS)
-                    seen = fingerprint(watched)
+                    before = {
+                        entry[0]: entry for entry in fingerprint(watched)
+                    }  # as read: a later save counts
                     writing = self._stop(writing)
-                    watched, writing = self._once(watched, seen)
-                    seen = fingerprint(watched)  # the files of this scenario, parents included
+                    watched, writing = self._once(watched)
+                    # The files of this scenario, parents included; those read now as they were read.
+                    seen = tuple(before.get(str(p)) or fingerprint([p])[0] for p in watched)
                     done += 1
                 if writing is not None and writing.poll() is not None:
                     self._finished(writing)
@@ -89,10 +92,9 @@ class Watch:
         finally:
             self._stop(writing)
 
-    def _once(
-        self, watched: list[Path], seen: Fingerprint
-    ) -> tuple[list[Path], subprocess.Popen[bytes] | None]:
-        """Check and project the scenario, print the outcome, and start writing its report."""
+    def _once(self, watched: list[Path]) -> tuple[list[Path], subprocess.Popen[bytes] | None]:
+        """Check and project the scenario, print the outcome, and start writing its report;
+        return the files to watch from now on and the report being written."""
         stamp = time.strftime("%H:%M:%S")
         try:
             files, text = self.check()
@@ -100,7 +102,9 @@ class Watch:
             self.warn(f"[{stamp}] {self.file}: not run; fix the file and save it again:")
             for problem in error.problems:
                 self.warn(f"  {problem}")
-            return watched, None
+            # A problem in a file it extends: watch that file too, so that its fix is run.
+            named = [Path(p.file) for p in error.problems if p.file and Path(p.file).is_file()]
+            return list(dict.fromkeys([*watched, *named])), None
         except CapacityModelError as error:
             self.warn(f"[{stamp}] {self.file}: not run: {error}")
             return watched, None

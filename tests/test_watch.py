@@ -88,3 +88,37 @@ def test_ctrl_c_stops_watching_with_one_line_and_leaves_no_partial_report(tmp_pa
     )
     assert "Traceback" not in stopped.stderr
     assert list(tmp_path.rglob("*.partial")) == []
+
+
+def test_a_fix_in_the_file_it_extends_is_run_too(tmp_path: Path) -> None:
+    """The first check fails in the parent: the parent is watched from then on, and its fix runs."""
+    (tmp_path / "p.yaml").write_text(BASE.replace("rate: 25%", "rate: 2500%"), encoding="utf-8")
+    (tmp_path / "x.yaml").write_text("extends: p.yaml\nname: Child\n", encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "capacity_model",
+            "watch",
+            "x.yaml",
+            "-o",
+            "out",
+            "--deterministic",
+            "--runs",
+            "2",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(3.0)  # the first check: refused
+        (tmp_path / "p.yaml").write_text(BASE.replace("rate: 25%", "rate: 30%"), encoding="utf-8")
+        out, err = process.communicate(timeout=90)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "p.yaml:10: demand[domestic].growth.rate:" in err
+    assert demand_at(tmp_path / "out" / "x", "2027-01") == 200 * 1.3
+    assert out.count("report written") == 1
