@@ -202,12 +202,7 @@ def _parser() -> argparse.ArgumentParser:
     _at_option(sweep)
     _set_option(sweep)
     _sampling_options(sweep)
-    sweep.add_argument(
-        "--jobs",
-        type=_whole(1, 1024),
-        metavar="N",
-        help="processes to run at once (default and most: the cores available)",
-    )
+    _where_options(sweep, "every core available")
     _debug_option(sweep)
 
     solve = commands.add_parser(
@@ -232,6 +227,7 @@ def _parser() -> argparse.ArgumentParser:
     _output_option(solve, "folder for solve.pdf and solve.csv (default: %(default)s/<name>-solve)", None)
     _set_option(solve)
     _sampling_options(solve)
+    _where_options(solve, "1: the grid runs here")
     _debug_option(solve)
 
     init = commands.add_parser(
@@ -313,6 +309,22 @@ def _sampling_options(command: argparse.ArgumentParser) -> None:
         "--deterministic",
         action="store_true",
         help="ignore the uncertainty section: one run with the values written in the scenario",
+    )
+
+
+def _where_options(command: argparse.ArgumentParser, default_jobs: str) -> None:
+    """--jobs and --scheduler: where the study's runs are evaluated."""
+    command.add_argument(
+        "--jobs",
+        type=_whole(1, 1024),
+        metavar="N",
+        help=f"processes to run at once (default: {default_jobs}; most: the cores available)",
+    )
+    command.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask distributed scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 "
+        "(pip install 'capacity_model[dask]'); the results are those of --jobs 1",
     )
 
 
@@ -823,6 +835,7 @@ def _sweep(arguments: argparse.Namespace) -> int:
             jobs=arguments.jobs,
             progress=_ProgressBar(f"{arguments.file.name}: sweep"),
             carried_at=arguments.at,
+            scheduler=arguments.scheduler,
         ),
     )
     with _writing(folder):
@@ -856,6 +869,8 @@ def _solve(arguments: argparse.Namespace) -> int:
             samples=arguments.samples,
             seed=arguments.seed,
             progress=_ProgressBar(f"{arguments.file.name}: solve"),
+            jobs=arguments.jobs or 1,
+            scheduler=arguments.scheduler,
         ),
     )
     folder = arguments.output or DEFAULT_OUTPUT / f"{arguments.file.stem}-solve"

@@ -7,8 +7,12 @@ import csv
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import IO
+
+import pytest
 
 from capacity_model.watch import fingerprint
 from tests.test_hostile_input import BASE
@@ -20,6 +24,20 @@ def wait_for(condition, seconds: float = 90.0) -> None:  # type: ignore[no-untyp
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.1)
+
+
+class Lines:
+    """The lines a process writes to a pipe, read as they come (on a thread of their own)."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(
+            target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True
+        )
+        self.thread.start()
+
+    def text(self) -> str:
+        return "".join(self.lines)
 
 
 def demand_at(report: Path, month: str) -> float:
@@ -48,26 +66,33 @@ def test_each_save_is_checked_then_run(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert process.stdout is not None and process.stderr is not None
+    out, err = Lines(process.stdout), Lines(process.stderr)
     try:
         report = tmp_path / "out" / "x"
-        wait_for(lambda: (report / "timeline.csv").exists())
-        assert demand_at(report, "2027-01") == 200 * 1.25  # base 200 Gbps at 2026-01, 25% a year
+        wait_for(lambda: "report written" in out.text())  # the first report, whole
+        assert demand_at(report, "2027-01") == pytest.approx(200 * 1.25, rel=1e-12)  # 200 Gbps, 25% a year
         first = (report / "report.pdf").read_bytes()
-        time.sleep(0.5)
         scenario.write_text(BASE.replace("rate: 25%", "rate: 2500%"), encoding="utf-8")  # a bad save
-        time.sleep(1.5)
+        wait_for(lambda: "not run" in err.text())
         assert (report / "report.pdf").read_bytes() == first  # the earlier report stays
         scenario.write_text(BASE.replace("rate: 25%", "rate: 40%"), encoding="utf-8")
-        out, err = process.communicate(timeout=90)
+        process.wait(timeout=90)
     finally:
         process.kill()
-    assert process.returncode == 0, err
-    assert demand_at(report, "2027-01") == 200 * 1.4
-    assert "x.yaml: not run; fix the file and save it again:" in err
-    assert "  x.yaml:10: demand[domestic].growth.rate:" in err
-    assert out.count("writing the full report in the background...") == 2
-    assert out.count("report written") == 2
-    assert "Traceback" not in err
+        process.wait()
+        out.thread.join(timeout=10)
+        err.thread.join(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
+    printed, warned = out.text(), err.text()
+    assert process.returncode == 0, warned
+    assert demand_at(report, "2027-01") == pytest.approx(200 * 1.4, rel=1e-12)
+    assert "x.yaml: not run; fix the file and save it again:" in warned
+    assert "  x.yaml:10: demand[domestic].growth.rate:" in warned
+    assert printed.count("writing the full report in the background...") == 2
+    assert printed.count("report written") == 2
+    assert "Traceback" not in warned
 
 
 def test_a_fingerprint_changes_with_a_save_and_marks_a_missing_file(tmp_path: Path) -> None:
@@ -120,5 +145,5 @@ def test_a_fix_in_the_file_it_extends_is_run_too(tmp_path: Path) -> None:
         process.kill()
     assert process.returncode == 0, err
     assert "p.yaml:10: demand[domestic].growth.rate:" in err
-    assert demand_at(tmp_path / "out" / "x", "2027-01") == 200 * 1.3
+    assert demand_at(tmp_path / "out" / "x", "2027-01") == pytest.approx(200 * 1.3, rel=1e-12)
     assert out.count("report written") == 1

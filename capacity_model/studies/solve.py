@@ -28,6 +28,7 @@ from ..paths import FieldRef, PathError, resolve
 from ..scenario_files import variant
 from ..schema import Scenario, Target
 from ..uncertainty import parse_value
+from .executors import run_all
 from .outcomes import Run, lowest_headroom_before, p_no_shortfall_before, run
 from .sweep import format_value
 
@@ -369,6 +370,12 @@ def default_range(ref: FieldRef, scenario: Scenario) -> tuple[float, float]:
     return base / 100, base * 100
 
 
+def _run_task(task: tuple[Scenario, bool, int | None, int | None]) -> Run:
+    """One run of the grid (a module-level function: it is sent to other processes)."""
+    changed, uncertain, samples, seed = task
+    return run(changed, uncertain, samples, seed)
+
+
 def solve(
     scenario: Scenario,
     path: str,
@@ -379,6 +386,8 @@ def solve(
     seed: int | None = None,
     grid_points: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = 1,
+    scheduler: str | None = None,
 ) -> Solution:
     """Find the values of the field ``path`` at which ``condition_text`` just holds.
 
@@ -400,6 +409,11 @@ def solve(
         for a bit rate, 0-240 months for a duration, -50% to 100% for a growth rate).
     grid_points
         Values tried before refining (default 129, or 17 when sampling).
+    jobs, scheduler
+        Where the grid's runs are evaluated (see :mod:`.executors`): ``jobs`` processes of
+        this machine (default 1: here; ``None``: every core) or the Dask scheduler at
+        ``scheduler``. Refining the answer runs here, one value after another. The answer
+        does not depend on either.
 
     Raises
     ------
@@ -438,28 +452,33 @@ def solve(
 
     cache: dict[float, Run | None] = {}
 
+    def runnable(value: float) -> Scenario | None:
+        """The scenario with the field at ``value``; ``None`` where it cannot be run or measured."""
+        try:
+            changed = variant(scenario, {ref.location: value}, f"--find {path} = {format_value(ref, value)}")
+        except ScenarioError:
+            return None  # a value the scenario does not allow
+        # A condition at a month the variant's period leaves out cannot be measured there.
+        return changed if condition.applies_to(changed) else None
+
     def result_at(value: float) -> Run | None:
         if value not in cache:
-            try:
-                changed = variant(
-                    scenario, {ref.location: value}, f"--find {path} = {format_value(ref, value)}"
-                )
-            except ScenarioError:
-                cache[value] = None  # a value the scenario does not allow
-            else:
-                # A condition at a month the variant's period leaves out cannot be measured there.
-                applies = condition.applies_to(changed)
-                cache[value] = run(changed, condition.needs_samples, samples, seed) if applies else None
+            changed = runnable(value)
+            cache[value] = None if changed is None else run(changed, condition.needs_samples, samples, seed)
         return cache[value]
 
+    # The grid's runs are independent: evaluated together, here or elsewhere.
+    values_tried = [float(v) for v in grid]
+    variants = {v: runnable(v) for v in values_tried}
+    tasks = [(changed, condition.needs_samples, samples, seed) for changed in variants.values() if changed]
+    runs = iter(run_all(_run_task, tasks, jobs, scheduler, progress))
+    cache.update({v: None if changed is None else next(runs) for v, changed in variants.items()})
     measured: list[tuple[float, float, float, bool]] = []
-    for i, value in enumerate(grid, start=1):
-        result = result_at(float(value))
+    for value in values_tried:
+        result = cache[value]
         if result is not None:
             quantity, threshold, _ = condition.measure(result)
-            measured.append((float(value), quantity, threshold, condition.holds(result)))
-        if progress:
-            progress(i, len(grid))
+            measured.append((value, quantity, threshold, condition.holds(result)))
     if not measured:
         raise ScenarioError(
             Problem(

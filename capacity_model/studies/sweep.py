@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +15,7 @@ from ..paths import FieldRef, PathError, format_value, resolve
 from ..scenario_files import variant
 from ..schema import Scenario
 from ..uncertainty import MAX_SAMPLE_MONTHS, parse_value
+from .executors import run_all
 from .outcomes import Outcome, outcome, run
 
 __all__ = ["MAX_POINTS", "Axis", "Sweep", "axis", "format_value", "run_grid", "sweep"]
@@ -111,11 +109,6 @@ def _one(args: tuple[Scenario, bool, int | None, int | None, int | None]) -> Out
     return outcome(run(scenario, uncertain, samples, seed, carried_at), carried_at)
 
 
-def _ignore_interrupts() -> None:
-    """In a worker: leave Ctrl-C to the main process, which stops the pool and cleans up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def run_grid(
     variants: Sequence[Scenario],
     uncertain: bool,
@@ -124,29 +117,16 @@ def run_grid(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     carried_at: int | None = None,
+    scheduler: str | None = None,
 ) -> list[Outcome]:
-    """Run each scenario, in parallel over ``jobs`` processes (default: every core).
+    """Run each scenario, in parallel over ``jobs`` processes (default: every core) or on the
+    Dask scheduler at ``scheduler`` (see :mod:`.executors`).
 
-    Results do not depend on ``jobs``: each run has its own seed, the scenario's. Carried
-    shares are taken at ``carried_at`` (default: the end of each period).
+    Results do not depend on ``jobs`` or ``scheduler``: each run has its own seed, the
+    scenario's. Carried shares are taken at ``carried_at`` (default: the end of each period).
     """
     tasks = [(v, uncertain, samples, seed, carried_at) for v in variants]
-    cores = os.cpu_count() or 1
-    jobs = min(jobs or cores, cores, len(tasks))
-    if jobs <= 1:
-        results = []
-        for i, task in enumerate(tasks, start=1):
-            results.append(_one(task))
-            if progress:
-                progress(i, len(tasks))
-        return results
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts) as pool:
-        results = []
-        for i, result in enumerate(pool.map(_one, tasks, chunksize=max(1, len(tasks) // (8 * jobs))), 1):
-            results.append(result)
-            if progress:
-                progress(i, len(tasks))
-        return results
+    return run_all(_one, tasks, jobs, scheduler, progress)
 
 
 def sweep(
@@ -159,6 +139,7 @@ def sweep(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     carried_at: int | None = None,
+    scheduler: str | None = None,
 ) -> Sweep:
     """Run ``scenario`` at every combination of the axes' values.
 
@@ -203,7 +184,7 @@ def sweep(
             problems.extend(error.problems)
     if problems:
         raise ScenarioError(problems)
-    outcomes = run_grid(variants, uncertain, samples, seed, jobs, progress, carried_at)
+    outcomes = run_grid(variants, uncertain, samples, seed, jobs, progress, carried_at, scheduler)
     return Sweep(scenario, tuple(axes), tuple(points), tuple(outcomes))
 
 
