@@ -22,17 +22,12 @@ from pathlib import Path
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-__all__ = ["PARALLEL_FROM_PAGES", "cores", "render_pages"]
+from ..studies.executors import cores
+
+__all__ = ["PARALLEL_FROM_PAGES", "render_pages"]
 
 #: Fewer pages are rendered in one process: forking and joining cost more than they save.
 PARALLEL_FROM_PAGES = 8
-
-
-def cores() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _save(
