@@ -75,12 +75,11 @@ class Watch:
                 now = fingerprint(watched)
                 if now != seen:
                     time.sleep(SETTLE_SECONDS)
-                    before = {
-                        entry[0]: entry for entry in fingerprint(watched)
-                    }  # as read: a later save counts
+                    # The files as they are read now: a save made during the check still counts.
+                    before = {entry[0]: entry for entry in fingerprint(watched)}
                     writing = self._stop(writing)
                     watched, writing = self._once(watched)
-                    # The files of this scenario, parents included; those read now as they were read.
+                    # The files of this scenario, parents included.
                     seen = tuple(before.get(str(p)) or fingerprint([p])[0] for p in watched)
                     done += 1
                 if writing is not None and writing.poll() is not None:
