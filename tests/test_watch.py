@@ -45,27 +45,22 @@ def demand_at(report: Path, month: str) -> float:
     return next(float(row["total_demand_gbps"]) for row in rows if row["date"] == month)
 
 
-def test_each_save_is_checked_then_run(tmp_path: Path) -> None:
-    scenario = tmp_path / "x.yaml"
-    scenario.write_text(BASE, encoding="utf-8")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "capacity_model",
-            "watch",
-            "x.yaml",
-            "-o",
-            "out",
-            "--deterministic",
-            "--runs",
-            "3",
-        ],
-        cwd=tmp_path,
+def start_watch(folder: Path, runs: int) -> subprocess.Popen[str]:
+    """``watch x.yaml -o out --deterministic --runs RUNS`` in ``folder``, its output piped."""
+    command = ["watch", "x.yaml", "-o", "out", "--deterministic", "--runs", str(runs)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "capacity_model", *command],
+        cwd=folder,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_each_save_is_checked_then_run(tmp_path: Path) -> None:
+    scenario = tmp_path / "x.yaml"
+    scenario.write_text(BASE, encoding="utf-8")
+    process = start_watch(tmp_path, runs=3)
     assert process.stdout is not None and process.stderr is not None
     out, err = Lines(process.stdout), Lines(process.stderr)
     try:
@@ -119,24 +114,7 @@ def test_a_fix_in_the_file_it_extends_is_run_too(tmp_path: Path) -> None:
     """The first check fails in the parent: the parent is watched from then on, and its fix runs."""
     (tmp_path / "p.yaml").write_text(BASE.replace("rate: 25%", "rate: 2500%"), encoding="utf-8")
     (tmp_path / "x.yaml").write_text("extends: p.yaml\nname: Child\n", encoding="utf-8")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "capacity_model",
-            "watch",
-            "x.yaml",
-            "-o",
-            "out",
-            "--deterministic",
-            "--runs",
-            "2",
-        ],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_watch(tmp_path, runs=2)
     try:
         time.sleep(3.0)  # the first check: refused
         (tmp_path / "p.yaml").write_text(BASE.replace("rate: 25%", "rate: 30%"), encoding="utf-8")
