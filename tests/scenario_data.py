@@ -45,6 +45,30 @@ sources:
 """
 
 
+#: The smallest valid scenario the bad-input tests vary: one link, one stream, five years.
+#: Lines: 1 name, 2 period, 3 links, 4 "- id: ofc", 5 phases, 6 the phase, 7 demand,
+#: 8 "- id: domestic", 9 base, 10 growth. Text added at the end starts on line 11.
+MINIMAL_YAML = """\
+name: Minimal
+period: {start: 2026-01, end: 2030-12}
+links:
+  - id: ofc
+    phases:
+      - {capacity: 450 Gbps, in_service: 2025-01}
+demand:
+  - id: domestic
+    base: {value: 200 Gbps, at: 2026-01}
+    growth: {model: cagr, rate: 25%}
+"""
+
+#: Valid, but demand carried back 175 years at -99% a year overflows: found only when computing.
+OVERFLOWS_YAML = (
+    MINIMAL_YAML.replace("end: 2030-12", "end: 2200-12")
+    .replace("rate: 25%", "rate: -99%")
+    .replace("at: 2026-01", "at: 2200-12")
+)
+
+
 def one_link(
     capacity: str = "1 Tbps",
     base: str = "200 Gbps",

@@ -29,23 +29,9 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import cli
+from tests.scenario_data import MINIMAL_YAML as BASE
 
 FILE = "bad.yaml"
-
-BASE = """\
-name: Minimal
-period: {start: 2026-01, end: 2030-12}
-links:
-  - id: ofc
-    phases:
-      - {capacity: 450 Gbps, in_service: 2025-01}
-demand:
-  - id: domestic
-    base: {value: 200 Gbps, at: 2026-01}
-    growth: {model: cagr, rate: 25%}
-"""
-# Lines of BASE: 1 name, 2 period, 3 links, 4 "- id: ofc", 5 phases, 6 the phase,
-# 7 demand, 8 "- id: domestic", 9 base, 10 growth. Text added at the end starts on line 11.
 
 
 def edit(old: str, new: str) -> str:

@@ -9,9 +9,6 @@ without bound run again in a subprocess under a memory limit (``test_under_a_mem
 from __future__ import annotations
 
 import os
-import resource
-import subprocess
-import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,21 +17,9 @@ from pathlib import Path
 import pytest
 
 from capacity_model.cli import main
-
-BASE = """\
-name: Minimal
-period: {start: 2026-01, end: 2030-12}
-links:
-  - id: ofc
-    phases:
-      - {capacity: 450 Gbps, in_service: 2025-01}
-demand:
-  - id: domestic
-    base: {value: 200 Gbps, at: 2026-01}
-    growth: {model: cagr, rate: 25%}
-"""
-# Lines of BASE: 1 name, 2 period, 3 links, 4 "- id: ofc", 5 phases, 6 the phase, 7 demand,
-# 8 "- id: domestic", 9 base, 10 growth. Text added at the end starts on line 11.
+from tests.cli_helpers import cli_within
+from tests.scenario_data import MINIMAL_YAML as BASE
+from tests.scenario_data import OVERFLOWS_YAML as OVERFLOWS
 
 
 def edit(old: str, new: str) -> str:
@@ -433,31 +418,10 @@ MEMORY_CASES = [
 @pytest.mark.parametrize(("case_id", "text", "phrase"), MEMORY_CASES, ids=[c[0] for c in MEMORY_CASES])
 def test_under_a_memory_limit(case_id: str, text: str, phrase: str, tmp_path: Path) -> None:
     (tmp_path / "x.yaml").write_text(text, encoding="utf-8")
-    limit = 1024 * 1024 * 1024
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    result = subprocess.run(
-        [sys.executable, "-m", "capacity_model", "run", "x.yaml", "-o", "out"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=cap,
-        check=False,
-    )
+    result = cli_within(1024 * 1024 * 1024, "run", "x.yaml", "-o", "out", cwd=tmp_path, timeout=120)
     assert result.returncode == 2, result.stderr
     assert phrase in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
-
-
-#: Valid, but demand carried back 175 years at -99% a year overflows: found only when computing.
-OVERFLOWS = (
-    BASE.replace("end: 2030-12", "end: 2200-12")
-    .replace("rate: 25%", "rate: -99%")
-    .replace("at: 2026-01", "at: 2200-12")
-)
 
 
 @pytest.mark.parametrize(

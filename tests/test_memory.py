@@ -4,12 +4,12 @@ space is limited to 1.5 GB: allocating beyond it fails the run."""
 
 from __future__ import annotations
 
-import resource
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.cli_helpers import cli_within
 
 LIMIT_BYTES = 1536 * 1024 * 1024
 
@@ -82,19 +82,7 @@ FIFTY_STREAMS = (
 
 def limited_run(folder: Path, text: str) -> subprocess.CompletedProcess[str]:
     (folder / "x.yaml").write_text(text, encoding="utf-8")
-
-    def cap() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
-
-    return subprocess.run(
-        [sys.executable, "-m", "capacity_model", "run", "x.yaml", "-o", "out", "-q"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        preexec_fn=cap,
-        check=False,
-    )
+    return cli_within(LIMIT_BYTES, "run", "x.yaml", "-o", "out", "-q", cwd=folder)
 
 
 @pytest.mark.parametrize(

@@ -19,25 +19,9 @@ import pytest
 from capacity_model import cli
 from capacity_model.results.tables import csv_text
 from tests.cli_helpers import cli as run_cli
+from tests.scenario_data import MINIMAL_YAML as BASE
+from tests.scenario_data import OVERFLOWS_YAML as OVERFLOWS
 
-BASE = """\
-name: Minimal
-period: {start: 2026-01, end: 2030-12}
-links:
-  - id: ofc
-    phases:
-      - {capacity: 450 Gbps, in_service: 2025-01}
-demand:
-  - id: domestic
-    base: {value: 200 Gbps, at: 2026-01}
-    growth: {model: cagr, rate: 25%}
-"""
-#: Demand carried back 175 years at -99% a year overflows: found only when computing.
-OVERFLOWS = (
-    BASE.replace("end: 2030-12", "end: 2200-12")
-    .replace("rate: 25%", "rate: -99%")
-    .replace("at: 2026-01", "at: 2200-12")
-)
 UNCERTAIN = BASE + (
     "uncertainty:\n  samples: 200000\n  sobol_samples: 8192\n  parameters:\n"
     "    demand.domestic.growth.rate: {dist: uniform, low: 20%, high: 30%}\n"
