@@ -600,27 +600,32 @@ def _run(arguments: argparse.Namespace) -> int:
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
     from .engine.montecarlo import run_monte_carlo
     from .engine.sensitivity import sobol
-    from .report.files import stage_outputs
+    from .report.files import stage_outputs, start_pages
     from .report.staging import Staged, commit, discard
 
     samples, seed, deterministic = arguments.samples, arguments.seed, arguments.deterministic
     # Compute every scenario, then stage every report, then move them all into place: a
     # scenario failing at any stage leaves nothing written.
     results = []
-    for file, item in zip(files, loaded, strict=True):
-        scenario = item.scenario
-        projection = _project(item)
-        mc = sensitivity = None
-        if scenario.uncertainty is not None and not deterministic:
-            progress = _ProgressBar(f"{file.name}: sampling")
-            mc = _named(item, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
-            progress = _ProgressBar(f"{file.name}: Sobol' indices, model runs")
-            sensitivity = _named(item, partial(sobol, scenario, seed=seed, progress=progress))
-        elif (samples is not None or seed is not None) and not deterministic:
-            _print(f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr)
-        results.append((projection, mc, sensitivity))
+    early = None  # one scenario's pages that need no samples, drawn while it is sampled
     staged: list[Staged] = []
     try:
+        for file, item in zip(files, loaded, strict=True):
+            scenario = item.scenario
+            projection = _project(item)
+            mc = sensitivity = None
+            if scenario.uncertainty is not None and not deterministic:
+                if len(files) == 1:
+                    early = start_pages(projection, _overrides(item), assumptions=True)
+                progress = _ProgressBar(f"{file.name}: sampling")
+                mc = _named(item, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
+                progress = _ProgressBar(f"{file.name}: Sobol' indices, model runs")
+                sensitivity = _named(item, partial(sobol, scenario, seed=seed, progress=progress))
+            elif (samples is not None or seed is not None) and not deterministic:
+                _print(
+                    f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr
+                )
+            results.append((projection, mc, sensitivity))
         for file, item, folder, (projection, mc, sensitivity) in zip(
             files, loaded, folders, results, strict=True
         ):
@@ -635,8 +640,10 @@ def _run(arguments: argparse.Namespace) -> int:
                         mc=mc,
                         sensitivity=sensitivity,
                         inputs=_inputs_sentence(item),
-                        overrides={o.location: o.text for o in item.overrides},
+                        overrides=_overrides(item),
                         iamc="iamc" in arguments.format,
+                        early=early,
+                        progress=_ProgressBar(f"{file.name}: drawing the report, pages"),
                     )
                 )
         with _writing(arguments.output):
@@ -644,6 +651,9 @@ def _run(arguments: argparse.Namespace) -> int:
     except BaseException:
         discard(staged)
         raise
+    finally:
+        if early is not None:
+            early.cancel()
     failures: list[str] = []
     for file, folder, (projection, mc, _) in zip(files, folders, results, strict=True):
         if arguments.quiet:
@@ -656,6 +666,11 @@ def _run(arguments: argparse.Namespace) -> int:
         _print("\n".join(failures), file=sys.stderr)
         return EXIT_CHECK_FAILED
     return EXIT_OK
+
+
+def _overrides(item: LoadedScenario) -> dict[tuple[str | int, ...], str]:
+    """Values set on the command line, by field location, as written."""
+    return {o.location: o.text for o in item.overrides}
 
 
 def _watch(arguments: argparse.Namespace) -> int:

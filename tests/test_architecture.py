@@ -23,8 +23,28 @@ ALLOWED = {
     "scenario_files": {"errors", "schema", "units", "quantities", "uncertainty", "inheritance", "paths"},
     "engine": {"errors", "schema", "units", "quantities", "paths", "uncertainty"},
     "results": {"errors", "engine", "schema", "units", "paths", "uncertainty", "__init__"},
-    "studies": {"engine", "schema", "units", "paths", "errors", "scenario_files", "uncertainty", "results"},
-    "report": {"engine", "schema", "units", "results", "quantities", "uncertainty", "studies", "__init__"},
+    "studies": {
+        "engine",
+        "schema",
+        "units",
+        "paths",
+        "errors",
+        "scenario_files",
+        "uncertainty",
+        "results",
+        "forking",
+    },
+    "report": {
+        "engine",
+        "schema",
+        "units",
+        "results",
+        "quantities",
+        "uncertainty",
+        "studies",
+        "forking",
+        "__init__",
+    },
     "json_schema": {"schema", "quantities", "uncertainty"},
     "starter": {"quantities", "units"},
     "cli": {
@@ -45,6 +65,7 @@ ALLOWED = {
     },
     "watch": {"errors"},
     "signals": set(),
+    "forking": set(),
     "__main__": {"cli", "signals"},
     "__init__": set(),
 }
@@ -60,6 +81,7 @@ FORBIDDEN = {
     "inheritance": {"yaml", "matplotlib", "pydantic"},
     "studies": {"yaml", "matplotlib"},
     "signals": {"yaml", "matplotlib", "numpy", "pydantic"},
+    "forking": {"yaml", "matplotlib", "numpy", "pydantic"},
     "__main__": {"yaml", "matplotlib", "numpy", "pydantic"},
 }
 

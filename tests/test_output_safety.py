@@ -82,6 +82,33 @@ def test_run_a_b_writes_nothing_when_b_fails_rendering(
     assert capsys.readouterr().out == ""
 
 
+def test_pages_drawn_while_sampling_stop_when_sampling_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from capacity_model.engine import sensitivity
+    from capacity_model.report import files
+
+    started = []
+    real = files.start_pages
+
+    def start_pages(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the Sobol' runs failed")
+
+    (tmp_path / "x.yaml").write_text(UNCERTAIN.replace("200000", "1000"), encoding="utf-8")
+    monkeypatch.setattr(files, "start_pages", start_pages)
+    monkeypatch.setattr(sensitivity, "sobol", failing)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(RuntimeError, match="Sobol"):
+        cli.main(["run", "x.yaml", "-o", "out"])
+    assert len(started) == 1 and started[0]._child is None  # stopped and waited for
+    assert not (tmp_path / "out").exists() or tree(tmp_path / "out") == {}
+    assert partials(tmp_path) == []
+
+
 def run_and_stop(
     folder: Path, signum: int, args: list[str], after_seconds: float
 ) -> subprocess.CompletedProcess[str]:

@@ -5,18 +5,14 @@ Each function returns a figure and never shows, saves or keeps global state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..engine import Projection
-from ..engine.montecarlo import MonteCarlo
 from ..engine.shortfalls import runs
 from ..units import format_bit_rate, format_month, format_percent
-from .assumptions import Location, assumption_pages
 from .axes import (
     chart_page,
     extend_last,
@@ -27,7 +23,6 @@ from .axes import (
     rate_axis,
     threshold_axis,
 )
-from .pages import summary_pages
 from .plan_figures import carried_figure, plan_figure
 from .style import (
     DEMAND_COLOUR,
@@ -40,26 +35,16 @@ from .style import (
 
 __all__ = [
     "capacity_demand_figure",
+    "chart_figures",
     "demand_streams_figure",
     "gap_figure",
-    "report_figures",
     "utilisation_figure",
 ]
 
 
-def report_figures(
-    projection: Projection,
-    provenance: str,
-    mc: MonteCarlo | None = None,
-    overrides: Mapping[Location, str] | None = None,
-) -> list[Figure]:
-    """The pages of a run, in order, up to the uncertainty pages (a Monte Carlo run appends those).
-
-    ``mc`` adds its probabilities to the summary; ``overrides`` are values set on the command
-    line, by field location, as written."""
+def chart_figures(projection: Projection) -> list[Figure]:
+    """The monthly chart pages of a run, in report order (they need no Monte Carlo result)."""
     return [
-        *summary_pages(projection, provenance, mc),
-        *assumption_pages(projection.scenario, overrides),
         capacity_demand_figure(projection),
         utilisation_figure(projection),
         gap_figure(projection),

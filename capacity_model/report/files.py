@@ -8,15 +8,16 @@ run never leaves a half-written report behind.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 from matplotlib.figure import Figure
 
 from .. import __version__
 from ..engine import Projection
-from ..engine.montecarlo import MonteCarlo
+from ..engine.montecarlo import MonteCarlo, Progress
 from ..engine.sensitivity import Sensitivity
 from ..results import (
     csv_text,
@@ -27,9 +28,11 @@ from ..results import (
     timeline_columns,
     uncertainty_summary,
 )
-from .figures import report_figures
-from .outline import finish_pdf, page_titles
-from .render import render_pages
+from .assumptions import Location, assumption_pages
+from .figures import chart_figures
+from .outline import assemble, bookmark_titles, heading_of
+from .pages import summary_pages
+from .render import PARALLEL_FROM_PAGES, Background, can_fork, render_figures
 from .staging import Staged, commit, stage, write_atomically
 from .style import report_style
 from .text import readable, readable_figure, shorten
@@ -40,6 +43,7 @@ __all__ = [
     "csv_text",
     "save_pdf",
     "stage_outputs",
+    "start_pages",
     "summary_json",
     "timeline_csv",
     "write_atomically",
@@ -75,70 +79,176 @@ def quantiles_csv(mc: MonteCarlo) -> str:
     return csv_text(quantile_columns(mc))
 
 
+def start_pages(
+    projection: Projection,
+    overrides: Mapping[Location, str] | None = None,
+    assumptions: bool = True,
+) -> Background:
+    """Start building and rendering, beside this process when the machine has a second core,
+    the pages that need only the projection: the assumptions (with ``assumptions``) and the
+    monthly charts. A run with uncertain inputs starts them before sampling, and hands them to
+    :func:`write_pdf` as ``early``; :meth:`Background.cancel` stops them."""
+    written = "\n".join([projection.scenario.model_dump_json(), *(overrides or {}).values()])
+    prepare = readable_figure if readable(written) != written else _unchanged
+
+    def build() -> list[Figure]:
+        pages = assumption_pages(projection.scenario, overrides) if assumptions else []
+        return [*pages, *chart_figures(projection)]
+
+    return Background(build, prepare, context=report_style)
+
+
 def write_pdf(
     projection: Projection,
     path: Path,
     provenance: str,
     mc: MonteCarlo | None = None,
     sensitivity: Sensitivity | None = None,
-    overrides: Mapping[tuple[str | int, ...], str] | None = None,
+    overrides: Mapping[Location, str] | None = None,
+    early: Background | None = None,
+    progress: Progress | None = None,
 ) -> None:
-    """Render the report's pages into one PDF with fixed metadata (byte-reproducible)."""
-    with report_style():
-        figures = report_figures(projection, provenance, mc, overrides)
-        if mc is not None:
-            figures += uncertainty_figures(mc, projection, sensitivity)
-        title = f"{projection.scenario.name}: capacity targets against demand"
-        written = [projection.scenario.model_dump_json(), provenance, *(overrides or {}).values()]
-        subject = "Whether phased capacity targets keep up with the demand they invite: " + (
-            projection.scenario.description or projection.scenario.name
-        )
-        save_pdf(figures, path, title, projection.scenario.name, inputs="\n".join(written), subject=subject)
+    """Render the report's pages into one PDF with fixed metadata (byte-reproducible).
+
+    ``early`` are the assumption and chart pages from :func:`start_pages` (with assumptions),
+    started before the Monte Carlo run; without it they are started here. While they are
+    drawn beside this process, this one draws the summary (and the assumptions, without a
+    Monte Carlo run, so that both processes have about half the work) and the uncertainty pages.
+    ``progress(pages done, pages)`` follows the drawing (see :func:`save_pdf`).
+    """
+    body = early if early is not None else start_pages(projection, overrides, assumptions=mc is not None)
+    try:
+        with report_style():
+            pages: list[Figure | Background] = [*summary_pages(projection, provenance, mc)]
+            if early is None and mc is None:
+                pages += assumption_pages(projection.scenario, overrides)
+            pages.append(body)
+            if mc is not None:
+                pages += uncertainty_figures(mc, projection, sensitivity)
+            title = f"{projection.scenario.name}: capacity targets against demand"
+            written = [projection.scenario.model_dump_json(), provenance, *(overrides or {}).values()]
+            subject = "Whether phased capacity targets keep up with the demand they invite: " + (
+                projection.scenario.description or projection.scenario.name
+            )
+            save_pdf(
+                pages,
+                path,
+                title,
+                projection.scenario.name,
+                inputs="\n".join(written),
+                subject=subject,
+                progress=progress,
+            )
+    finally:
+        body.cancel()  # nothing to stop once its pages are in
+
+
+def _unchanged(figure: Figure) -> None:
+    """Leave a figure as it is (no character needs replacing)."""
+
+
+def _stamp(figure: Figure, text: str) -> None:
+    """Draw the page's footer (``<name> · page k of n``) in its bottom right corner."""
+    figure.text(0.94, 0.012, text, ha="right", va="bottom", fontsize=8, color="#666666")
 
 
 def save_pdf(
-    figures: list[Figure],
+    pages: Sequence[Figure | Background],
     path: Path,
     title: str,
     footer: str,
     inputs: str | None = None,
     subject: str = "",
+    progress: Progress | None = None,
 ) -> None:
-    """Save figures as the pages of one PDF, each numbered ``<footer> · page k of n``,
-    with a bookmark per page (its heading), the document's language, title, author, subject
-    and keywords, and fixed metadata so that the same figures give the same bytes.
+    """Save pages (figures, or :class:`Background` groups of pages drawn beside this process)
+    as one PDF, each numbered ``<footer> · page k of n``, with a bookmark per page (its
+    heading), the document's language, title, author, subject and keywords, and fixed
+    metadata so that the same pages give the same bytes.
+
+    The figures here are drawn in two parts when there are enough of them, the second on
+    another core when no background group is still drawing there. The footers of background
+    pages are drawn here as pages of their own and laid over them when the pages are assembled.
 
     Characters no font has are replaced in every text of the figures (:func:`readable_figure`,
     a walk over every artist) unless ``inputs``, all the text the figures were made from
     that a user wrote, holds none: the rest is the report's own text.
+
+    ``progress(pages done, pages)`` is called as pages are drawn here and as groups drawn
+    elsewhere come in.
     """
-    metadata = {
-        "Title": readable(" ".join(title.split())),
-        "Creator": f"capacity_model {__version__}",
-        "CreationDate": None,
-    }
-    total = len(figures)
-    footer = shorten(footer, 6.0, 8)
-    for number, figure in enumerate(figures, start=1):
-        figure.text(
-            0.94,
-            0.012,
-            f"{footer} \u00b7 page {number} of {total}",
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="#666666",
-        )
     check = inputs is None or readable(inputs) != inputs
-    # Characters no font has, replaced before drawing (and no warning on stderr).
-    render_pages(figures, path, metadata, readable_figure if check else lambda figure: None)
-    finish_pdf(
+    prepare = readable_figure if check else _unchanged
+    groups = [item for item in pages if isinstance(item, Background)]
+    total = sum(1 if isinstance(item, Figure) else len(item.headings()) for item in pages)
+    name = shorten(footer, 6.0, 8)
+    local: list[Figure] = []
+    order: list[tuple[Background | None, int]] = []  # each page: its group (None: here) and index
+    headings: list[str] = []
+    for item in pages:
+        if isinstance(item, Figure):
+            _stamp(item, f"{name} \u00b7 page {len(order) + 1} of {total}")
+            order.append((None, len(local)))
+            local.append(item)
+            headings.append(heading_of(item))
+        else:
+            order += [(item, k) for k in range(len(item.headings()))]
+            headings += item.headings()
+    drawn_here = len(local)
+    drawn_so_far = 0
+
+    def counted(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    def drawn() -> None:  # a page drawn in this process (the footers drawn last not counted)
+        nonlocal drawn_so_far
+        if drawn_so_far < drawn_here:
+            drawn_so_far += 1
+            counted(drawn_so_far)
+
+    overlays: dict[int, int] = {}  # page number -> index among the figures drawn here
+    for number, (group, k) in enumerate(order):
+        if group is not None:
+            overlay = Figure(figsize=group.sizes_in()[k], facecolor="none")  # paints only the footer
+            _stamp(overlay, f"{name} \u00b7 page {number + 1} of {total}")
+            overlays[number] = len(local)
+            local.append(overlay)
+    # Enough pages drawn here are drawn as two parts (the footers of background pages, last,
+    # take little time), the second beside this process unless a background group is still
+    # drawing there. The parts depend on the page count only: the same pages, the same bytes.
+    rendered = render_figures(
+        local,
+        prepare,
+        half=(drawn_here + 1) // 2 if drawn_here >= PARALLEL_FROM_PAGES else None,
+        fork=can_fork() and all(g.ready() for g in groups),
+        drawn=drawn,
+    )
+    parts, done = [r.pdf for r in rendered], drawn_here
+    counted(done)
+    for group in groups:
+        parts.append(group.result().pdf)
+        done += len(group.headings())
+        counted(done)
+    starts = [sum(len(r.headings) for r in rendered[:i]) for i in range(len(rendered))]
+
+    def located(index: int) -> tuple[int, int]:
+        part = max(i for i, start in enumerate(starts) if start <= index)
+        return part, index - starts[part]
+
+    assemble(
         path,
-        [readable(t) for t in page_titles(figures)],
+        parts,
+        [located(k) if group is None else (len(rendered) + groups.index(group), k) for group, k in order],
+        {number: located(index) for number, index in overlays.items()},
+        [readable(t) for t in bookmark_titles(headings)],
         {
+            "Title": readable(" ".join(title.split())),
             "Author": f"capacity_model {__version__} (generated)",
+            "Creator": f"capacity_model {__version__}",
+            "Producer": f"matplotlib {matplotlib.__version__}, assembled with pypdf",
             "Subject": readable(" ".join((subject or title).split())),
-            "Keywords": "capacity planning; connectivity; scenario; " + readable(" ".join(footer.split())),
+            "Keywords": "capacity planning; connectivity; scenario; " + readable(" ".join(name.split())),
         },
     )
 
@@ -164,6 +274,8 @@ def stage_outputs(
     inputs: str = "",
     overrides: Mapping[tuple[str | int, ...], str] | None = None,
     iamc: bool = False,
+    early: Background | None = None,
+    progress: Progress | None = None,
 ) -> Staged:
     """Write all of :data:`OUTPUT_FILES` (and, with a Monte Carlo run, ``timeline_quantiles.csv``;
     with ``iamc``, ``timeline_iamc.csv``) into a staging folder beside ``folder``, to be moved
@@ -188,6 +300,11 @@ def stage_outputs(
         Values set on the command line, by field location, as written; marked on the assumptions page.
     iamc
         Also write the timeline as an IAMC-style long table.
+    early
+        The report's assumption and chart pages, started before the Monte Carlo run
+        (:func:`start_pages`).
+    progress
+        Called with (pages drawn, pages) while the report is drawn.
 
     Returns
     -------
@@ -213,6 +330,8 @@ def stage_outputs(
         "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
         "timeline.csv, the capacity plan in capacity_plan.csv and the headline results in summary.json."
     )
-    contents["report.pdf"] = lambda path: write_pdf(projection, path, provenance, mc, sensitivity, overrides)
+    contents["report.pdf"] = lambda path: write_pdf(
+        projection, path, provenance, mc, sensitivity, overrides, early, progress
+    )
     stale = [name for name in ("timeline_quantiles.csv", "timeline_iamc.csv") if name not in contents]
     return stage(folder, contents, stale)

@@ -1,8 +1,10 @@
-"""What a PDF reader shows beside the pages: a bookmark per page, the document's language and
-its title, author, subject and keywords.
+"""Assemble rendered pages into the PDF a reader opens: the pages in order, the footers of
+pages drawn elsewhere laid over them, a bookmark per page, the document's language and its
+title, author, subject and keywords.
 
-matplotlib writes neither an outline nor a language, so the saved PDF is finished with pypdf
-(a well-kept, pure-Python PDF library, already used by the tests to read reports back). The
+matplotlib writes neither an outline nor a language, and pages rendered in other processes
+come as PDFs of their own, so the report is put together with pypdf (a well-kept,
+pure-Python PDF library, already used by the tests to read reports back) in one pass. The
 result stays byte-reproducible: the same pages give the same bytes.
 """
 
@@ -14,10 +16,10 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-__all__ = ["finish_pdf", "page_titles"]
+__all__ = ["assemble", "bookmark_titles", "heading_of"]
 
 
-def _title_of(figure: Figure) -> str:
+def heading_of(figure: Figure) -> str:
     """The heading a reader sees first on a page: its suptitle, else its first bold text (the
     title of a text page), else the left title of its first chart; ``''`` when it has none."""
     suptitle = getattr(figure, "_suptitle", None)  # Figure.get_suptitle() exists from matplotlib 3.8
@@ -32,26 +34,54 @@ def _title_of(figure: Figure) -> str:
     return ""
 
 
-def page_titles(figures: Sequence[Figure]) -> list[str]:
-    """A bookmark title for each page: its heading on one line, ``Page k`` without one, and a
-    heading that runs over several pages numbered ``(2)``, ``(3)``, ..."""
+def bookmark_titles(headings: Sequence[str]) -> list[str]:
+    """A bookmark title for each page from its heading: on one line, ``Page k`` without one,
+    and a heading that runs over several pages numbered ``(2)``, ``(3)``, ..."""
     titles: list[str] = []
     seen: dict[str, int] = {}
-    for number, figure in enumerate(figures, start=1):
-        title = " ".join(_title_of(figure).split()) or f"Page {number}"
+    for number, heading in enumerate(headings, start=1):
+        title = " ".join(heading.split()) or f"Page {number}"
         seen[title] = seen.get(title, 0) + 1
         titles.append(title if seen[title] == 1 else f"{title} ({seen[title]})")
     return titles
 
 
-def finish_pdf(path: Path, titles: Sequence[str], metadata: Mapping[str, str], language: str = "en") -> None:
-    """Rewrite the PDF at ``path`` with one bookmark per page (``titles``, in page order), the
-    document language (``/Lang``) and ``metadata`` (keys such as ``Author``, ``Subject``,
-    ``Keywords``) added to what it has."""
-    from pypdf import PdfWriter
+def assemble(
+    path: Path,
+    parts: Sequence[bytes],
+    pages: Sequence[tuple[int, int]],
+    overlays: Mapping[int, tuple[int, int]],
+    titles: Sequence[str],
+    metadata: Mapping[str, str],
+    language: str = "en",
+) -> None:
+    """Write the PDF ``path`` from rendered ``parts`` (PDF bytes).
+
+    Parameters
+    ----------
+    pages
+        The document's pages in order, each as (part, page index in that part).
+    overlays
+        Pages drawn over others (a footer over a page rendered elsewhere): document page
+        number (0-based) -> (part, page index).
+    titles
+        A bookmark per page, in page order.
+    metadata
+        Document information (keys such as ``Title``, ``Author``, ``Subject``, ``Keywords``).
+    language
+        The document's language (``/Lang``), for screen readers.
+    """
+    from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, TextStringObject
 
-    writer = PdfWriter(clone_from=io.BytesIO(path.read_bytes()))
+    readers = [PdfReader(io.BytesIO(part)) for part in parts]
+    writer = PdfWriter()
+    for part, index in pages:
+        writer.add_page(readers[part].pages[index])
+    for number, (part, index) in sorted(overlays.items()):
+        page = writer.pages[number]
+        page.merge_page(readers[part].pages[index])
+        page.compress_content_streams()
     for number, title in enumerate(titles):
         writer.add_outline_item(title=title, page_number=number)
     writer._root_object[NameObject("/Lang")] = TextStringObject(language)

@@ -10,7 +10,6 @@ depend on where or in what order they ran: a cluster gives the numbers of ``--jo
 
 from __future__ import annotations
 
-import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from ..errors import CapacityModelError
+from ..forking import cores
 
 __all__ = ["cores", "run_all"]
 
@@ -26,13 +26,6 @@ CONNECT_SECONDS = 10
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
-
-
-def cores() -> int:
-    """Cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def _ignore_interrupts() -> None:
