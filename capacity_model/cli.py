@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -603,6 +604,10 @@ def _run(arguments: argparse.Namespace) -> int:
     from .report.files import stage_outputs, start_pages
     from .report.staging import Staged, commit, discard
 
+    # What is loaded now lives until the end: the collector need not revisit it while the
+    # report's many short-lived objects come and go, nor touch it in the children that draw
+    # pages (pages shared after the fork stay shared).
+    gc.freeze()
     samples, seed, deterministic = arguments.samples, arguments.seed, arguments.deterministic
     # Compute every scenario, then stage every report, then move them all into place: a
     # scenario failing at any stage leaves nothing written.
@@ -757,10 +762,15 @@ def _compare(arguments: argparse.Namespace) -> int:
     from .results.narrative import percent, volume
     from .studies.outcomes import outcome, run
 
-    runs = [
-        _named(item, partial(run, item.scenario, uncertain, arguments.samples, arguments.seed, arguments.at))
-        for item in loaded
-    ]
+    progress = _ProgressBar("compare: scenarios run")
+    runs = []
+    for item in loaded:
+        runs.append(
+            _named(
+                item, partial(run, item.scenario, uncertain, arguments.samples, arguments.seed, arguments.at)
+            )
+        )
+        progress(len(runs), len(loaded))
     with _writing(arguments.output):
         written = write_comparison(arguments.output, names, [str(f) for f in files], runs, arguments.at)
     first_outcome = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -110,3 +111,42 @@ def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: cannot write the report to {blocker}/baseline")
     assert "Traceback" not in result.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_on_a_terminal_only_after_its_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    from capacity_model.cli import _ProgressBar
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    quick = _ProgressBar("quick", delay_seconds=3600)
+    quick(1, 2)
+    quick(2, 2)
+    assert terminal.getvalue() == ""  # finished before its delay: never shown
+    slow = _ProgressBar("pages", delay_seconds=0)
+    slow(13, 26)
+    slow(26, 26)
+    assert terminal.getvalue() == (f"\rpages [{'#' * 15}{'.' * 15}] 13/26\rpages [{'#' * 30}] 26/26\n")
+    piped = io.StringIO()  # not a terminal: nothing, whatever the delay
+    monkeypatch.setattr(sys, "stderr", piped)
+    _ProgressBar("piped", delay_seconds=0)(1, 1)
+    assert piped.getvalue() == ""
+
+
+def test_leaving_flushes_output_and_runs_exit_handlers_with_the_exit_code() -> None:
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "from capacity_model.__main__ import leave\n"
+        "print('x' * 100000, end='')\n"  # more than a pipe's buffer, not yet flushed
+        "print('to stderr', file=sys.stderr, end='')\n"
+        "leave(3)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 3
+    assert result.stdout == "x" * 100000 + "handler ran\n"
+    assert result.stderr == "to stderr"

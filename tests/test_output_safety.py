@@ -160,7 +160,7 @@ def test_a_stop_before_the_command_starts_is_one_line_too(
     signum: int, code: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The entry point's guard covers loading the libraries and reading the arguments."""
-    from capacity_model.__main__ import entry
+    from capacity_model.__main__ import run
 
     def stopped_while_loading() -> int:
         os.kill(os.getpid(), signum)  # delivered before os.kill returns: Python runs the handler next
@@ -171,7 +171,7 @@ def test_a_stop_before_the_command_starts_is_one_line_too(
     interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)
     previous = signal.getsignal(signal.SIGTERM)
     try:
-        assert entry() == code
+        assert run() == code
     finally:
         signal.signal(signal.SIGINT, interrupt)
     assert capsys.readouterr().err.splitlines() == [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,12 @@ from .render import PARALLEL_FROM_PAGES, Background, can_fork, render_figures
 from .staging import Staged, commit, stage, write_atomically
 from .style import report_style
 from .text import readable, readable_figure, shorten
-from .uncertainty_figures import uncertainty_figures
+from .uncertainty_figures import sobol_pages, tornado_figures, uncertainty_figures
 
 __all__ = [
     "OUTPUT_FILES",
     "csv_text",
+    "provenance_text",
     "save_pdf",
     "stage_outputs",
     "start_pages",
@@ -86,16 +88,23 @@ def start_pages(
 ) -> Background:
     """Start building and rendering, beside this process when the machine has a second core,
     the pages that need only the projection: the assumptions (with ``assumptions``) and the
-    monthly charts. A run with uncertain inputs starts them before sampling, and hands them to
-    :func:`write_pdf` as ``early``; :meth:`Background.cancel` stops them."""
-    written = "\n".join([projection.scenario.model_dump_json(), *(overrides or {}).values()])
-    prepare = readable_figure if readable(written) != written else _unchanged
+    monthly charts. A run with uncertain inputs starts them before sampling, and hands them
+    to :func:`write_pdf` as ``early``; :meth:`Background.cancel` stops them."""
 
     def build() -> list[Figure]:
         pages = assumption_pages(projection.scenario, overrides) if assumptions else []
         return [*pages, *chart_figures(projection)]
 
-    return Background(build, prepare, context=report_style)
+    return Background(build, _prepare_for(projection, overrides), context=report_style)
+
+
+def _prepare_for(
+    projection: Projection, overrides: Mapping[Location, str] | None, *more: str
+) -> Callable[[Figure], None]:
+    """What to do to a page made from the scenario before drawing it: replace characters no
+    font has (see :func:`save_pdf`) when the scenario, the values set or ``more`` hold any."""
+    written = "\n".join([projection.scenario.model_dump_json(), *(overrides or {}).values(), *more])
+    return readable_figure if readable(written) != written else _unchanged
 
 
 def write_pdf(
@@ -111,12 +120,24 @@ def write_pdf(
     """Render the report's pages into one PDF with fixed metadata (byte-reproducible).
 
     ``early`` are the assumption and chart pages from :func:`start_pages` (with assumptions),
-    started before the Monte Carlo run; without it they are started here. While they are
-    drawn beside this process, this one draws the summary (and the assumptions, without a
-    Monte Carlo run, so that both processes have about half the work) and the uncertainty pages.
-    ``progress(pages done, pages)`` follows the drawing (see :func:`save_pdf`).
+    started before the Monte Carlo run; without it they are started here. While they, and
+    the sensitivity pages, are drawn beside this process, this one draws the summary (and the
+    assumptions, without a Monte Carlo run, so that both processes have about half the work)
+    and the pages of the Monte Carlo run. ``progress(pages done, pages)`` follows the drawing
+    (see :func:`save_pdf`).
     """
     body = early if early is not None else start_pages(projection, overrides, assumptions=mc is not None)
+    # The sensitivity pages in two groups, one on each core: the tornado, the Sobol' indices.
+    sensitive = []
+    if sensitivity is not None:
+        sensitive = [
+            Background(
+                partial(pages, sensitivity, projection.scenario),
+                _prepare_for(projection, overrides),
+                context=report_style,
+            )
+            for pages in (tornado_figures, sobol_pages)
+        ]
     try:
         with report_style():
             pages: list[Figure | Background] = [*summary_pages(projection, provenance, mc)]
@@ -124,7 +145,8 @@ def write_pdf(
                 pages += assumption_pages(projection.scenario, overrides)
             pages.append(body)
             if mc is not None:
-                pages += uncertainty_figures(mc, projection, sensitivity)
+                pages += uncertainty_figures(mc, projection)
+            pages += sensitive
             title = f"{projection.scenario.name}: capacity targets against demand"
             written = [projection.scenario.model_dump_json(), provenance, *(overrides or {}).values()]
             subject = "Whether phased capacity targets keep up with the demand they invite: " + (
@@ -139,8 +161,9 @@ def write_pdf(
                 subject=subject,
                 progress=progress,
             )
-    finally:
-        body.cancel()  # nothing to stop once its pages are in
+    finally:  # nothing to stop once their pages are in
+        for group in (body, *sensitive):
+            group.cancel()
 
 
 def _unchanged(figure: Figure) -> None:
@@ -253,6 +276,17 @@ def save_pdf(
     )
 
 
+def provenance_text(scenario_file: str, scenario_sha256: str, inputs: str = "") -> str:
+    """Where the report comes from, for its summary: the file, its digest, how the scenario was
+    put together (``inputs``), the version, and where the other outputs are."""
+    return (
+        f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. {inputs}"
+        f"Computed by capacity_model {__version__}. The scenario as run, every default filled "
+        "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
+        "timeline.csv, the capacity plan in capacity_plan.csv and the headline results in summary.json."
+    )
+
+
 def write_outputs(
     projection: Projection,
     folder: Path,
@@ -324,12 +358,7 @@ def stage_outputs(
         contents["timeline_iamc.csv"] = csv_text(
             iamc_columns(projection, f"capacity_model {__version__}", mc)
         )
-    provenance = (
-        f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. {inputs}"
-        f"Computed by capacity_model {__version__}. The scenario as run, every default filled "
-        "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
-        "timeline.csv, the capacity plan in capacity_plan.csv and the headline results in summary.json."
-    )
+    provenance = provenance_text(scenario_file, scenario_sha256, inputs)
     contents["report.pdf"] = lambda path: write_pdf(
         projection, path, provenance, mc, sensitivity, overrides, early, progress
     )

@@ -24,6 +24,7 @@ __all__ = [
     "fan_chart_figure",
     "sobol_figures",
     "sobol_over_time_figure",
+    "sobol_pages",
     "targets_figure",
     "tornado_figures",
     "uncertainty_figures",
@@ -216,10 +217,14 @@ def _outcome_scale(name: str, scenario: Scenario) -> tuple[float, str]:
 
 
 def _labelled_panels(left: Axes, right: Axes, used: int) -> None:
-    """Two bar panels with room for long input names on their left; the right one hidden when unused."""
-    left.set_position((0.25, 0.2, 0.22, 0.68))
-    right.set_position((0.74, 0.2, 0.22, 0.68))
-    right.set_visible(used > 1)
+    """Two bar panels with room for long input names on their left; one alone (the last of an
+    odd number of outcomes) takes the page's width rather than leave half of it empty."""
+    if used > 1:
+        left.set_position((0.25, 0.2, 0.22, 0.68))
+        right.set_position((0.74, 0.2, 0.22, 0.68))
+    else:
+        left.set_position((0.25, 0.2, 0.71, 0.68))
+        right.remove()
 
 
 def _pairs(names: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -378,10 +383,8 @@ def sobol_over_time_figure(sensitivity: Sensitivity, scenario: Scenario) -> Figu
     return figure
 
 
-def uncertainty_figures(
-    mc: MonteCarlo, projection: Projection, sensitivity: Sensitivity | None
-) -> list[Figure]:
-    """The uncertainty pages, in order."""
+def uncertainty_figures(mc: MonteCarlo, projection: Projection) -> list[Figure]:
+    """The pages of the Monte Carlo run, in order: fan charts, first shortfall, targets."""
     pages = [
         fan_chart_figure(mc, projection),
         utilisation_fan_figure(mc, projection.max_utilisation),
@@ -389,11 +392,9 @@ def uncertainty_figures(
     ]
     if mc.targets:
         pages.append(targets_figure(mc))
-    if sensitivity is not None:
-        scenario = projection.scenario
-        pages += [
-            *tornado_figures(sensitivity, scenario),
-            *sobol_figures(sensitivity, scenario),
-            sobol_over_time_figure(sensitivity, scenario),
-        ]
     return pages
+
+
+def sobol_pages(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
+    """The Sobol' pages, in order: the indices of each outcome, then those of utilisation by year."""
+    return [*sobol_figures(sensitivity, scenario), sobol_over_time_figure(sensitivity, scenario)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 
@@ -74,3 +76,16 @@ def test_sobol_by_year_draws_the_inputs_that_matter_most_in_readable_colours() -
     assert "#f0e442" not in {to_hex(line.get_color()) for line in axes.lines}  # no yellow on white
     caption = " ".join(t.get_text().replace("\n", " ") for t in figure.texts)
     assert f"the other {7 - MOST_LINES} stay at or below" in caption
+
+
+def test_the_last_of_an_odd_number_of_outcomes_takes_the_page_width() -> None:
+    scenario = scenario_with_seven_inputs("1 Gbps")
+    sensitivity = sobol(scenario)
+    # Two outcomes vary here (see above): the gap at the end and the unserved traffic; keep one.
+    kept = tuple(n for n in sensitivity.outcomes if n != "unserved_tbps_months")
+    with report_style():
+        pages = sobol_figures(replace(sensitivity, outcomes=kept), scenario)
+        (page,) = pages
+        FigureCanvasAgg(page).draw()
+    (panel,) = page.axes  # no hidden second panel left on the page
+    assert panel.get_position().width > 0.6  # across the page, not its left half
