@@ -6,12 +6,11 @@ same one line and exit code as it does once a command is running.
 
 Once the command has finished, the process leaves without tearing its objects down one by
 one (:func:`leave`): freeing a report's figures and the loaded libraries at exit took
-0.15 s of a 1.5 s run, for memory the operating system reclaims anyway. Output is flushed
-and the exit handlers run first; mypy ends its runs the same way.
+0.15 s of a 1.5 s run, for memory the operating system reclaims anyway. The exit handlers
+run and the output is flushed first; mypy ends its runs the same way.
 """
 
 import atexit
-import contextlib
 import os
 import sys
 from typing import NoReturn
@@ -32,15 +31,20 @@ def run() -> int:
 
 
 def leave(code: int) -> NoReturn:
-    """End the process with ``code``: flush stdout and stderr, run the exit handlers, then
-    exit without the interpreter's teardown."""
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader that has gone, a stream closed
-            stream.flush()
+    """End the process with ``code``: run the exit handlers, flush stdout and stderr, then
+    exit without the interpreter's teardown. Output that cannot be written (a full disk)
+    ends with code 120, as Python's own exit does; a reader that has gone is no error."""
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_handlers is None:  # pragma: no cover - not CPython: the usual exit
         sys.exit(code)
     run_exit_handlers()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that has gone, a stream closed
+            pass
+        except OSError:
+            code = 120
     os._exit(code)
 
 

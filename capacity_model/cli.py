@@ -604,9 +604,10 @@ def _run(arguments: argparse.Namespace) -> int:
     from .report.files import stage_outputs, start_pages
     from .report.staging import Staged, commit, discard
 
-    # What is loaded now lives until the end: the collector need not revisit it while the
-    # report's many short-lived objects come and go, nor touch it in the children that draw
-    # pages (pages shared after the fork stay shared).
+    # What is loaded now lives until the end of the command: the collector need not revisit
+    # it while the report's many short-lived objects come and go, nor touch it in the
+    # children that draw pages (memory shared after the fork stays shared). Unfrozen at the
+    # end, for a caller that runs commands one after another in one process.
     gc.freeze()
     samples, seed, deterministic = arguments.samples, arguments.seed, arguments.deterministic
     # Compute every scenario, then stage every report, then move them all into place: a
@@ -659,6 +660,7 @@ def _run(arguments: argparse.Namespace) -> int:
     finally:
         if early is not None:
             early.cancel()
+        gc.unfreeze()
     failures: list[str] = []
     for file, folder, (projection, mc, _) in zip(files, folders, results, strict=True):
         if arguments.quiet:

@@ -60,9 +60,16 @@ class Forked:
 
     def __init__(self, work: Callable[[Send], None]) -> None:
         read, write = os.pipe()
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings(
+                    "ignore", message=".*multi-threaded.*fork", category=DeprecationWarning
+                )
+                pid = os.fork()
+        except OSError as error:  # no process to be had (too many, or no memory for one)
+            os.close(read)
+            os.close(write)
+            raise ChildFailedError(f"cannot start a child process: {error.strerror or error}") from None
         if pid == 0:  # the child: work, send, then leave without running any cleanup
             code = 1
             try:
@@ -78,10 +85,10 @@ class Forked:
                 code = 0
             finally:
                 os._exit(code)
-        os.close(write)
-        self._pid: int | None = pid
+        self._pid: int | None = pid  # first, so that cancel() can stop the child from here on
         self._fd: int | None = read
         self._buffer = bytearray()
+        os.close(write)
 
     def _fill(self, count: int) -> bool:
         """Read until ``count`` bytes are buffered; False if the pipe ends first."""
@@ -113,7 +120,9 @@ class Forked:
         or the end of the pipe)."""
         if self._buffer or self._fd is None:
             return True
-        return bool(select.select([self._fd], [], [], 0)[0])
+        poller = select.poll()  # not select(): it fails for descriptors above 1023
+        poller.register(self._fd, select.POLLIN)
+        return bool(poller.poll(0))
 
     def finish(self) -> bool:
         """Wait for the child to exit; whether it succeeded (messages not yet read are lost)."""
@@ -122,17 +131,21 @@ class Forked:
             self._fd = None
         if self._pid is None:
             return False
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
+        pid, self._pid = self._pid, None
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:  # already waited for elsewhere: its outcome is unknown
+            return False
         return os.waitstatus_to_exitcode(status) == 0
 
     def cancel(self) -> None:
         """Stop the child if it still runs, and release the pipe."""
         if self._pid is not None:
+            pid, self._pid = self._pid, None
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = None
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,7 +147,32 @@ def test_leaving_flushes_output_and_runs_exit_handlers_with_the_exit_code() -> N
         "print('to stderr', file=sys.stderr, end='')\n"
         "leave(3)\n"
     )
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    quiet = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as for a user
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=quiet)
     assert result.returncode == 3
-    assert result.stdout == "x" * 100000 + "handler ran\n"
+    assert result.stdout == "x" * 100000 + "handler ran\n"  # a handler's output is not lost
     assert result.stderr == "to stderr"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_ends_with_code_120() -> None:
+    program = "from capacity_model.__main__ import leave\nprint('lost')\nleave(0)\n"
+    quiet = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-c", program], stdout=full, env=quiet)
+    assert result.returncode == 120
+
+
+def test_a_run_in_this_process_leaves_no_object_frozen_out_of_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from capacity_model.cli import main
+    from tests.scenario_data import MINIMAL_YAML
+
+    (tmp_path / "x.yaml").write_text(MINIMAL_YAML, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = gc.get_freeze_count()
+    assert main(["run", "x.yaml", "-o", "out", "--deterministic", "-q"]) == 0
+    assert gc.get_freeze_count() == before

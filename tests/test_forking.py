@@ -85,3 +85,19 @@ def test_cancel_stops_a_running_child() -> None:
     child.cancel()  # twice: nothing left to do
     with pytest.raises(ChildFailedError):
         child.receive()
+
+
+def test_a_child_that_cannot_be_started_is_reported_and_leaks_no_descriptor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    def open_descriptors() -> int:
+        return len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 0
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    before = open_descriptors()
+    with pytest.raises(ChildFailedError, match="cannot start a child process"):
+        Forked(lambda send: None)
+    assert open_descriptors() == before

@@ -11,8 +11,10 @@ or is stopped. On a single corridor this is the pro-rata rule of
 carries ``min(D, A_1, A_2)``, the spare capacity of the tighter leg.
 
 Backup routes then take what a stream could not carry on its route, from the usable
-capacity left unused on the backup's corridors (spare capacity below the threshold only),
-in the order the backups are given, filled the same way.
+capacity left unused on the backup's corridors once every stream has been given its own
+route (spare capacity below the threshold only): a backup never displaces traffic on its
+own route, whatever the priorities. Every stream's first backup is filled (by priority,
+progressively) before any second backup, and so on.
 
 All functions broadcast over leading (sample) axes, with no loop over months: the loops are
 over priorities, corridors and filling rounds (at most one per corridor and priority).
@@ -59,7 +61,8 @@ def fill(
     """Progressive filling of one priority level (see the module's description) [Gbps].
 
     ``demands_gbps[i]`` travels over the corridors ``routes[i]`` (indices into
-    ``left_gbps``, the usable capacity not yet given out on each corridor, reduced in place).
+    ``left_gbps``, the usable capacity not yet given out on each corridor, negative values
+    counting as 0; the list is updated in place with what is left).
     Returns what each stream carries: ``θ_i·D_i`` with ``θ_i`` in [0, 1] the fraction at which
     stream ``i`` stopped (1 if it was never stopped).
 
@@ -71,7 +74,9 @@ def fill(
     shape = np.broadcast_shapes(*(np.shape(d) for d in demands_gbps), *(np.shape(a) for a in left_gbps))
     demands = [np.broadcast_to(np.asarray(d, dtype=float), shape) for d in demands_gbps]
     corridors = sorted({c for r in routes for c in r})
-    left = {c: np.broadcast_to(np.asarray(left_gbps[c], dtype=float), shape).copy() for c in corridors}
+    left = {
+        c: np.maximum(0.0, np.broadcast_to(np.asarray(left_gbps[c], dtype=float), shape)) for c in corridors
+    }
     theta = np.zeros(shape)  # the fraction the growing streams have reached
     stopped_at = [np.where(d > 0, np.nan, 0.0) for d in demands]  # NaN: still growing
     # Each round ends with theta at 1 or at least one more corridor full: at most one round

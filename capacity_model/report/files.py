@@ -127,18 +127,18 @@ def write_pdf(
     (see :func:`save_pdf`).
     """
     body = early if early is not None else start_pages(projection, overrides, assumptions=mc is not None)
-    # The sensitivity pages in two groups, one on each core: the tornado, the Sobol' indices.
-    sensitive = []
-    if sensitivity is not None:
-        sensitive = [
-            Background(
-                partial(pages, sensitivity, projection.scenario),
-                _prepare_for(projection, overrides),
-                context=report_style,
-            )
-            for pages in (tornado_figures, sobol_pages)
-        ]
+    sensitive: list[Background] = []
     try:
+        # The sensitivity pages in two groups, one on each core: the tornado, the Sobol' indices.
+        if sensitivity is not None:
+            for pages_of in (tornado_figures, sobol_pages):
+                sensitive.append(
+                    Background(
+                        partial(pages_of, sensitivity, projection.scenario),
+                        _prepare_for(projection, overrides),
+                        context=report_style,
+                    )
+                )
         with report_style():
             pages: list[Figure | Background] = [*summary_pages(projection, provenance, mc)]
             if early is None and mc is None:
@@ -219,9 +219,11 @@ def save_pdf(
             headings += item.headings()
     drawn_here = len(local)
     drawn_so_far = 0
+    reported = [0]
 
     def counted(done: int) -> None:
-        if progress is not None:
+        if progress is not None and done > reported[0]:  # each count once
+            reported[0] = done
             progress(done, total)
 
     def drawn() -> None:  # a page drawn in this process (the footers drawn last not counted)

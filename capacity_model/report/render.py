@@ -140,7 +140,10 @@ class Background:
         self._build, self._prepare, self._context = build, prepare, context
         self._header: tuple[list[str], list[tuple[float, float]]] | None = None
         self._result: Rendered | None = None
-        self._child = Forked(self._work) if (can_fork() if fork is None else fork) else None
+        self._child: Forked | None = None
+        if can_fork() if fork is None else fork:
+            with contextlib.suppress(ChildFailedError):  # no child to be had: drawn here
+                self._child = Forked(self._work)
 
     def _work(self, send: Send) -> None:
         """In the child: build, send the headings and sizes, render, send the PDF."""

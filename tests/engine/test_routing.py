@@ -54,6 +54,23 @@ def test_second_backups_are_used_after_every_first_one() -> None:
     assert float(routed.carried_gbps[0]) == pytest.approx(7.0)
 
 
+def test_every_first_backup_is_filled_before_any_second_one() -> None:
+    # Stream 0: route over corridor 0 (nothing usable), backups [1] (nothing) then [2] (5).
+    # Stream 1: route over corridor 3 (nothing), backup [2]. Stream 1's first backup is
+    # filled before stream 0's second: corridor 2 goes to stream 1. (Stream by stream, in
+    # turn, stream 0 would have taken it.)
+    routed = route([5.0, 5.0], [None, None], [[0], [3]], [0.0, 0.0, 5.0, 0.0], backups=[[[1], [2]], [[2]]])
+    first, second = ([float(x) for x in b] for b in routed.on_backup_gbps)
+    assert first == pytest.approx([0.0, 0.0]) and second == pytest.approx([5.0])
+
+
+def test_a_backup_never_displaces_traffic_on_its_own_route_whatever_the_priorities() -> None:
+    # Stream 0 (priority 1, first) has nothing usable on its route; its backup is corridor 1,
+    # the route of stream 1 (priority 2), which fills it: the backup finds nothing spare.
+    routed = route([5.0, 5.0], [1, 2], [[0], [1]], [0.0, 5.0], backups=[[[1]], []])
+    assert [float(x) for x in routed.carried_gbps] == pytest.approx([0.0, 5.0])
+
+
 def test_arrays_over_samples_and_months_give_each_element_its_own_answer() -> None:
     rng = np.random.default_rng(7)
     demands = [rng.uniform(0, 10, (3, 5)) for _ in range(3)]
@@ -139,3 +156,28 @@ def test_a_stream_served_after_all_others_takes_nothing_from_them(
     before = route(demands, ranked, routes, usable).carried_gbps
     after = route([*demands, extra], [*ranked, 99], [*routes, extra_route], usable).carried_gbps
     assert [float(x) for x in after[:-1]] == pytest.approx([float(x) for x in before], rel=1e-12, abs=1e-12)
+
+
+@given(networks(), st.data())
+def test_with_backups_no_stream_nor_corridor_carries_too_much(
+    network: tuple[list[float], list[int | None], list[list[int]], list[float]], data: st.DataObject
+) -> None:
+    demands, priorities, routes, usable = network
+    corridor = st.integers(0, len(usable) - 1)
+    backups = [
+        data.draw(st.lists(st.lists(corridor, min_size=1, max_size=len(usable), unique=True), max_size=2))
+        for _ in demands
+    ]
+    routed = route(demands, priorities, routes, usable, backups=backups)
+    through = [0.0] * len(usable)
+    for i, demand in enumerate(demands):
+        assert -1e-9 <= float(routed.carried_gbps[i]) <= demand * (1 + 1e-12) + 1e-9
+        assert len(routed.on_backup_gbps[i]) == len(backups[i])
+        for c in routes[i]:
+            through[c] += float(routed.on_route_gbps[i])
+        for k, backup in enumerate(backups[i]):
+            for c in backup:
+                through[c] += float(routed.on_backup_gbps[i][k])
+    for c, capacity in enumerate(usable):
+        assert through[c] <= capacity * (1 + 1e-9) + 1e-6
+        assert float(routed.left_gbps[c]) == pytest.approx(capacity - through[c], rel=1e-9, abs=1e-6)
