@@ -967,6 +967,7 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
     """A plain-text summary of one run for stdout: the verdict, then the figures behind it."""
     from .results.narrative import (
         carried_lines,
+        need_text,
         percent,
         target_status_text,
         uncertain_headlines,
@@ -979,13 +980,14 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
     lines += [_wrapped(sentence, 2) for sentence in verdict(projection, mc)]
     if projection.targets:
         lines.append("  targets:")
-        for target in projection.targets:
+        for target, need in zip(projection.targets, projection.needs, strict=True):
             reached = (
                 f"reached {format_month(target.met_month)}" if target.met_month is not None else "not reached"
             )
             lines.append(
                 f"    {target.name} ({format_bit_rate(target.capacity_gbps)} by {format_month(target.by)}): "
-                f"{reached}; {target_status_text(target)} (demand then needs {format_bit_rate(target.needed_gbps, 3)})"
+                f"{reached}; {target_status_text(target)} (demand then needs {format_bit_rate(target.needed_gbps, 3)}); "
+                f"takes {need_text(need, scenario)}"
             )
     threshold = format_percent(projection.max_utilisation)
     if projection.episodes:

@@ -18,7 +18,7 @@ import typing
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from . import units
 from .quantities import (
@@ -61,6 +61,7 @@ __all__ = [
     "Phase",
     "PiecewiseGrowth",
     "Planning",
+    "Potential",
     "Scenario",
     "SeriesGrowth",
     "Target",
@@ -77,6 +78,9 @@ MAX_ENTRIES = 50
 MAX_RATES, MAX_POINTS = 200, 2400
 #: Most entries of ``sources``.
 MAX_SOURCES = 200
+#: Most fibre pairs and wavelengths per pair of a link's potential: far above any system built
+#: (the largest submarine systems have 24 pairs; a C+L grid holds a few hundred wavelengths).
+MAX_FIBRE_PAIRS, MAX_WAVELENGTHS = 1000, 1000
 
 
 class Period(StrictModel):
@@ -180,10 +184,73 @@ class Phase(StrictModel):
     ramp: Duration = 0
     """Months over which capacity grows linearly from the previous phase's capacity,
     reaching this phase's capacity ``ramp`` months after ``in_service``."""
+    installed: PositiveBitRate | None = None
+    """Capacity installed (equipped) from ``in_service`` on, of which ``capacity`` is lit
+    [Gbps]; the rest can be switched on in days to weeks. ``capacity`` if left out."""
     id: Id | None = None
     """Optional name of the phase, used in messages."""
     source: SourceKey | None = None
     """Key in ``sources`` for this phase's figures."""
+
+    @model_validator(mode="after")
+    def check_installed_holds_the_lit_capacity(self) -> Phase:
+        if self.installed is not None and self.installed < self.capacity:
+            raise problem(
+                f"{units.format_bit_rate(self.installed)} installed is less than the "
+                f"{units.format_bit_rate(self.capacity)} lit (capacity); installed capacity "
+                "includes the lit capacity",
+                "installed",
+            )
+        return self
+
+    @property
+    def installed_gbps(self) -> float:
+        """Installed capacity [Gbps]: ``installed``, or ``capacity`` when not given."""
+        return self.capacity if self.installed is None else self.installed
+
+
+class Potential(StrictModel):
+    """A link's physical ceiling: stated (``value``), or from its fibre as
+    ``fibre_pairs x wavelengths x rate``. Written as a bit rate, it is the stated value."""
+
+    value: PositiveBitRate | None = None
+    """The ceiling as stated [Gbps]."""
+    fibre_pairs: Annotated[int, Field(ge=1, le=MAX_FIBRE_PAIRS)] | None = None
+    """Fibre pairs that can carry traffic."""
+    wavelengths: Annotated[int, Field(ge=1, le=MAX_WAVELENGTHS)] | None = None
+    """Wavelengths per fibre pair (e.g. 64 at 75 GHz on a 4.8 THz grid)."""
+    rate: PositiveBitRate | None = None
+    """Rate of each wavelength (e.g. ``400 Gbps``)."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the figures."""
+
+    @model_validator(mode="after")
+    def check_stated_or_from_fibre(self) -> Potential:
+        fibre = (self.fibre_pairs, self.wavelengths, self.rate)
+        if self.value is None and None in fibre:
+            missing = [
+                k for k, v in zip(("fibre_pairs", "wavelengths", "rate"), fibre, strict=True) if v is None
+            ]
+            raise problem(
+                "give the ceiling as a bit rate (e.g. '51.2 Tbps'), or fibre_pairs, wavelengths and rate "
+                f"together; {', '.join(missing)} missing"
+            )
+        if self.value is not None and any(v is not None for v in fibre):
+            raise problem("give either value or fibre_pairs, wavelengths and rate, not both")
+        return self
+
+    @property
+    def gbps(self) -> float:
+        """The ceiling [Gbps]: ``value``, or ``fibre_pairs x wavelengths x rate``."""
+        if self.value is not None:
+            return self.value
+        assert self.fibre_pairs is not None and self.wavelengths is not None and self.rate is not None
+        return self.fibre_pairs * self.wavelengths * self.rate
+
+
+def _stated_potential(value: object) -> object:
+    """``potential: 51.2 Tbps`` is ``potential: {value: 51.2 Tbps}``."""
+    return {"value": value} if isinstance(value, (str, int, float)) else value
 
 
 class Link(StrictModel):
@@ -197,8 +264,30 @@ class Link(StrictModel):
     """Capacity steps, in date order."""
     retire: Month | None = None
     """Month from which the link carries nothing; never, if left out."""
+    potential: Annotated[Potential | None, BeforeValidator(_stated_potential)] = None
+    """The link's physical ceiling (see :class:`Potential`): capacity beyond it needs a new
+    system. Unknown if left out."""
     source: SourceKey | None = None
     """Key in ``sources`` for the link as a whole."""
+
+    @property
+    def potential_gbps(self) -> float | None:
+        """The physical ceiling [Gbps], or None when not given."""
+        return None if self.potential is None else self.potential.gbps
+
+    @model_validator(mode="after")
+    def check_potential_holds_the_installed_capacity(self) -> Link:
+        ceiling = self.potential_gbps
+        if ceiling is None:
+            return self
+        most = max(self.phases, key=lambda p: p.installed_gbps)
+        if most.installed_gbps > ceiling * (1 + 1e-12):
+            raise problem(
+                f"{units.format_bit_rate(ceiling)} is less than the {units.format_bit_rate(most.installed_gbps)} "
+                f"installed by phase {self.phases.index(most) + 1}; a link's potential is its ceiling",
+                "potential",
+            )
+        return self
 
     @model_validator(mode="after")
     def check_phases_in_date_order(self) -> Link:

@@ -465,6 +465,11 @@ def _show(ref: FieldRef, value: float) -> str:
 
 
 #: Fields that are not uncertain inputs of the model, by (model, field), and why.
+_JUDGED_AS_WRITTEN = (
+    "installed capacity and a link's potential tell what meeting a target takes (activation, an "
+    "upgrade or a new system), judged from the values written; compare values with "
+    "'capacity-model sweep --param {path} --values ...' instead"
+)
 _NOT_UNCERTAIN = {
     ("Period", "start"): "the period is the window the report covers, not an uncertain input; "
     "write the dates you want to look at",
@@ -478,6 +483,9 @@ _NOT_UNCERTAIN = {
     "written; compare lead times with 'capacity-model sweep --param {path} --values ...' instead",
     ("Planning", "default_lead_time"): "lead times date the orders of the capacity plan, which uses the "
     "values written; compare lead times with 'capacity-model sweep --param {path} --values ...' instead",
+    ("Phase", "installed"): _JUDGED_AS_WRITTEN,
+    ("Potential", "value"): _JUDGED_AS_WRITTEN,
+    ("Potential", "rate"): _JUDGED_AS_WRITTEN,
 }
 
 

@@ -184,8 +184,9 @@ period: {start: 2026-01, end: 2040-12}
 planning: {max_utilisation: 70%, default_lead_time: 26 months, upgrade: {step: 400 Gbps}}
 links:
   - id: ofc
+    name: Pak-China OFC (Rawalpindi-Khunjerab)
     phases:
-      - {capacity: 450 Gbps, in_service: 2025-01}
+      - {capacity: 450 Gbps, installed: 1 Tbps, in_service: 2025-01}
       - {capacity: 1 Tbps, in_service: 2026-07, lead_time: 6 months}
       - {capacity: 4 Tbps, in_service: 2029-01}
 targets:

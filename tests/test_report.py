@@ -179,3 +179,26 @@ def test_pdf_has_a_bookmark_per_page_its_language_and_metadata(written: Path) ->
         "Whether phased capacity targets keep up with the demand they invite"
     )
     assert metadata["/Keywords"].endswith("Baseline")
+
+
+def test_what_meeting_each_target_takes_is_in_the_summary_table_and_json(written: Path) -> None:
+    # baseline.yaml: at 2026-01 the OFC has 450 Gbps lit and 1 Tbps installed (PTA), no
+    # potential given. Phase 1 (1 Tbps) is within the installed capacity: switching it on;
+    # Phase 2 (4 Tbps) and the new cable (12 Tbps) are beyond it, with no ceiling to tell an
+    # upgrade from a new system.
+    summary = json.loads((written / "summary.json").read_text())
+    assert [t["takes"] for t in summary["targets"]] == ["activation", "beyond_installed", "beyond_installed"]
+    assert summary["capacity_in_place"] == {
+        "at": "2026-01",
+        "lit_gbps": 450.0,
+        "installed_gbps": 1000.0,
+        "potential_gbps": None,
+        "links_without_potential": ["ofc"],
+    }
+    whole = " ".join("\n".join(page_texts(written)).split())
+    assert (
+        "What meeting the targets takes, from what is in place at 2026-01 (450 Gbps lit, 1 Tbps installed)"
+        in whole
+    )
+    assert "Phase 1: switching on installed capacity (days to weeks)" in whole
+    assert "Phase 1 installed 1 Tbps pta-ofc links[ofc].phases[0].installed" in "\n".join(page_texts(written))

@@ -84,6 +84,18 @@ def test_summary_keys_and_values() -> None:
         "short_by_gbps": 0.0,
         "status": "late by 7 months",
         "status_code": "late",
+        # 12 Tbps against the 1 Tbps lit (and installed) at 2026-01 on the only link in
+        # service, which gives no potential: more than is installed, upgrade or new system.
+        "takes": "beyond_installed",
+        "takes_text": "more than the 1 Tbps installed at 2026-01: new equipment or a new system "
+        "(no potential is given for ofc)",
+    }
+    assert result["capacity_in_place"] == {
+        "at": "2026-01",
+        "lit_gbps": 1000.0,
+        "installed_gbps": 1000.0,
+        "potential_gbps": None,
+        "links_without_potential": ["ofc"],
     }
     assert target["utilisation_at_by"] == pytest.approx(demand / 12_000, rel=1e-13)
     assert target["needed_gbps"] == pytest.approx(demand / 0.7, rel=1e-13)

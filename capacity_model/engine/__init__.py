@@ -4,12 +4,15 @@
 the formulas by topic: ``capacity`` and ``demand`` (the models), ``planning``
 (utilisation, headroom, gap), ``shortfalls`` (episodes, unserved traffic),
 ``allocation`` (carried traffic by priority), ``upgrades`` (the capacity plan),
-``events`` (exhaustions, phases, targets), ``evaluation`` (every monthly quantity, for
+``events`` (exhaustions, phases, targets), ``readiness`` (what meeting a target takes:
+activation, an upgrade or a new system), ``routing`` (traffic over corridors in series),
+``evaluation`` (every monthly quantity, for
 one run or many samples), ``montecarlo`` and ``sensitivity``.
 """
 
 from .events import Exhaustion, PhaseOrder, TargetOutcome, TargetStep
 from .projection import Projection, project
+from .readiness import TargetNeed
 from .shortfalls import Episode
 from .upgrades import CapacityPlan, Upgrade
 
@@ -19,6 +22,7 @@ __all__ = [
     "Exhaustion",
     "PhaseOrder",
     "Projection",
+    "TargetNeed",
     "TargetOutcome",
     "TargetStep",
     "Upgrade",

@@ -21,6 +21,7 @@ from .events import (
     target_outcomes,
     target_steps,
 )
+from .readiness import InPlace, TargetNeed, capacity_in_place, link_installed_gbps, target_needs
 from .shortfalls import Episode
 from .upgrades import CapacityPlan, capacity_plan
 
@@ -71,6 +72,17 @@ class Projection:
     steps: tuple[TargetStep, ...]
     plan: CapacityPlan
     """Upgrades that would keep utilisation at or below the threshold in every month."""
+    link_installed_gbps: dict[str, FloatArray]
+    """Installed capacity of each link (lit and dark), by link id [Gbps]."""
+    in_place: InPlace
+    """Lit, installed and potential capacity at the start of the period (see :mod:`.readiness`)."""
+    needs: tuple[TargetNeed, ...]
+    """What meeting each target takes, from ``in_place``."""
+
+    @property
+    def installed_given(self) -> bool:
+        """Whether any phase gives an installed capacity beside its lit one."""
+        return any(p.installed is not None for link in self.scenario.links for p in link.phases)
 
     @property
     def max_utilisation(self) -> float:
@@ -168,4 +180,15 @@ def project(scenario: Scenario) -> Projection:
         targets=target_outcomes(scenario),
         steps=target_steps(scenario, result.capacity_gbps),
         plan=capacity_plan(scenario, months, result.demand_gbps, result.capacity_gbps),
+        link_installed_gbps={
+            link.id: link_installed_gbps(
+                months,
+                [p.installed_gbps for p in link.phases],
+                [p.in_service for p in link.phases],
+                link.retire,
+            )
+            for link in scenario.links
+        },
+        in_place=(in_place := capacity_in_place(scenario)),
+        needs=target_needs(scenario, in_place),
     )

@@ -60,6 +60,13 @@ def capacity_demand_figure(projection: Projection) -> Figure:
     months = projection.months
     every = [projection.capacity_gbps, projection.demand_gbps, projection.required_capacity_gbps]
     every.append(np.array([t.capacity_gbps for t in projection.targets]))
+    installed = (
+        np.sum(np.stack(list(projection.link_installed_gbps.values())), axis=0)
+        if projection.installed_given
+        else None
+    )
+    if installed is not None:
+        every.append(installed)
     logarithmic = spans_decades(np.concatenate(every))
     # Stacked bands on a log axis would draw each link's share by the log of a sum: a 12 Tbps
     # band on top of 4 Tbps looks thinner than the 4 Tbps one. There, each link is a line.
@@ -71,7 +78,13 @@ def capacity_demand_figure(projection: Projection) -> Figure:
     )
     figure, axes = chart_page(
         "Capacity against demand",
-        f"{links} Solid line: total peak demand. "
+        f"{links} "
+        + (
+            "Dotted grey steps: capacity installed, lit and dark (the dark part can be switched on in days). "
+            if installed is not None
+            else ""
+        )
+        + "Solid line: total peak demand. "
         f"Dashed: capacity required to keep utilisation at {format_percent(projection.max_utilisation)} "
         "(demand / threshold). Diamonds: targets at their deadlines; filled if reached on time, "
         "hollow if late or not reached.",
@@ -114,6 +127,16 @@ def capacity_demand_figure(projection: Projection) -> Figure:
             label=f"Capacity: {link.display_name}",
         )
         lower = upper
+    if installed is not None:
+        axes.stairs(
+            np.where(installed > 0, installed, np.nan) / divisor,
+            edges,
+            baseline=None,
+            color="#555555",
+            lw=1.4,
+            ls=":",
+            label="Capacity installed (lit and dark)",
+        )
     dates = month_middles(months)
     marker = point_marker(months)
     axes.plot(

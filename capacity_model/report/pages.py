@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..results.narrative import (
+    NEED_LABELS,
     headlines,
     percent,
     plan_rule_text,
@@ -59,7 +60,8 @@ def summary_pages(projection: Projection, provenance: str, mc: MonteCarlo | None
         flow.heading("Capacity targets")
         flow.paragraph(
             f"Needed: the capacity demand needs at the due date to stay at {threshold} utilisation "
-            f"(demand / {threshold}). A target on time but below it is 'short'.",
+            f"(demand / {threshold}). A target on time but below it is 'short'. Takes: what meeting the "
+            "target takes from the capacity in place at the start (see the headline above).",
             size=9,
         )
         flow.table(
@@ -71,6 +73,7 @@ def summary_pages(projection: Projection, provenance: str, mc: MonteCarlo | None
                 "Status",
                 "Needed at due date",
                 "Demand / target",
+                "Takes",
             ],
             [
                 [
@@ -81,10 +84,11 @@ def summary_pages(projection: Projection, provenance: str, mc: MonteCarlo | None
                     target_status_text(t),
                     _rate(t.needed_gbps),
                     percent(t.utilisation_at_by),
+                    NEED_LABELS[need.need],
                 ]
-                for t in projection.targets
+                for t, need in zip(projection.targets, projection.needs, strict=True)
             ],
-            [1.9, 1.1, 1.0, 1.2, 2.1, 1.5, 1.3],
+            [1.7, 1.0, 0.9, 1.1, 2.0, 1.4, 1.1, 1.6],
         )
     flow.heading("Shortfalls: months with demand above the utilisation threshold")
     if projection.episodes:

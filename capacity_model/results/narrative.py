@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..engine import Episode, Projection, TargetOutcome
+from ..engine import Episode, Projection, TargetNeed, TargetOutcome
 from ..paths import format_value
 from ..schema import PiecewiseGrowth, Scenario
 from ..uncertainty import Parameter
@@ -21,8 +21,11 @@ if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with un
     from ..engine.montecarlo import MonteCarlo
 
 __all__ = [
+    "NEED_LABELS",
     "carried_lines",
     "headlines",
+    "need_text",
+    "needs_line",
     "percent",
     "plan_rule_text",
     "shortfall_line",
@@ -215,6 +218,66 @@ def _targets_line(projection: Projection) -> str | None:
     return f"{on_time} of {len(targets)} targets reached on time; " + "; ".join(details) + "."
 
 
+#: What meeting a target takes, in a table cell.
+NEED_LABELS = {
+    "nothing": "nothing: within lit",
+    "activation": "switching on installed",
+    "upgrade": "new equipment, same fibre",
+    "new_system": "a new system",
+    "beyond_installed": "upgrade or new system",
+}
+
+
+def need_text(need: TargetNeed, scenario: Scenario, brief: bool = False) -> str:
+    """What meeting a target takes, in words, with the capacity in place it is judged from
+    (left out when ``brief``: said once before a list of targets)."""
+    place = need.in_place
+    at = format_month(place.at)
+    lit, installed = _rate(place.lit_gbps), _rate(place.installed_gbps)
+    ceiling = _rate(place.potential_gbps or 0.0)
+    if need.need == "nothing":
+        return "nothing: within the lit capacity" if brief else f"nothing: within the {lit} lit at {at}"
+    if need.need == "activation":
+        return "switching on installed capacity (days to weeks)" + (
+            "" if brief else f": within the {installed} installed at {at}"
+        )
+    if need.need == "upgrade":
+        return "new equipment on the existing fibre (months)" + (
+            f", within the links' potential of {ceiling}"
+            if brief
+            else f": beyond the {installed} installed at {at}, within the links' potential of {ceiling}"
+        )
+    if need.need == "new_system":
+        return f"a new system (years): beyond the links' potential of {ceiling}"
+    names = {link.id: link.display_name for link in scenario.links}
+    return (
+        ("more than is installed" if brief else f"more than the {installed} installed at {at}")
+        + ": new equipment or a new system (no potential is given for "
+        + ", ".join(names[i] for i in place.without_potential)
+        + ")"
+    )
+
+
+def needs_line(projection: Projection) -> str | None:
+    """What meeting the targets takes, one sentence (None without targets)."""
+    needs = projection.needs
+    if not needs:
+        return None
+    first = needs[0].in_place
+    groups: dict[str, list[str]] = {}
+    for need in needs:
+        groups.setdefault(need_text(need, projection.scenario, brief=True), []).append(need.name)
+    parts = [f"{_joined(names)}: {text}" for text, names in groups.items()]
+    return (
+        f"What meeting the targets takes, from what is in place at {format_month(first.at)} "
+        f"({_rate(first.lit_gbps)} lit, {_rate(first.installed_gbps)} installed): " + "; ".join(parts) + "."
+    )
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _count_targets(n: int) -> str:
     return "The capacity target is" if n == 1 else f"All {n} capacity targets are"
 
@@ -226,6 +289,9 @@ def headlines(projection: Projection) -> list[str]:
     target_line = _targets_line(projection)
     if target_line:
         lines.append(target_line)
+    takes = needs_line(projection)
+    if takes:
+        lines.append(takes)
     lines += carried_lines(projection)
     lines.append(_plan_line(projection))
     gap, gap_month = projection.largest_gap

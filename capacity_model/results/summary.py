@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..engine import Projection
 from ..units import format_month
-from .narrative import target_status_text, verdict
+from .narrative import need_text, target_status_text, verdict
 from .tables import announced_vs_needed
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
@@ -34,6 +34,7 @@ SUMMARY_KEYS = (
     "shortfall_episodes",
     "exhaustions",
     "phases",
+    "capacity_in_place",
     "targets",
     "target_steps",
     "carried",
@@ -123,6 +124,13 @@ def _summary(projection: Projection, scenario_sha256: str | None, mc: MonteCarlo
             }
             for p in projection.phases
         ],
+        "capacity_in_place": {
+            "at": format_month(projection.in_place.at),
+            "lit_gbps": projection.in_place.lit_gbps,
+            "installed_gbps": projection.in_place.installed_gbps,
+            "potential_gbps": projection.in_place.potential_gbps,
+            "links_without_potential": list(projection.in_place.without_potential),
+        },
         "targets": [
             {
                 "name": t.name,
@@ -136,8 +144,10 @@ def _summary(projection: Projection, scenario_sha256: str | None, mc: MonteCarlo
                 "short_by_gbps": t.short_by_gbps,
                 "status": target_status_text(t),
                 "status_code": t.status,
+                "takes": need.need,
+                "takes_text": need_text(need, projection.scenario),
             }
-            for t in projection.targets
+            for t, need in zip(projection.targets, projection.needs, strict=True)
         ],
         "target_steps": [
             {

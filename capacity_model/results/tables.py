@@ -114,7 +114,8 @@ def _dates(months: NDArray[np.int64]) -> NDArray[Any]:
 def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     """The monthly table: column name -> values, one row per month.
 
-    Columns: ``date``, ``capacity_<link>_gbps`` per link, ``total_capacity_gbps``,
+    Columns: ``date``, ``capacity_<link>_gbps`` per link, ``total_capacity_gbps``, (when a
+    phase gives ``installed``) ``installed_<link>_gbps`` per link and ``total_installed_gbps``,
     ``demand_<stream>_gbps`` per stream, ``share_<stream>`` per stream with a share,
     ``total_demand_gbps``, ``utilisation``, ``headroom_gbps``, ``required_capacity_gbps``,
     ``gap_gbps``, ``unserved_gbps``; per stream ``carried_<stream>_gbps`` and
@@ -129,6 +130,11 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     for link_id, values in projection.link_capacity_gbps.items():
         table.add(f"capacity_{link_id}_gbps", values, Origin(f"link id '{link_id}'", "link"))
     table.add("total_capacity_gbps", projection.capacity_gbps, "the corridor's capacity")
+    if projection.installed_given:  # only when a phase gives it: otherwise the capacity columns again
+        for link_id, values in projection.link_installed_gbps.items():
+            table.add(f"installed_{link_id}_gbps", values, Origin(f"link id '{link_id}'", "link"))
+        installed = np.sum(np.stack(list(projection.link_installed_gbps.values())), axis=0)
+        table.add("total_installed_gbps", installed, "the installed capacity")
     for stream_id, values in projection.stream_demand_gbps.items():
         table.add(f"demand_{stream_id}_gbps", values, _stream(stream_id, "its demand"))
     for stream_id, share in projection.stream_share.items():
