@@ -62,6 +62,7 @@ __all__ = [
     "PiecewiseGrowth",
     "Planning",
     "Potential",
+    "RiskGroup",
     "Scenario",
     "SeriesGrowth",
     "Target",
@@ -161,8 +162,21 @@ class Planning(StrictModel):
     no ``lead_time`` and for shortfalls with no later phase [months]."""
     upgrade: UpgradeRule = Field(default_factory=UpgradeRule)
     """How the capacity plan sizes upgrades (default: steps of 100 Gbps lasting 24 months)."""
+    emergency_utilisation: Fraction = 1.0
+    """Utilisation accepted while a system is down (N-1): at most this share of the surviving
+    capacity carries traffic [fraction]. Default 100%."""
     source: SourceKey | None = None
     """Key in ``sources`` for these planning values."""
+
+    @model_validator(mode="after")
+    def check_emergency_at_least_normal(self) -> Planning:
+        if self.emergency_utilisation < self.max_utilisation:
+            raise problem(
+                f"{units.format_percent(self.emergency_utilisation)} is below max_utilisation "
+                f"{units.format_percent(self.max_utilisation)}; in an emergency links run fuller, not emptier",
+                "emergency_utilisation",
+            )
+        return self
 
     @field_validator("max_utilisation")
     @classmethod
@@ -314,6 +328,24 @@ class Link(StrictModel):
                 "retire",
             )
         return self
+
+    @property
+    def display_name(self) -> str:
+        """The name to show a reader."""
+        return self.name or self.id
+
+
+class RiskGroup(StrictModel):
+    """Links that fail together (one trench, one landing, one road): lost at once in N-1."""
+
+    id: Id
+    """Short identifier, used in CSV columns (``n1_<id>_...``)."""
+    name: Name | None = None
+    """Readable name for the report; the ``id`` if left out."""
+    links: Annotated[list[Id], Field(min_length=1, max_length=MAX_ENTRIES)]
+    """Ids of the links in the group."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the grouping."""
 
     @property
     def display_name(self) -> str:
@@ -574,14 +606,16 @@ class Scenario(StrictModel):
     """Announced capacity targets."""
     demand: Annotated[list[DemandStream], Field(min_length=1, max_length=MAX_ENTRIES)]
     """Demand streams; corridor demand is their sum."""
+    risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    """Links that fail together, each lost at once in the N-1 analysis."""
     sources: dict[SourceKey, Text] = Field(default_factory=dict, max_length=MAX_SOURCES)
     """Citations, by key: the ``source`` fields elsewhere name these keys."""
     uncertainty: Uncertainty | None = None
     """Optional distributions of inputs for Monte Carlo runs and sensitivity analysis."""
 
-    @field_validator("links", "demand")
+    @field_validator("links", "demand", "risk_groups")
     @classmethod
-    def check_ids_unique(cls, items: list[Link] | list[DemandStream]) -> Any:
+    def check_ids_unique(cls, items: list[Link] | list[DemandStream] | list[RiskGroup]) -> Any:
         _check_unique([item.id for item in items], "id")
         return items
 
@@ -609,6 +643,25 @@ class Scenario(StrictModel):
                 if key not in self.sources
             ]
         )
+        return self
+
+    @model_validator(mode="after")
+    def check_risk_groups_name_links(self) -> Scenario:
+        ids = [link.id for link in self.links]
+        findings: list[tuple[str, tuple[str | int, ...]]] = []
+        for g, group in enumerate(self.risk_groups):
+            for k, link in enumerate(group.links):
+                if link not in ids:
+                    findings.append(
+                        (
+                            f"no link {link!r}"
+                            + (did_you_mean(link, ids) or f"; the links are {', '.join(ids)}"),
+                            ("risk_groups", g, "links", k),
+                        )
+                    )
+                elif link in group.links[:k]:
+                    findings.append((f"{link!r} is listed twice", ("risk_groups", g, "links", k)))
+        raise_all(findings)
         return self
 
     @model_validator(mode="after")

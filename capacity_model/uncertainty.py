@@ -484,6 +484,8 @@ _NOT_UNCERTAIN = {
     ("Planning", "default_lead_time"): "lead times date the orders of the capacity plan, which uses the "
     "values written; compare lead times with 'capacity-model sweep --param {path} --values ...' instead",
     ("Phase", "installed"): _JUDGED_AS_WRITTEN,
+    ("Planning", "emergency_utilisation"): "the N-1 analysis uses the values written; compare emergency "
+    "utilisations with 'capacity-model sweep --param {path} --values ...' instead",
     ("Potential", "value"): _JUDGED_AS_WRITTEN,
     ("Potential", "rate"): _JUDGED_AS_WRITTEN,
 }

@@ -57,6 +57,7 @@ def test_pdf_pages_in_order_with_searchable_text(written: Path) -> None:
         "Demand by stream",
         "Traffic carried, by stream",
         "Announced phases against the capacity plan",
+        "Losing the largest link (N-1)",
     ]
     first_page_of = [next(i for i, page in enumerate(pages) if title in page) for title in titles]
     assert first_page_of == sorted(first_page_of) and first_page_of[0] > 0

@@ -50,6 +50,9 @@ def test_timeline_columns_and_values() -> None:
         "required_capacity_gbps",
         "gap_gbps",
         "unserved_gbps",
+        "n1_capacity_gbps",  # two links: losing the larger one
+        "n1_headroom_gbps",
+        "n1_at_risk_gbps",
         "carried_domestic_gbps",
         "unserved_domestic_gbps",
         "carried_transit_gbps",

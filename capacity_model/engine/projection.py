@@ -22,6 +22,7 @@ from .events import (
     target_steps,
 )
 from .readiness import InPlace, TargetNeed, capacity_in_place, link_installed_gbps, target_needs
+from .resilience import Loss, group_loss, largest_link_loss
 from .shortfalls import Episode
 from .upgrades import CapacityPlan, capacity_plan
 
@@ -78,6 +79,16 @@ class Projection:
     """Lit, installed and potential capacity at the start of the period (see :mod:`.readiness`)."""
     needs: tuple[TargetNeed, ...]
     """What meeting each target takes, from ``in_place``."""
+    n_minus_1: Loss
+    """Losing the largest link in each month (see :mod:`.resilience`)."""
+    group_losses: dict[str, Loss]
+    """Losing each risk group, by group id."""
+
+    @property
+    def resilience_applies(self) -> bool:
+        """Whether N-1 says more than "losing the only link loses everything": two links or
+        more, or risk groups."""
+        return len(self.scenario.links) > 1 or bool(self.scenario.risk_groups)
 
     @property
     def installed_given(self) -> bool:
@@ -152,6 +163,7 @@ def project(scenario: Scenario) -> Projection:
     months = period_months(scenario)
     result = evaluate(scenario, months)
     threshold = scenario.planning.max_utilisation
+    emergency = scenario.planning.emergency_utilisation
     ids = [s.id for s in scenario.demand]
     carried = allocate(
         [result.stream_demand_gbps[i] for i in ids],
@@ -191,4 +203,9 @@ def project(scenario: Scenario) -> Projection:
         },
         in_place=(in_place := capacity_in_place(scenario)),
         needs=target_needs(scenario, in_place),
+        n_minus_1=largest_link_loss(result.link_capacity_gbps, result.demand_gbps, emergency),
+        group_losses={
+            g.id: group_loss(result.link_capacity_gbps, result.demand_gbps, emergency, g.id, g.links)
+            for g in scenario.risk_groups
+        },
     )

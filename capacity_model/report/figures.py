@@ -24,6 +24,7 @@ from .axes import (
     threshold_axis,
 )
 from .plan_figures import carried_figure, plan_figure
+from .resilience_figures import n_minus_1_figure
 from .style import (
     DEMAND_COLOUR,
     OKABE_ITO,
@@ -51,6 +52,7 @@ def chart_figures(projection: Projection) -> list[Figure]:
         demand_streams_figure(projection),
         carried_figure(projection),
         plan_figure(projection),
+        *([n_minus_1_figure(projection)] if projection.resilience_applies else []),
     ]
 
 

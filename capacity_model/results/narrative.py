@@ -24,6 +24,7 @@ __all__ = [
     "NEED_LABELS",
     "carried_lines",
     "headlines",
+    "n_minus_1_line",
     "need_text",
     "needs_line",
     "percent",
@@ -274,6 +275,35 @@ def needs_line(projection: Projection) -> str | None:
     )
 
 
+def n_minus_1_line(projection: Projection) -> str | None:
+    """N-1 in one sentence: when losing the largest link (then each risk group) first leaves
+    too little for demand, or that it never does (None with one link and no risk groups)."""
+    if not projection.resilience_applies:
+        return None
+    scenario = projection.scenario
+    names = {link.id: link.display_name for link in scenario.links}
+    names |= {g.id: g.display_name for g in scenario.risk_groups}
+    emergency = percent(scenario.planning.emergency_utilisation)
+    parts = []
+    for label, loss in [
+        ("the largest link", projection.n_minus_1),
+        *((f"risk group {g.display_name}", projection.group_losses[g.id]) for g in scenario.risk_groups),
+    ]:
+        first = loss.first_failure()
+        if first is None:
+            least = float(np.min(loss.headroom_gbps))
+            parts.append(f"losing {label} never leaves too little (at least {_rate(least)} to spare)")
+            continue
+        months = int(np.count_nonzero(loss.failing))
+        parts.append(
+            f"losing {label} leaves too little from {format_month(int(projection.months[first]))}: losing "
+            f"{names[loss.lost_at(first)]} then leaves {_rate(float(loss.left_gbps[first]))} for "
+            f"{_rate(float(projection.demand_gbps[first]))} of demand; short in {months:,} of "
+            f"{len(projection.months):,} months"
+        )
+    return f"N-1 (links run at up to {emergency} while one is down): " + "; ".join(parts) + "."
+
+
 def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -292,6 +322,9 @@ def headlines(projection: Projection) -> list[str]:
     takes = needs_line(projection)
     if takes:
         lines.append(takes)
+    resilience = n_minus_1_line(projection)
+    if resilience:
+        lines.append(resilience)
     lines += carried_lines(projection)
     lines.append(_plan_line(projection))
     gap, gap_month = projection.largest_gap

@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .. import __version__
 from ..engine import Projection
+from ..engine.resilience import Loss
 from ..units import format_month
 from .narrative import need_text, target_status_text, verdict
 from .tables import announced_vs_needed
@@ -35,6 +38,7 @@ SUMMARY_KEYS = (
     "exhaustions",
     "phases",
     "capacity_in_place",
+    "n_minus_1",
     "targets",
     "target_steps",
     "carried",
@@ -64,6 +68,39 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
     return value
+
+
+def _loss_summary(projection: Projection, loss: Loss) -> dict[str, Any]:
+    first = loss.first_failure()
+    return {
+        "first_failure": None if first is None else format_month(int(projection.months[first])),
+        "lost_then": None if first is None else loss.lost_at(first),
+        "left_then_gbps": None if first is None else float(loss.left_gbps[first]),
+        "demand_then_gbps": None if first is None else float(projection.demand_gbps[first]),
+        "months_failing": int(np.count_nonzero(loss.failing)),
+        "at_risk_tbps_months": float(np.sum(loss.at_risk_gbps)) / 1000,
+        "least_headroom_gbps": float(np.min(loss.headroom_gbps)),
+    }
+
+
+def _n_minus_1(projection: Projection) -> dict[str, Any] | None:
+    """The N-1 block of ``summary.json``, or None with one link and no risk groups."""
+    if not projection.resilience_applies:
+        return None
+    scenario = projection.scenario
+    return {
+        "emergency_utilisation": scenario.planning.emergency_utilisation,
+        "largest_link": _loss_summary(projection, projection.n_minus_1),
+        "risk_groups": [
+            {
+                "id": g.id,
+                "name": g.display_name,
+                "links": list(g.links),
+                **_loss_summary(projection, projection.group_losses[g.id]),
+            }
+            for g in scenario.risk_groups
+        ],
+    }
 
 
 def summary(
@@ -131,6 +168,7 @@ def _summary(projection: Projection, scenario_sha256: str | None, mc: MonteCarlo
             "potential_gbps": projection.in_place.potential_gbps,
             "links_without_potential": list(projection.in_place.without_potential),
         },
+        "n_minus_1": _n_minus_1(projection),
         "targets": [
             {
                 "name": t.name,

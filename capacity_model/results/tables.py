@@ -118,7 +118,9 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     phase gives ``installed``) ``installed_<link>_gbps`` per link and ``total_installed_gbps``,
     ``demand_<stream>_gbps`` per stream, ``share_<stream>`` per stream with a share,
     ``total_demand_gbps``, ``utilisation``, ``headroom_gbps``, ``required_capacity_gbps``,
-    ``gap_gbps``, ``unserved_gbps``; per stream ``carried_<stream>_gbps`` and
+    ``gap_gbps``, ``unserved_gbps``; with two links or more (or risk groups)
+    ``n1_capacity_gbps``, ``n1_headroom_gbps``, ``n1_at_risk_gbps`` and, per risk group,
+    ``n1_<group>_capacity_gbps`` and so on; per stream ``carried_<stream>_gbps`` and
     ``unserved_<stream>_gbps``, and ``carried_share_<stream>`` for streams with a share;
     then ``plan_added_gbps`` and ``capacity_with_plan_gbps``.
 
@@ -146,6 +148,13 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     table.add("required_capacity_gbps", projection.required_capacity_gbps, "the capacity required")
     table.add("gap_gbps", projection.gap_gbps, "the gap")
     table.add("unserved_gbps", projection.unserved_gbps, "the unserved traffic")
+    if projection.resilience_applies:
+        losses = {"": projection.n_minus_1} | {f"{g}_": loss for g, loss in projection.group_losses.items()}
+        for prefix, loss in losses.items():
+            origin = Origin(f"risk group id '{prefix[:-1]}'", "risk group") if prefix else "the N-1 analysis"
+            table.add(f"n1_{prefix}capacity_gbps", loss.left_gbps, origin)
+            table.add(f"n1_{prefix}headroom_gbps", loss.headroom_gbps, origin)
+            table.add(f"n1_{prefix}at_risk_gbps", loss.at_risk_gbps, origin)
     for stream_id, carried in projection.stream_carried_gbps.items():
         table.add(f"carried_{stream_id}_gbps", carried, _stream(stream_id, "its carried traffic"))
         table.add(
