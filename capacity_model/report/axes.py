@@ -14,8 +14,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from ..engine.shortfalls import runs
 from ..units import format_percent
-from .style import PAGE_SIZE, THRESHOLD_COLOUR, month_dates, month_middles, rate_unit, spans_decades
+from .style import (
+    PAGE_SIZE,
+    SHORTFALL_COLOUR,
+    THRESHOLD_COLOUR,
+    month_dates,
+    month_middles,
+    rate_unit,
+    spans_decades,
+)
 from .text import fill, shorten, wrap
 
 #: Width of a caption under a chart, from the left margin to the right one [inches].
@@ -85,6 +94,15 @@ def legend_below(figure: Figure, axes: Axes, extra: list[Any] | None = None) -> 
 def month_edges(months: np.ndarray) -> np.ndarray:
     """Dates of month starts plus the end of the last month, for step plots."""
     return month_dates(np.append(months, months[-1] + 1))
+
+
+def shade_months(axes: Axes, months: np.ndarray, mask: np.ndarray, label: str) -> None:
+    """Shade the runs of months where ``mask`` holds, in the shortfall colour, labelled once."""
+    edges = month_edges(months)
+    for k, (first, stop) in enumerate(runs(mask)):
+        axes.axvspan(
+            edges[first], edges[stop], color=SHORTFALL_COLOUR, alpha=0.1, lw=0, label=None if k else label
+        )
 
 
 def extend_last(values: np.ndarray) -> np.ndarray:

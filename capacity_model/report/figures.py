@@ -6,12 +6,10 @@ Each function returns a figure and never shows, saves or keeps global state.
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from ..engine import Projection
-from ..engine.shortfalls import runs
 from ..units import format_bit_rate, format_month, format_percent
 from .axes import (
     chart_page,
@@ -21,6 +19,7 @@ from .axes import (
     month_edges,
     point_marker,
     rate_axis,
+    shade_months,
     threshold_axis,
 )
 from .plan_figures import carried_figure, plan_figure
@@ -167,19 +166,6 @@ def capacity_demand_figure(projection: Projection) -> Figure:
     return figure
 
 
-def _shade_shortfalls(axes: Axes, projection: Projection) -> None:
-    edges = month_edges(projection.months)
-    for k, (first, stop) in enumerate(runs(projection.headroom_gbps < 0)):
-        axes.axvspan(
-            edges[first],
-            edges[stop],
-            color=SHORTFALL_COLOUR,
-            alpha=0.1,
-            lw=0,
-            label="Months of shortfall" if k == 0 else None,
-        )
-
-
 def utilisation_figure(projection: Projection) -> Figure:
     """Page: corridor utilisation against the threshold."""
     threshold = projection.max_utilisation
@@ -192,7 +178,7 @@ def utilisation_figure(projection: Projection) -> Figure:
     )
     utilisation = np.where(np.isfinite(projection.utilisation), projection.utilisation, np.nan)
     dates = month_middles(projection.months)
-    _shade_shortfalls(axes, projection)
+    shade_months(axes, projection.months, projection.headroom_gbps < 0, "Months of shortfall")
     axes.plot(
         dates,
         utilisation * 100,

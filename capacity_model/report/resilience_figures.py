@@ -10,10 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine import Projection
-from ..engine.shortfalls import runs
 from ..units import format_percent
-from .axes import chart_page, extend_last, legend_below, month_edges, point_marker, rate_axis
-from .style import DEMAND_COLOUR, OKABE_ITO, SHORTFALL_COLOUR, month_middles
+from .axes import chart_page, extend_last, legend_below, month_edges, point_marker, rate_axis, shade_months
+from .style import DEMAND_COLOUR, OKABE_ITO, month_middles
 
 __all__ = ["n_minus_1_figure"]
 
@@ -36,16 +35,8 @@ def n_minus_1_figure(projection: Projection) -> Figure:
     )
     left = [emergency * loss.left_gbps for _, loss in losses]
     divisor = rate_axis(axes, np.concatenate([projection.demand_gbps, *left]), "Peak rate")
+    shade_months(axes, projection.months, projection.n_minus_1.failing, "Months N-1 fails")
     edges = month_edges(projection.months)
-    for k, (first, stop) in enumerate(runs(projection.n_minus_1.failing)):
-        axes.axvspan(
-            edges[first],
-            edges[stop],
-            color=SHORTFALL_COLOUR,
-            alpha=0.1,
-            lw=0,
-            label="Months N-1 fails" if k == 0 else None,
-        )
     for i, ((label, _), usable) in enumerate(zip(losses, left, strict=True)):
         shown = np.where(usable > 0, usable, np.nan) if axes.get_yscale() == "log" else usable
         axes.stairs(
