@@ -80,7 +80,7 @@ _BIT_RATE_SCHEMA = {
     "(units bps, kbps, Mbps, Gbps, Tbps, Pbps or their b/s forms; bits, not bytes), at most 1 Ebps.",
     "examples": ["450 Gbps", "1.5 Tbps", "800 Mbps"],
 }
-_POSITIVE_BIT_RATE_SCHEMA = {
+POSITIVE_BIT_RATE_SCHEMA = {
     **_BIT_RATE_SCHEMA,
     "pattern": rf"^\s*\+?{_NUMBER.removeprefix('[+-]?')}{_BIT_UNIT}",
     "description": "A bit rate above 0: a number and a unit, e.g. '450 Gbps', '1.5 Tbps' or "
@@ -150,7 +150,7 @@ def _check_positive_rate(gbps: float) -> float:
 
 
 PositiveBitRate = Annotated[
-    BitRate, AfterValidator(_check_positive_rate), WithJsonSchema(_POSITIVE_BIT_RATE_SCHEMA)
+    BitRate, AfterValidator(_check_positive_rate), WithJsonSchema(POSITIVE_BIT_RATE_SCHEMA)
 ]
 """A bit rate above zero."""
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_v
 
 from . import units
 from .quantities import (
+    POSITIVE_BIT_RATE_SCHEMA,
     BassCoefficient,
     BitRate,
     Duration,
@@ -200,7 +201,8 @@ class Phase(StrictModel):
     reaching this phase's capacity ``ramp`` months after ``in_service``."""
     installed: PositiveBitRate | None = None
     """Capacity installed (equipped) from ``in_service`` on, of which ``capacity`` is lit
-    [Gbps]; the rest can be switched on in days to weeks. ``capacity`` if left out."""
+    [Gbps]; the rest can be switched on in days to weeks. If left out, the larger of
+    ``capacity`` and the previous phase's installed capacity (equipment stays in place)."""
     id: Id | None = None
     """Optional name of the phase, used in messages."""
     source: SourceKey | None = None
@@ -216,11 +218,6 @@ class Phase(StrictModel):
                 "installed",
             )
         return self
-
-    @property
-    def installed_gbps(self) -> float:
-        """Installed capacity [Gbps]: ``installed``, or ``capacity`` when not given."""
-        return self.capacity if self.installed is None else self.installed
 
 
 class Potential(StrictModel):
@@ -251,6 +248,11 @@ class Potential(StrictModel):
             )
         if self.value is not None and any(v is not None for v in fibre):
             raise problem("give either value or fibre_pairs, wavelengths and rate, not both")
+        if self.gbps > units.MAX_BIT_RATE_GBPS:
+            raise problem(
+                f"{self.fibre_pairs} x {self.wavelengths} x {units.format_bit_rate(self.rate or 0.0)} is more "
+                "than 1 Ebps (1,000,000 Tbps); check the figures"
+            )
         return self
 
     @property
@@ -260,6 +262,11 @@ class Potential(StrictModel):
             return self.value
         assert self.fibre_pairs is not None and self.wavelengths is not None and self.rate is not None
         return self.fibre_pairs * self.wavelengths * self.rate
+
+
+def _also_a_bit_rate(schema: dict[str, Any]) -> None:
+    """JSON Schema of ``potential``: a bit rate is accepted as well as the mapping."""
+    schema.setdefault("anyOf", []).insert(0, POSITIVE_BIT_RATE_SCHEMA)
 
 
 def _stated_potential(value: object) -> object:
@@ -278,11 +285,25 @@ class Link(StrictModel):
     """Capacity steps, in date order."""
     retire: Month | None = None
     """Month from which the link carries nothing; never, if left out."""
-    potential: Annotated[Potential | None, BeforeValidator(_stated_potential)] = None
+    potential: Annotated[
+        Potential | None,
+        BeforeValidator(_stated_potential),
+        Field(json_schema_extra=_also_a_bit_rate),
+    ] = None
     """The link's physical ceiling (see :class:`Potential`): capacity beyond it needs a new
     system. Unknown if left out."""
     source: SourceKey | None = None
     """Key in ``sources`` for the link as a whole."""
+
+    @property
+    def installed_gbps(self) -> list[float]:
+        """Installed capacity of each phase [Gbps]: its ``installed``, or the larger of its
+        capacity and the previous phase's installed capacity."""
+        levels: list[float] = []
+        for phase in self.phases:
+            default = max(phase.capacity, levels[-1] if levels else 0.0)
+            levels.append(default if phase.installed is None else phase.installed)
+        return levels
 
     @property
     def potential_gbps(self) -> float | None:
@@ -294,11 +315,12 @@ class Link(StrictModel):
         ceiling = self.potential_gbps
         if ceiling is None:
             return self
-        most = max(self.phases, key=lambda p: p.installed_gbps)
-        if most.installed_gbps > ceiling * (1 + 1e-12):
+        installed = self.installed_gbps
+        most = max(range(len(installed)), key=installed.__getitem__)
+        if installed[most] > ceiling * (1 + 1e-12):
             raise problem(
-                f"{units.format_bit_rate(ceiling)} is less than the {units.format_bit_rate(most.installed_gbps)} "
-                f"installed by phase {self.phases.index(most) + 1}; a link's potential is its ceiling",
+                f"{units.format_bit_rate(ceiling)} is less than the {units.format_bit_rate(installed[most])} "
+                f"installed by phase {most + 1}; a link's potential is its ceiling",
                 "potential",
             )
         return self
@@ -650,6 +672,14 @@ class Scenario(StrictModel):
         ids = [link.id for link in self.links]
         findings: list[tuple[str, tuple[str | int, ...]]] = []
         for g, group in enumerate(self.risk_groups):
+            if group.id in ids:
+                findings.append(
+                    (
+                        f"{group.id!r} is also a link's id; give the group an id of its own, so that "
+                        "what is lost is never in doubt",
+                        ("risk_groups", g, "id"),
+                    )
+                )
             for k, link in enumerate(group.links):
                 if link not in ids:
                     findings.append(

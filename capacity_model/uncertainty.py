@@ -464,12 +464,12 @@ def _show(ref: FieldRef, value: float) -> str:
     return f"{value:g}"
 
 
-#: Fields that are not uncertain inputs of the model, by (model, field), and why.
 _JUDGED_AS_WRITTEN = (
     "installed capacity and a link's potential tell what meeting a target takes (activation, an "
-    "upgrade or a new system), judged from the values written; compare values with "
-    "'capacity-model sweep --param {path} --values ...' instead"
+    "upgrade or a new system), judged from the values written; to compare values, run with "
+    "'--set {path}=...' and compare the reports"
 )
+#: Fields that are not uncertain inputs of the model, by (model, field), and why.
 _NOT_UNCERTAIN = {
     ("Period", "start"): "the period is the window the report covers, not an uncertain input; "
     "write the dates you want to look at",
@@ -484,8 +484,8 @@ _NOT_UNCERTAIN = {
     ("Planning", "default_lead_time"): "lead times date the orders of the capacity plan, which uses the "
     "values written; compare lead times with 'capacity-model sweep --param {path} --values ...' instead",
     ("Phase", "installed"): _JUDGED_AS_WRITTEN,
-    ("Planning", "emergency_utilisation"): "the N-1 analysis uses the values written; compare emergency "
-    "utilisations with 'capacity-model sweep --param {path} --values ...' instead",
+    ("Planning", "emergency_utilisation"): "the N-1 analysis uses the values written; to compare "
+    "emergency utilisations, run with '--set {path}=...' and compare the reports",
     ("Potential", "value"): _JUDGED_AS_WRITTEN,
     ("Potential", "rate"): _JUDGED_AS_WRITTEN,
 }

@@ -194,10 +194,7 @@ def project(scenario: Scenario) -> Projection:
         plan=capacity_plan(scenario, months, result.demand_gbps, result.capacity_gbps),
         link_installed_gbps={
             link.id: link_installed_gbps(
-                months,
-                [p.installed_gbps for p in link.phases],
-                [p.in_service for p in link.phases],
-                link.retire,
+                months, link.installed_gbps, [p.in_service for p in link.phases], link.retire
             )
             for link in scenario.links
         },

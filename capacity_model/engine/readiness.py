@@ -17,6 +17,8 @@ period (lit ``L``, installed ``I``, potential ``P``, each summed over them):
 * ``beyond_installed``: ``T > I`` when a link in service has no potential given, so that an
   upgrade and a new system cannot be told apart.
 
+With no link in service at the start, every target takes a new system.
+
 Comparisons allow :data:`~.planning.CAPACITY_RTOL` for rounding, as the targets' status does.
 """
 
@@ -59,6 +61,8 @@ class InPlace:
     """Potential of the links, or None when one of them has none given [Gbps]."""
     without_potential: tuple[str, ...]
     """Ids of the links in service without a potential."""
+    in_service: tuple[str, ...]
+    """Ids of the links in service (none: every target takes a new system)."""
 
 
 @dataclass(frozen=True)
@@ -106,31 +110,30 @@ def link_installed_gbps(
 
 def capacity_in_place(scenario: Scenario) -> InPlace:
     """Lit, installed and potential capacity at the start of the period, summed over the links
-    in service then (a link not yet in service, or retired, is no layer of today's), from the
-    values written."""
+    in service then (first phase in service, not retired; a link still to come is no layer of
+    today's), from the values written."""
     start = scenario.period.start
     month = np.array([start], dtype=np.int64)
     lit = installed = potential = 0.0
     without: list[str] = []
+    serving: list[str] = []
     for link in scenario.links:
         phases = link.phases
+        if phases[0].in_service > start or (link.retire is not None and link.retire <= start):
+            continue
+        serving.append(link.id)
         dates = [p.in_service for p in phases]
-        lit_now = float(
+        lit += float(
             cap.link_capacity_gbps(
                 month, [p.capacity for p in phases], dates, [p.ramp for p in phases], link.retire
             )[0]
         )
-        if lit_now <= 0:
-            continue
-        lit += lit_now
-        installed += float(
-            link_installed_gbps(month, [p.installed_gbps for p in phases], dates, link.retire)[0]
-        )
+        installed += float(link_installed_gbps(month, link.installed_gbps, dates, link.retire)[0])
         if link.potential_gbps is None:
             without.append(link.id)
         else:
             potential += link.potential_gbps
-    return InPlace(start, lit, installed, None if without else potential, tuple(without))
+    return InPlace(start, lit, installed, None if without else potential, tuple(without), tuple(serving))
 
 
 def target_needs(scenario: Scenario, in_place: InPlace | None = None) -> tuple[TargetNeed, ...]:

@@ -37,11 +37,13 @@ class Loss:
     names: tuple[str, ...]
     """What can be lost: the links' ids (largest link), or the group's id."""
     which: NDArray[np.int64]
-    """What is lost in each month, as a position in ``names``."""
+    """What is lost in each month, as a position in ``names``; -1 in a month with no capacity
+    in service, where nothing can be lost."""
 
-    def lost_at(self, position: int) -> str:
-        """What is lost in the month at ``position``."""
-        return self.names[int(self.which[position])]
+    def lost_at(self, position: int) -> str | None:
+        """What is lost in the month at ``position``, or None when no capacity is in service."""
+        index = int(self.which[position])
+        return None if index < 0 else self.names[index]
 
     @property
     def failing(self) -> NDArray[np.bool_]:
@@ -86,6 +88,7 @@ def largest_link_loss(
     largest = np.argmax(stacked, axis=0)  # the first on a tie
     lost = np.take_along_axis(stacked, largest[None, ...], axis=0)[0]
     total = stacked.sum(axis=0)
+    largest = np.where(total > 0, largest, -1)  # nothing in service: nothing to lose
     return _loss(
         total, lost, np.asarray(demand_gbps, dtype=float), emergency_utilisation, tuple(ids), largest
     )

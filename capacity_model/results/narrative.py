@@ -249,6 +249,8 @@ def need_text(need: TargetNeed, scenario: Scenario, brief: bool = False) -> str:
             else f": beyond the {installed} installed at {at}, within the links' potential of {ceiling}"
         )
     if need.need == "new_system":
+        if not place.in_service:
+            return f"a new system (years): no link is in service at {at}"
         return f"a new system (years): beyond the links' potential of {ceiling}"
     names = {link.id: link.display_name for link in scenario.links}
     return (
@@ -295,9 +297,14 @@ def n_minus_1_line(projection: Projection) -> str | None:
             parts.append(f"losing {label} never leaves too little (at least {_rate(least)} to spare)")
             continue
         months = int(np.count_nonzero(loss.failing))
+        lost = loss.lost_at(first)
+        then = (
+            "no capacity is in service then"
+            if lost is None
+            else f"losing {names[lost]} then leaves {_rate(float(loss.left_gbps[first]))}"
+        )
         parts.append(
-            f"losing {label} leaves too little from {format_month(int(projection.months[first]))}: losing "
-            f"{names[loss.lost_at(first)]} then leaves {_rate(float(loss.left_gbps[first]))} for "
+            f"losing {label} leaves too little from {format_month(int(projection.months[first]))}: {then} for "
             f"{_rate(float(projection.demand_gbps[first]))} of demand; short in {months:,} of "
             f"{len(projection.months):,} months"
         )

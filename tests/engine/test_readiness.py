@@ -165,3 +165,71 @@ def test_installed_capacity_is_not_an_uncertain_input(tmp_path: object) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     with pytest.raises(ScenarioError, match="judged from the values written"):
         load(path)
+
+
+def test_a_link_whose_first_phase_ramps_up_from_the_start_is_in_place() -> None:
+    # newc enters service at the start with a 12-month ramp: 0 lit yet, 12 Tbps installed.
+    data = one_link(capacity="450 Gbps")
+    data["links"].append(
+        {
+            "id": "newc",
+            "potential": "24 Tbps",
+            "phases": [
+                {"capacity": "4 Tbps", "installed": "12 Tbps", "in_service": "2026-01", "ramp": "12 months"}
+            ],
+        }
+    )
+    data["links"][0]["potential"] = "1 Tbps"
+    data["targets"] = [{"name": "T", "capacity": "10 Tbps", "by": "2027-01"}]
+    (need,) = target_needs(build(data))
+    assert need.in_place.in_service == ("ofc", "newc")
+    assert (need.in_place.lit_gbps, need.in_place.installed_gbps) == (450.0, 12450.0)
+    assert need.need == "activation"
+
+
+def test_a_later_phase_without_installed_keeps_the_equipment_already_there() -> None:
+    data = one_link(capacity="450 Gbps")
+    data["links"][0]["phases"][0]["installed"] = "1 Tbps"
+    data["links"][0]["phases"].append({"capacity": "700 Gbps", "in_service": "2027-01"})
+    data["links"][0]["phases"].append({"capacity": "2 Tbps", "in_service": "2028-01"})
+    assert build(data).links[0].installed_gbps == [1000.0, 1000.0, 2000.0]
+
+
+def test_with_no_link_in_service_every_target_takes_a_new_system() -> None:
+    from capacity_model.results.narrative import need_text
+
+    data = one_link()
+    data["links"][0]["phases"][0]["in_service"] = "2027-01"
+    data["targets"] = [{"name": "T", "capacity": "1 Tbps", "by": "2028-01"}]
+    scenario = build(data)
+    (need,) = target_needs(scenario)
+    assert need.need == "new_system" and need.in_place.in_service == ()
+    assert need_text(need, scenario) == "a new system (years): no link is in service at 2026-01"
+
+
+def test_a_potential_beyond_1_ebps_is_refused(tmp_path: object) -> None:
+    import yaml
+
+    data = one_link()
+    data["links"][0]["potential"] = {"fibre_pairs": 1000, "wavelengths": 1000, "rate": "1000 Pbps"}
+    path = tmp_path / "x.yaml"  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(
+        ScenarioError, match=r"links\[ofc\]\.potential: 1000 x 1000 x 1000 Pbps is more than 1 Ebps"
+    ):
+        load(path)
+
+
+def test_the_json_schema_takes_a_potential_written_as_a_bit_rate_or_from_fibre() -> None:
+    import jsonschema
+
+    from capacity_model.json_schema import scenario_json_schema
+
+    schema = scenario_json_schema()
+    for potential in ("24 Tbps", {"fibre_pairs": 2, "wavelengths": 64, "rate": "400 Gbps"}):
+        data = one_link()
+        data["links"][0]["potential"] = potential
+        jsonschema.validate(data, schema)
+    data["links"][0]["potential"] = "lots"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)

@@ -113,3 +113,24 @@ def test_risk_groups_and_emergency_utilisation_that_make_no_sense_are_refused(
         load(path)
     assert message in str(caught.value)
     assert str(caught.value).startswith(f"{path}:")  # the file and line named
+
+
+def test_with_no_capacity_in_service_nothing_is_lost_and_the_headline_says_so() -> None:
+    data = two_links()
+    for link in data["links"]:  # type: ignore[union-attr]
+        link["phases"][0]["in_service"] = "2026-07"
+    projection = project(build(data))
+    assert projection.n_minus_1.lost_at(0) is None and projection.n_minus_1.lost_at(6) == "a"
+    assert summary(projection)["n_minus_1"]["largest_link"]["lost_then"] is None
+    line = n_minus_1_line(projection)
+    assert line is not None and "from 2026-01: no capacity is in service then for 2 Tbps of demand" in line
+
+
+def test_a_risk_group_may_not_take_a_links_id(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        yaml.safe_dump(two_links(risk_groups=[{"id": "a", "links": ["b"]}]), sort_keys=False),
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"risk_groups\[a\]\.id: 'a' is also a link's id"):
+        load(path)
