@@ -1,8 +1,8 @@
 """Work done beside this process, in a forked child that sends its results back through a pipe.
 
 A run has work that does not depend on other work: the report's pages that need no Monte
-Carlo result can be drawn while the samples are computed, and the Sobol' model runs can go
-on while the Monte Carlo run is summarised. With a second core, :class:`Forked` runs such
+Carlo result can be drawn while the samples are computed, and groups of pages can be drawn
+on both cores at once. With a second core, :class:`Forked` runs such
 work in a child process: the child inherits everything this process has built (no input is
 pickled), runs ``work(send)``, and each ``send(message)`` reaches the parent, pickled, in
 order. The child then exits without running any cleanup of this process.
@@ -11,7 +11,8 @@ The child only computes and writes into its pipe: it holds no lock the parent co
 numpy's thread pool is idle, so forking is safe here (Python 3.12 warns about forking any
 process with threads; that warning is silenced for this call). Ctrl-C is the parent's to
 handle; :meth:`Forked.cancel` stops the child. A child that fails (an error, a signal, killed
-for memory) is reported as :class:`ChildFailedError`, and the caller does the work itself.
+for memory), or that cannot be started, is reported as :class:`ChildFailedError`, and the
+caller does the work itself.
 """
 
 from __future__ import annotations
