@@ -967,6 +967,7 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
     """A plain-text summary of one run for stdout: the verdict, then the figures behind it."""
     from .results.narrative import (
         carried_lines,
+        n_minus_1_line,
         need_text,
         percent,
         target_status_text,
@@ -1005,6 +1006,9 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
     else:
         lines.append(f"  no shortfall: demand stays within {threshold} of capacity")
     lines += [_wrapped(line, 2, "carried: ") for line in carried_lines(projection)]
+    resilience = n_minus_1_line(projection)
+    if resilience:
+        lines.append(_wrapped(resilience, 2))
     lines += _plan_lines(projection, indent=2)
     lines.append(
         f"  at {format_month(scenario.period.end)}: needs {format_bit_rate(projection.required_capacity_gbps[-1], 3)}, "

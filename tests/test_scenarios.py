@@ -13,13 +13,31 @@ from capacity_model.schema import BassShare
 SHIPPED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 
 
-def test_the_four_scenarios_are_shipped() -> None:
+def test_the_five_scenarios_are_shipped() -> None:
     assert [p.name for p in SHIPPED] == [
         "baseline.yaml",
         "delayed-phase2.yaml",
         "domestic-only.yaml",
+        "pakistan-international.yaml",
         "transit-15.yaml",
     ]
+
+
+def test_pakistan_international_answers_n1_from_the_pta_table_by_hand() -> None:
+    projection = project(load_scenario(SHIPPED[3]))
+    # PTA 2025 per system, lit / installed [Gbps]: AAE-1 3580/4770, SMW4 1980/2580, IMEWE
+    # 1900/2760, TW1 2600/2800, PEACE 800/1600, OFC 450/1000: 11,310 lit, 15,510 installed.
+    assert (projection.in_place.lit_gbps, projection.in_place.installed_gbps) == (11310.0, 15510.0)
+    # Losing AAE-1 (the largest until SMW6) leaves 7,730 Gbps; demand is 7,500 Gbps at 2024-12
+    # growing 30% a year: 7500 x 1.3^(1/12) = 7,665 Gbps at 2025-01, fits; 7500 x 1.3^(2/12) =
+    # 7,833 Gbps at 2025-02, does not: N-1 fails first in 2025-02.
+    loss = projection.n_minus_1
+    assert loss.lost_at(0) == "aae-1" and loss.left_gbps[0] == 7730.0
+    assert 7500 * 1.3 ** (1 / 12) < 7730 < 7500 * 1.3 ** (2 / 12)
+    assert loss.first_failure() == 1
+    # Cutting SMW4 and IMEWE together leaves 11,310 - 3,880 = 7,430 Gbps: short from 2025-01.
+    jeddah = projection.group_losses["jeddah"]
+    assert jeddah.left_gbps[0] == 7430.0 and jeddah.first_failure() == 0
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

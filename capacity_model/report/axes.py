@@ -110,11 +110,12 @@ def extend_last(values: np.ndarray) -> np.ndarray:
     return np.append(values, values[-1])
 
 
-def rate_axis(axes: Axes, values: np.ndarray, label: str) -> float:
-    """Set a Gbps/Tbps unit (and a log scale if values span decades); return the divisor."""
+def rate_axis(axes: Axes, values: np.ndarray, label: str, decades: float = 2.0) -> float:
+    """Set a Gbps/Tbps unit (and a log scale if values span more than ``decades`` powers of
+    ten); return the divisor."""
     finite = values[np.isfinite(values)]
     unit, divisor = rate_unit(float(finite.max()) if finite.size else 1.0)
-    if spans_decades(finite):
+    if spans_decades(finite, decades):
         axes.set_yscale("log", nonpositive="clip")
         positive = finite[finite > 0]
         axes.set_ylim(positive.min() / divisor / 1.5, positive.max() / divisor * 1.5)

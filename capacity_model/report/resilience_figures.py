@@ -34,7 +34,9 @@ def n_minus_1_figure(projection: Projection) -> Figure:
         projection.months,
     )
     left = [emergency * loss.left_gbps for _, loss in losses]
-    divisor = rate_axis(axes, np.concatenate([projection.demand_gbps, *left]), "Peak rate")
+    # A log scale from one decade on: where demand crosses what is left is the story, and a
+    # linear axis squashes it under the demand of the last years.
+    divisor = rate_axis(axes, np.concatenate([projection.demand_gbps, *left]), "Peak rate", decades=1.0)
     shade_months(axes, projection.months, projection.n_minus_1.failing, "Months N-1 fails")
     edges = month_edges(projection.months)
     for i, ((label, _), usable) in enumerate(zip(losses, left, strict=True)):

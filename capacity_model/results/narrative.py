@@ -298,11 +298,13 @@ def n_minus_1_line(projection: Projection) -> str | None:
             continue
         months = int(np.count_nonzero(loss.failing))
         lost = loss.lost_at(first)
-        then = (
-            "no capacity is in service then"
-            if lost is None
-            else f"losing {names[lost]} then leaves {_rate(float(loss.left_gbps[first]))}"
-        )
+        left = _rate(float(loss.left_gbps[first]))
+        if lost is None:
+            then = "no capacity is in service then"
+        elif loss is projection.n_minus_1:
+            then = f"losing {names[lost]} then leaves {left}"
+        else:
+            then = f"that leaves {left}"
         parts.append(
             f"losing {label} leaves too little from {format_month(int(projection.months[first]))}: {then} for "
             f"{_rate(float(projection.demand_gbps[first]))} of demand; short in {months:,} of "
