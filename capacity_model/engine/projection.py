@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 from ..schema import Scenario
 from . import shortfalls
 from .allocation import allocate, carried_share
-from .evaluation import evaluate, period_months
+from .evaluation import evaluate, period_months, total
 from .events import (
     Exhaustion,
     PhaseOrder,
@@ -94,6 +94,11 @@ class Projection:
     def installed_given(self) -> bool:
         """Whether any phase gives an installed capacity beside its lit one."""
         return any(p.installed is not None for link in self.scenario.links for p in link.phases)
+
+    @property
+    def installed_gbps(self) -> FloatArray:
+        """Installed capacity of all links, lit and dark [Gbps]."""
+        return total(list(self.link_installed_gbps.values()))
 
     @property
     def max_utilisation(self) -> float:

@@ -61,11 +61,7 @@ def capacity_demand_figure(projection: Projection) -> Figure:
     months = projection.months
     every = [projection.capacity_gbps, projection.demand_gbps, projection.required_capacity_gbps]
     every.append(np.array([t.capacity_gbps for t in projection.targets]))
-    installed = (
-        np.sum(np.stack(list(projection.link_installed_gbps.values())), axis=0)
-        if projection.installed_given
-        else None
-    )
+    installed = projection.installed_gbps if projection.installed_given else None
     if installed is not None:
         every.append(installed)
     logarithmic = spans_decades(np.concatenate(every))

@@ -218,12 +218,12 @@ def save_pdf(
             order += [(item, k) for k in range(len(item.headings()))]
             headings += item.headings()
     drawn_here = len(local)
-    drawn_so_far = 0
-    reported = [0]
+    drawn_so_far = reported = 0
 
     def counted(done: int) -> None:
-        if progress is not None and done > reported[0]:  # each count once
-            reported[0] = done
+        nonlocal reported
+        if progress is not None and done > reported:  # each count once
+            reported = done
             progress(done, total)
 
     def drawn() -> None:  # a page drawn in this process (the footers drawn last not counted)

@@ -135,8 +135,7 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     if projection.installed_given:  # only when a phase gives it: otherwise the capacity columns again
         for link_id, values in projection.link_installed_gbps.items():
             table.add(f"installed_{link_id}_gbps", values, Origin(f"link id '{link_id}'", "link"))
-        installed = np.sum(np.stack(list(projection.link_installed_gbps.values())), axis=0)
-        table.add("total_installed_gbps", installed, "the installed capacity")
+        table.add("total_installed_gbps", projection.installed_gbps, "the installed capacity")
     for stream_id, values in projection.stream_demand_gbps.items():
         table.add(f"demand_{stream_id}_gbps", values, _stream(stream_id, "its demand"))
     for stream_id, share in projection.stream_share.items():
