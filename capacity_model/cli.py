@@ -975,6 +975,7 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
         verdict,
         volume,
     )
+    from .results.outages import outage_lines
 
     scenario = projection.scenario
     lines = [f"{scenario.name} ({file}) -> {folder}/"]
@@ -1009,6 +1010,8 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
     resilience = n_minus_1_line(projection)
     if resilience:
         lines.append(_wrapped(resilience, 2))
+    outages = outage_lines(projection)
+    lines += [_wrapped(line, 2 if k == 0 else 4) for k, line in enumerate(outages)]
     lines += _plan_lines(projection, indent=2)
     lines.append(
         f"  at {format_month(scenario.period.end)}: needs {format_bit_rate(projection.required_capacity_gbps[-1], 3)}, "

@@ -33,7 +33,7 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import SchemaSerializer, core_schema
 
-from .quantities import BitRate, Duration, Fraction, GrowthRate, Id, Month, PositiveBitRate
+from .quantities import BitRate, Day, Duration, DurationDays, Fraction, GrowthRate, Id, Month, PositiveBitRate
 from .schema import Scenario
 
 __all__ = ["MERGED_LISTS", "scenario_json_schema"]
@@ -176,6 +176,8 @@ _PATTERN_MESSAGES: tuple[tuple[Any, str], ...] = (
     ),
     (Month, "Write a date as year and month, e.g. '2029-06'; '2029', '2029-Q3' and '2029-06-30' also work."),
     (Duration, "Write a duration with its unit, e.g. '18 months' or '2 years'."),
+    (Day, "Write a day as year-month-day, e.g. '2025-01-02'."),
+    (DurationDays, "Write a duration in days or hours, e.g. '14 days' or '38 hours'."),
     (Fraction, "Write a percentage with its % sign, e.g. '12.5%', or a fraction such as 0.125."),
     (GrowthRate, "Write a percentage with its % sign, e.g. '12.5%', or a fraction such as 0.125."),
     (

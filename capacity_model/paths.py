@@ -18,7 +18,10 @@ from pydantic import BaseModel, TypeAdapter
 from .quantities import (
     BassCoefficient,
     BitRate,
+    CapacityLostField,
+    Day,
     Duration,
+    DurationDays,
     Fraction,
     GrowthRate,
     Month,
@@ -41,6 +44,14 @@ KINDS: dict[Any, str] = {
     BassCoefficient: "coefficient",
     Priority: "whole number",
     WholeNumber: "whole number",
+}
+
+#: Fields that ``--set`` may change but that are not numbers the studies and the uncertainty
+#: section can vary: the scripted outages and the activation delay, replayed as written.
+SET_ONLY: dict[Any, str] = {
+    Day: "day",
+    DurationDays: "duration in days",
+    CapacityLostField: "capacity lost",
 }
 
 _TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
@@ -69,7 +80,7 @@ class FieldRef:
     def kind(self) -> str:
         """``"bit rate"``, ``"date"``, ``"duration"``, ``"percentage"``, ``"growth rate"``,
         ``"coefficient"`` or ``"whole number"`` (a priority)."""
-        return KINDS[self.annotation]
+        return KINDS.get(self.annotation) or SET_ONLY[self.annotation]
 
     @property
     def value(self) -> Any:
@@ -121,8 +132,9 @@ def _unwrap_optional(annotation: Any) -> Any:
     return annotation
 
 
-def resolve(scenario: BaseModel, path: str) -> FieldRef:
-    """Find the numeric field a path names.
+def resolve(scenario: BaseModel, path: str, settable: bool = False) -> FieldRef:
+    """Find the numeric field a path names (with ``settable``, also a field of :data:`SET_ONLY`,
+    for ``--set``).
 
     Raises
     ------
@@ -154,7 +166,13 @@ def resolve(scenario: BaseModel, path: str) -> FieldRef:
         done += f".{text}" if done else text
         if k == len(tokens) - 1:
             annotation = _unwrap_optional(_hints(type(node))[name])
-            if annotation not in KINDS:
+            if annotation in SET_ONLY and not settable:
+                raise PathError(
+                    f"{path!r} names {done} ({SET_ONLY[annotation]}): outages and the activation delay "
+                    f"are replayed as written, not varied or sampled; to compare values, run with "
+                    f"'--set {path}=...' and compare the reports"
+                )
+            if annotation not in KINDS and annotation not in SET_ONLY:
                 raise PathError(
                     f"{path!r} names {done}, which is not a number, rate, percentage, date, duration or priority"
                 )

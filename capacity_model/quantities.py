@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import (
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PlainValidator,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
@@ -169,6 +171,89 @@ Duration = Annotated[
     WithJsonSchema(_DURATION_SCHEMA),
 ]
 """A duration, written ``'18 months'`` or ``'2 years'``; held in months."""
+
+_DAY_SCHEMA = {
+    "type": "string",
+    "pattern": r"^\s*[0-9]{4}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12][0-9]|3[01])\s*$",
+    "description": "A day: year-month-day, e.g. '2025-01-02'.",
+    "examples": ["2025-01-02"],
+}
+_DAYS_SCHEMA = {
+    "type": "string",
+    "pattern": rf"^\s*{_NUMBER}\s*(?:days?|d|hours?|h|weeks?|wk)\s*$",
+    "description": "A duration from one hour to 1,000 days: '14 days', '38 hours' or '2 weeks'.",
+    "examples": ["14 days", "38 hours"],
+}
+
+Day = Annotated[
+    int,
+    BeforeValidator(_from_units(units.parse_day)),
+    PlainSerializer(units.format_day, return_type=str, when_used="json"),
+    WithJsonSchema(_DAY_SCHEMA),
+]
+"""A calendar day, written ``'2025-01-02'``; held as the day number (``date.toordinal``)."""
+
+DurationDays = Annotated[
+    float,
+    BeforeValidator(_from_units(units.parse_duration_days)),
+    PlainSerializer(units.format_days, return_type=str, when_used="json"),
+    WithJsonSchema(_DAYS_SCHEMA),
+]
+"""A duration in days, written ``'14 days'`` or ``'38 hours'``; held in days."""
+
+
+@dataclass(frozen=True)
+class CapacityLost:
+    """Capacity an outage takes: a share of the links' capacity, or a bit rate (at most what
+    the links have). Exactly one of the two is set."""
+
+    share: float | None = None
+    """Share of each affected link's capacity [fraction]."""
+    gbps: float | None = None
+    """Capacity lost over the affected links together [Gbps]."""
+
+    def written(self) -> str:
+        """As a scenario writes it: ``'100%'`` or ``'1 Tbps'``."""
+        if self.share is not None:
+            return units.format_percent(self.share, digits=15)
+        return units.format_bit_rate(float(self.gbps or 0.0), digits=15)
+
+
+def _parse_capacity_lost(value: object) -> CapacityLost:
+    if isinstance(value, CapacityLost):
+        return value
+    if isinstance(value, str) and re.search(r"[A-Za-z/]\s*$", value):
+        try:
+            gbps = units.parse_bit_rate_gbps(value)
+        except units.UnitError as error:
+            raise problem(f"{error}; or give a share of the links' capacity, e.g. '100%'") from None
+        try:
+            return CapacityLost(gbps=_check_positive_rate(gbps))
+        except PydanticCustomError as error:
+            raise problem(str(error)) from None
+    try:
+        share = units.parse_fraction(value)
+    except units.UnitError as error:
+        raise problem(f"{error}; or give a bit rate, e.g. '1000 Gbps'") from None
+    if share <= 0:
+        raise problem(f"{_written(value)} loses nothing; give a share above 0%, e.g. '100%'")
+    return CapacityLost(share=share)
+
+
+CapacityLostField = Annotated[
+    CapacityLost,
+    PlainValidator(_parse_capacity_lost),
+    PlainSerializer(CapacityLost.written, return_type=str),
+    WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "description": "Capacity lost: a share of the links' capacity ('100%', '37%' or 0.37), "
+            "or a bit rate over the links together ('1000 Gbps'; at most what they have).",
+            "examples": ["100%", "1000 Gbps"],
+        }
+    ),
+]
+"""Capacity an outage takes, written ``'100%'`` or ``'1000 Gbps'``."""
 
 Fraction = Annotated[
     float,

@@ -536,7 +536,7 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
             problems.append(Problem("write --set PATH=VALUE, e.g. --set demand.transit.share.end=15%", label))
             continue
         try:
-            ref = resolve(base, field_path.strip())
+            ref = resolve(base, field_path.strip(), settable=True)
         except PathError as error:
             problems.append(Problem(str(error), label))
             continue
@@ -1066,4 +1066,6 @@ def _kind(value: Any) -> str:
 def dump_scenario_yaml(scenario: Scenario) -> str:
     """Write a scenario as YAML in readable units, every default filled in."""
     data = scenario.resolved().model_dump(mode="json", by_alias=True, exclude_none=True)
+    if not data.get("outages"):  # as before outages existed: a file without them dumps unchanged
+        data.pop("outages", None)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -25,7 +25,11 @@ from .quantities import (
     POSITIVE_BIT_RATE_SCHEMA,
     BassCoefficient,
     BitRate,
+    CapacityLost,
+    CapacityLostField,
+    Day,
     Duration,
+    DurationDays,
     Finding,
     Fraction,
     GrowthRate,
@@ -58,6 +62,7 @@ __all__ = [
     "Link",
     "LogisticShare",
     "Month",
+    "Outage",
     "Period",
     "Phase",
     "PiecewiseGrowth",
@@ -166,6 +171,9 @@ class Planning(StrictModel):
     emergency_utilisation: Fraction = 1.0
     """Utilisation accepted while a system is down (N-1): at most this share of the surviving
     capacity carries traffic [fraction]. Default 100%."""
+    activation_delay: DurationDays | None = None
+    """Time to switch on installed but unlit capacity of the surviving links once an outage
+    starts [days]. If left out, unlit capacity stays off during outages."""
     source: SourceKey | None = None
     """Key in ``sources`` for these planning values."""
 
@@ -373,6 +381,47 @@ class RiskGroup(StrictModel):
     def display_name(self) -> str:
         """The name to show a reader."""
         return self.name or self.id
+
+
+class Outage(StrictModel):
+    """A scripted loss of capacity: some links (or a risk group) lose capacity for some days."""
+
+    id: Id
+    """Short identifier, used in outputs (``outages.csv``)."""
+    name: Name | None = None
+    """Readable name for the report; the ``id`` if left out."""
+    links: Annotated[list[Id], Field(min_length=1, max_length=MAX_ENTRIES)] | None = None
+    """Ids of the links hit; give these or ``group``."""
+    group: Id | None = None
+    """Id of the risk group hit (all its links); give this or ``links``."""
+    start: Day
+    """Day the outage starts (at 00:00), e.g. ``2025-01-02``."""
+    duration: DurationDays
+    """Time until the capacity is back, e.g. ``14 days`` or ``38 hours``."""
+    lost: CapacityLostField = CapacityLost(share=1.0)
+    """Capacity lost: a share of each hit link's capacity (default 100%), or a bit rate over
+    the hit links together, shared in proportion to their capacity and at most what they have."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the event."""
+
+    @model_validator(mode="after")
+    def check_links_or_group(self) -> Outage:
+        if (self.links is None) == (self.group is None):
+            raise problem(
+                "give the links hit ('links: [aae-1]') or a risk group ('group: jeddah'), one of the two",
+                *(("group",) if self.links is not None else ()),
+            )
+        return self
+
+    @property
+    def display_name(self) -> str:
+        """The name to show a reader."""
+        return self.name or self.id
+
+    @property
+    def end_day(self) -> float:
+        """Day number at which capacity is back (``start + duration``) [day number]."""
+        return self.start + self.duration
 
 
 class Target(StrictModel):
@@ -630,14 +679,16 @@ class Scenario(StrictModel):
     """Demand streams; corridor demand is their sum."""
     risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=MAX_ENTRIES)
     """Links that fail together, each lost at once in the N-1 analysis."""
+    outages: list[Outage] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    """Scripted outages, evaluated day by day inside their windows."""
     sources: dict[SourceKey, Text] = Field(default_factory=dict, max_length=MAX_SOURCES)
     """Citations, by key: the ``source`` fields elsewhere name these keys."""
     uncertainty: Uncertainty | None = None
     """Optional distributions of inputs for Monte Carlo runs and sensitivity analysis."""
 
-    @field_validator("links", "demand", "risk_groups")
+    @field_validator("links", "demand", "risk_groups", "outages")
     @classmethod
-    def check_ids_unique(cls, items: list[Link] | list[DemandStream] | list[RiskGroup]) -> Any:
+    def check_ids_unique(cls, items: list[Link] | list[DemandStream] | list[RiskGroup] | list[Outage]) -> Any:
         _check_unique([item.id for item in items], "id")
         return items
 
@@ -695,6 +746,17 @@ class Scenario(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def check_outages(self) -> Scenario:
+        raise_all(_outage_findings(self))
+        return self
+
+    def outage_links(self, outage: Outage) -> list[str]:
+        """Ids of the links an outage hits: its ``links``, or its group's."""
+        if outage.links is not None:
+            return list(outage.links)
+        return next((list(g.links) for g in self.risk_groups if g.id == outage.group), [])
+
+    @model_validator(mode="after")
     def check_uncertainty(self) -> Scenario:
         if self.uncertainty is not None:
             months = self.period.end - self.period.start + 1
@@ -747,6 +809,77 @@ class Scenario(StrictModel):
     def lead_time_months(self, phase: Phase) -> int:
         """Effective lead time of a phase [months]."""
         return self.planning.default_lead_time if phase.lead_time is None else phase.lead_time
+
+
+def _outage_findings(scenario: Scenario) -> list[Finding]:
+    """Problems of the outages: unknown links or groups, links not in service on the day, an
+    outage outside the period, and two outages of one link at once."""
+    links = {link.id: link for link in scenario.links}
+    groups = [g.id for g in scenario.risk_groups]
+    first_day = units.first_day_of_month(scenario.period.start)
+    after_last_day = units.first_day_of_month(scenario.period.end + 1)
+    findings: list[Finding] = []
+    busy: dict[str, list[tuple[float, float, str]]] = {}
+    for o, outage in enumerate(scenario.outages):
+        at: tuple[str | int, ...] = ("outages", o)
+        if outage.group is not None and outage.group not in groups:
+            known = (
+                f"; the risk groups are {', '.join(groups)}" if groups else "; the file has no risk_groups"
+            )
+            findings.append(
+                (
+                    f"no risk group {outage.group!r}" + (did_you_mean(outage.group, groups) or known),
+                    (*at, "group"),
+                )
+            )
+            continue
+        for k, link_id in enumerate(outage.links or []):
+            if link_id not in links:
+                findings.append(
+                    (
+                        f"no link {link_id!r}"
+                        + (did_you_mean(link_id, links) or f"; the links are {', '.join(links)}"),
+                        (*at, "links", k),
+                    )
+                )
+            elif link_id in (outage.links or [])[:k]:
+                findings.append((f"{link_id!r} is listed twice", (*at, "links", k)))
+        if outage.start < first_day or outage.end_day > after_last_day:
+            findings.append(
+                (
+                    f"the outage runs from {units.format_day(outage.start)} for {units.format_days(outage.duration)}, "
+                    f"outside the period {units.format_day(first_day)} to {units.format_day(after_last_day - 1)}; "
+                    "move it inside, or widen the period",
+                    (*at, "start" if outage.start < first_day else "duration"),
+                )
+            )
+        month = units.month_of_day(outage.start)
+        for link_id in dict.fromkeys(scenario.outage_links(outage)):
+            link = links.get(link_id)
+            if link is None:
+                continue
+            if month < link.phases[0].in_service or (link.retire is not None and month >= link.retire):
+                findings.append(
+                    (
+                        f"{link.display_name} is not in service on {units.format_day(outage.start)} "
+                        f"(in service {units.format_month(link.phases[0].in_service)}"
+                        + (f" to {units.format_month(link.retire - 1)}" if link.retire is not None else " on")
+                        + "); an outage hits links in service",
+                        (*at, "start"),
+                    )
+                )
+            for start, end, other in busy.get(link_id, []):
+                if outage.start < end and start < outage.end_day:
+                    findings.append(
+                        (
+                            f"{link.display_name} is already out in outage {other!r} then "
+                            f"({units.format_day(int(start))} for {units.format_days(end - start)}); "
+                            "one link has one outage at a time: join them, or move one",
+                            (*at, "start"),
+                        )
+                    )
+            busy.setdefault(link_id, []).append((outage.start, outage.end_day, outage.id))
+    return findings
 
 
 def _check_unique(keys: Sequence[str], field: str) -> None:

@@ -24,12 +24,18 @@ import re
 
 __all__ = [
     "UnitError",
+    "first_day_of_month",
     "format_bit_rate",
+    "format_day",
+    "format_days",
     "format_duration",
     "format_month",
     "format_percent",
+    "month_of_day",
     "month_year",
     "parse_bit_rate_gbps",
+    "parse_day",
+    "parse_duration_days",
     "parse_duration_months",
     "parse_fraction",
     "parse_month",
@@ -373,3 +379,91 @@ def format_duration(months: int) -> str:
     '24 months'
     """
     return "1 month" if months == 1 else f"{months} months"
+
+
+def parse_day(value: object) -> int:
+    """Parse a calendar date ``YYYY-MM-DD`` into a day number (``datetime.date.toordinal``).
+
+    Outages start on a day: a month or a year alone is refused, because which day it means
+    changes how much traffic is lost.
+
+    >>> format_day(parse_day("2025-01-02"))
+    '2025-01-02'
+    """
+    if isinstance(value, datetime.date):
+        day = value if not isinstance(value, datetime.datetime) else value.date()
+    else:
+        match = _YEAR_MONTH_DAY.match(value) if isinstance(value, str) else None
+        if not match:
+            raise UnitError(f"{written(value)} is not a day; write it as year-month-day, e.g. '2025-01-02'")
+        try:
+            day = datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            raise UnitError(f"{written(value)} is not a calendar date") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise UnitError(f"{written(value)} is outside the years {FIRST_YEAR} to {LAST_YEAR}; check the year")
+    return day.toordinal()
+
+
+def format_day(day: int) -> str:
+    """Format a day number as ``YYYY-MM-DD``."""
+    return datetime.date.fromordinal(int(day)).isoformat()
+
+
+def month_of_day(day: int) -> int:
+    """The month index of a day number."""
+    date = datetime.date.fromordinal(int(day))
+    return 12 * date.year + date.month - 1
+
+
+def first_day_of_month(month: int) -> int:
+    """The day number of a month's first day."""
+    year, month_of_year = month_year(month)
+    return datetime.date(year, month_of_year, 1).toordinal()
+
+
+#: Shortest and longest outage: one hour, and 1,000 days (a longer loss is a retirement or a
+#: phase of the link, not an outage) [days].
+MIN_DURATION_DAYS, MAX_DURATION_DAYS = 1 / 24, 1000.0
+_DAYS = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<unit>days?|d|hours?|h|weeks?|wk)\s*$")
+
+
+def parse_duration_days(value: object) -> float:
+    """Parse ``'14 days'``, ``'38 hours'`` or ``'2 weeks'`` into days (a float), from one hour
+    to 1,000 days.
+
+    >>> parse_duration_days("36 hours")
+    1.5
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise UnitError(f"{written(value)} has no unit; write e.g. '{value:g} days' or '{value:g} hours'")
+    match = _DAYS.match(value) if isinstance(value, str) else None
+    if not match:
+        raise UnitError(
+            f"{written(value)} is not a duration in days; write e.g. '14 days', '38 hours' or '2 weeks'"
+        )
+    number = _number(match["num"])
+    unit = match["unit"]
+    days = number / 24 if unit.startswith("h") else number * 7 if unit.startswith("w") else number
+    if days <= 0:
+        raise UnitError(f"{written(value)} is not more than 0; an outage lasts at least '1 hour'")
+    if days < MIN_DURATION_DAYS - 1e-12:
+        raise UnitError(f"{written(value)} is shorter than one hour; an outage lasts at least '1 hour'")
+    if days > MAX_DURATION_DAYS:
+        raise UnitError(
+            f"{written(value)} is more than 1,000 days; a longer loss is a retirement of the link "
+            "(links[].retire), not an outage"
+        )
+    return days
+
+
+def format_days(days: float) -> str:
+    """Format days as ``'14 days'``, ``'1 day'`` or ``'38 hours'`` (under two days, when whole hours).
+
+    >>> format_days(38 / 24)
+    '38 hours'
+    """
+    hours = days * 24
+    if days < 2 and abs(hours - round(hours)) < 1e-9 and abs(days - round(days)) > 1e-9:
+        return "1 hour" if round(hours) == 1 else f"{round(hours)} hours"
+    return "1 day" if days == 1 else f"{days:.15g} days"

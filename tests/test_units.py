@@ -217,3 +217,39 @@ def test_bit_rate_mistakes_say_how_to_write_it(text: str, message: str) -> None:
             TypeAdapter(PositiveBitRate).validate_python(text)
         else:
             units.parse_bit_rate_gbps(text)
+
+
+def test_days_and_durations_in_days() -> None:
+    assert units.parse_day("2025-01-02") - units.parse_day("2024-12-31") == 2
+    assert units.format_day(units.parse_day("2024-2-29")) == "2024-02-29"
+    assert units.month_of_day(units.parse_day("2025-03-31")) == 12 * 2025 + 2
+    assert units.first_day_of_month(12 * 2025 + 2) == units.parse_day("2025-03-01")
+    assert units.parse_duration_days("38 hours") == pytest.approx(38 / 24)
+    assert units.parse_duration_days("2 weeks") == 14.0
+    assert units.parse_duration_days("1 hour") == pytest.approx(1 / 24)
+    assert units.parse_duration_days("1000 days") == 1000.0
+    assert [units.format_days(d) for d in (1.0, 14.0, 38 / 24, 0.5, 2.5)] == [
+        "1 day",
+        "14 days",
+        "38 hours",
+        "12 hours",
+        "2.5 days",
+    ]
+    for bad, phrase in [
+        ("2025-03", "is not a day"),
+        ("2023-02-29", "not a calendar date"),
+        ("1899-12-31", "outside the years"),
+    ]:
+        with pytest.raises(units.UnitError, match=phrase):
+            units.parse_day(bad)
+    for bad, phrase in [
+        ("0 days", "not more than 0"),
+        ("59 minutes", "not a duration in days"),
+        ("0.9 hours", "shorter than one hour"),
+        ("1000.5 days", "more than 1,000 days"),
+        ("nan days", "not a duration"),
+        (14, "has no unit"),
+        ("2 months", "not a duration in days"),
+    ]:
+        with pytest.raises(units.UnitError, match=phrase):
+            units.parse_duration_days(bad)

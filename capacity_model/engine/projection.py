@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import units
 from ..schema import Scenario
 from . import shortfalls
 from .allocation import allocate, carried_share
@@ -21,6 +22,7 @@ from .events import (
     target_outcomes,
     target_steps,
 )
+from .outages import OutageLosses, OutageWindow, outage_losses
 from .readiness import InPlace, TargetNeed, capacity_in_place, link_installed_gbps, target_needs
 from .resilience import Loss, group_loss, largest_link_loss
 from .shortfalls import Episode
@@ -83,6 +85,11 @@ class Projection:
     """Losing the largest link in each month (see :mod:`.resilience`)."""
     group_losses: dict[str, Loss]
     """Losing each risk group, by group id."""
+    outage_windows: tuple[OutageWindow, ...]
+    """The scenario's outages in resolved form, in its order."""
+    outages: OutageLosses | None
+    """Capacity and traffic lost inside the outage windows (see :mod:`.outages`), or None
+    without outages."""
 
     @property
     def resilience_applies(self) -> bool:
@@ -167,6 +174,13 @@ def project(scenario: Scenario) -> Projection:
     """
     months = period_months(scenario)
     result = evaluate(scenario, months)
+    installed = {
+        link.id: link_installed_gbps(
+            months, link.installed_gbps, [p.in_service for p in link.phases], link.retire
+        )
+        for link in scenario.links
+    }
+    windows = outage_windows(scenario)
     threshold = scenario.planning.max_utilisation
     emergency = scenario.planning.emergency_utilisation
     ids = [s.id for s in scenario.demand]
@@ -197,12 +211,7 @@ def project(scenario: Scenario) -> Projection:
         targets=target_outcomes(scenario),
         steps=target_steps(scenario, result.capacity_gbps),
         plan=capacity_plan(scenario, months, result.demand_gbps, result.capacity_gbps),
-        link_installed_gbps={
-            link.id: link_installed_gbps(
-                months, link.installed_gbps, [p.in_service for p in link.phases], link.retire
-            )
-            for link in scenario.links
-        },
+        link_installed_gbps=installed,
         in_place=(in_place := capacity_in_place(scenario)),
         needs=target_needs(scenario, in_place),
         n_minus_1=largest_link_loss(result.link_capacity_gbps, result.demand_gbps, emergency),
@@ -210,4 +219,42 @@ def project(scenario: Scenario) -> Projection:
             g.id: group_loss(result.link_capacity_gbps, result.demand_gbps, emergency, g.id, g.links)
             for g in scenario.risk_groups
         },
+        outage_windows=windows,
+        outages=outage_losses(
+            list(windows),
+            np.stack(list(result.link_capacity_gbps.values())),
+            np.stack(list(installed.values())),
+            result.demand_gbps,
+            month_start_days(months),
+            emergency,
+            scenario.planning.activation_delay,
+        )
+        if windows
+        else None,
+    )
+
+
+def month_start_days(months: NDArray[np.int64]) -> FloatArray:
+    """First day of each month and of the month after the last, in days from the first
+    month's first day [days], ``(months + 1,)``."""
+    firsts = [units.first_day_of_month(int(m)) for m in months] + [
+        units.first_day_of_month(int(months[-1]) + 1)
+    ]
+    return np.asarray(firsts, dtype=float) - firsts[0]
+
+
+def outage_windows(scenario: Scenario) -> tuple[OutageWindow, ...]:
+    """The scenario's outages with days counted from the period's first day and links as
+    positions in the scenario's order."""
+    first = units.first_day_of_month(scenario.period.start)
+    position = {link.id: i for i, link in enumerate(scenario.links)}
+    return tuple(
+        OutageWindow(
+            start_day=float(o.start - first),
+            duration_days=o.duration,
+            links=tuple(position[i] for i in scenario.outage_links(o)),
+            lost_share=o.lost.share,
+            lost_gbps=o.lost.gbps,
+        )
+        for o in scenario.outages
     )

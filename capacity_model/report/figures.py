@@ -22,6 +22,7 @@ from .axes import (
     shade_months,
     threshold_axis,
 )
+from .outage_figures import outage_figures
 from .plan_figures import carried_figure, plan_figure
 from .resilience_figures import n_minus_1_figure
 from .style import (
@@ -52,6 +53,7 @@ def chart_figures(projection: Projection) -> list[Figure]:
         carried_figure(projection),
         plan_figure(projection),
         *([n_minus_1_figure(projection)] if projection.resilience_applies else []),
+        *outage_figures(projection),
     ]
 
 

@@ -29,6 +29,7 @@ from ..results import (
     timeline_columns,
     uncertainty_summary,
 )
+from ..results.outages import outage_columns
 from .assumptions import Location, assumption_pages
 from .figures import chart_figures
 from .outline import assemble, bookmark_titles, heading_of
@@ -354,6 +355,8 @@ def stage_outputs(
         "capacity_plan.csv": csv_text(plan_columns(projection)),
         "scenario.resolved.yaml": resolved_yaml,
     }
+    if projection.outages is not None:
+        contents["outages.csv"] = csv_text(outage_columns(projection))
     if mc is not None:
         contents["timeline_quantiles.csv"] = quantiles_csv(mc)
     if iamc:
@@ -364,5 +367,9 @@ def stage_outputs(
     contents["report.pdf"] = lambda path: write_pdf(
         projection, path, provenance, mc, sensitivity, overrides, early, progress
     )
-    stale = [name for name in ("timeline_quantiles.csv", "timeline_iamc.csv") if name not in contents]
+    stale = [
+        name
+        for name in ("outages.csv", "timeline_quantiles.csv", "timeline_iamc.csv")
+        if name not in contents
+    ]
     return stage(folder, contents, stale)

@@ -16,6 +16,7 @@ from ..paths import format_value
 from ..schema import PiecewiseGrowth, Scenario
 from ..uncertainty import Parameter
 from ..units import format_bit_rate, format_duration, format_month
+from .outages import outage_lines
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
     from ..engine.montecarlo import MonteCarlo
@@ -334,6 +335,7 @@ def headlines(projection: Projection) -> list[str]:
     resilience = n_minus_1_line(projection)
     if resilience:
         lines.append(resilience)
+    lines += outage_lines(projection, brief=True)
     lines += carried_lines(projection)
     lines.append(_plan_line(projection))
     gap, gap_month = projection.largest_gap

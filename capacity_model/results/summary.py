@@ -16,6 +16,7 @@ from ..engine import Projection
 from ..engine.resilience import Loss
 from ..units import format_month
 from .narrative import need_text, target_status_text, verdict
+from .outages import outages_summary
 from .tables import announced_vs_needed
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
@@ -24,7 +25,8 @@ if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with un
 
 __all__ = ["SUMMARY_KEYS", "summary", "uncertainty_summary"]
 
-#: Top-level keys of ``summary.json``, in order.
+#: Top-level keys of ``summary.json``, in order. A scenario with outages also has ``outages``,
+#: after ``n_minus_1`` (left out without, so that such files stay as they were).
 SUMMARY_KEYS = (
     "scenario",
     "description",
@@ -111,7 +113,12 @@ def summary(
     ``mc``, the Monte Carlo run if there was one, adds its sentences to the verdict.
     Non-finite numbers (a utilisation with no capacity in service) are written as null.
     """
-    return _json_safe(_summary(projection, scenario_sha256, mc))
+    result = _summary(projection, scenario_sha256, mc)
+    if projection.outages is not None:
+        items = list(result.items())
+        at = [k for k, _ in items].index("n_minus_1") + 1
+        result = dict([*items[:at], ("outages", outages_summary(projection)), *items[at:]])
+    return _json_safe(result)
 
 
 def _summary(projection: Projection, scenario_sha256: str | None, mc: MonteCarlo | None) -> dict[str, Any]:

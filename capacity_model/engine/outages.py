@@ -1,0 +1,239 @@
+"""Scripted outages, evaluated in time inside their windows rather than month by month.
+
+An outage ``o`` takes, from its start ``s_o`` for ``d_o`` days, a fraction ``f_o`` of the
+capacity of each link it hits: its ``share``, or ``min(1, R_o / Σ C_l)`` for a rate ``R_o`` over
+the links together, so the rate is shared in proportion to their capacity. The windows are cut
+into **segments** at every day boundary inside them, at each outage's end, and at the moment
+its unlit capacity comes on (``s_o + a``); inside a segment nothing changes but demand.
+
+In a segment of length ``Δt`` with midpoint ``t``:
+
+- lit capacity ``C_l(t)`` is the monthly capacity of ``t``'s month (capacity steps by month);
+- demand ``D(t)`` is interpolated linearly between the monthly values, which hold at each
+  month's first day (a month's value is its first day's);
+- capacity left ``K(t) = Σ_l C_l(t)·(1 − Σ_o f_o·[o active, l ∈ o])``;
+- activated capacity ``A(t) = Σ_{l hit by no active outage} (I_l(t) − C_l(t))`` once some
+  active outage started at least ``a`` days before (``a`` = ``planning.activation_delay``;
+  never when it is not given), where ``I_l`` is the installed capacity;
+- usable capacity ``U(t) = e·(K(t) + A(t))`` at the emergency utilisation ``e``;
+- traffic lost ``L(t) = max(0, D(t) − U(t))`` [Gbps], and the volume lost ``L(t)·Δt``
+  [Gbps·days; / 1000 for Tbps·days].
+
+The midpoint rule is exact for demand linear within the segment while ``L > 0``; segments are
+at most one day long. Where outages overlap in time (on different links: one link has one
+outage at a time), each sees the loss of both on the common days, and the total counts those
+days once.
+
+All functions broadcast over leading (sample) axes of the capacity and demand arrays, with no
+loop over months or days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["OutageLosses", "OutageWindow", "Segments", "outage_losses", "segments"]
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+#: Days in a week, for the loss "after one week" [days].
+WEEK_DAYS = 7.0
+
+
+@dataclass(frozen=True)
+class OutageWindow:
+    """One outage in resolved form."""
+
+    start_day: float
+    """Start, in days from the period's first day (00:00) [days]."""
+    duration_days: float
+    """Duration [days]."""
+    links: tuple[int, ...]
+    """Positions of the links hit, in the link axis."""
+    lost_share: float | None = None
+    """Share of each hit link's capacity lost [fraction]; or None with ``lost_gbps``."""
+    lost_gbps: float | None = None
+    """Capacity lost over the hit links together [Gbps]; or None with ``lost_share``."""
+
+    @property
+    def end_day(self) -> float:
+        """``start_day + duration_days`` [days]."""
+        return self.start_day + self.duration_days
+
+
+@dataclass(frozen=True)
+class Segments:
+    """The time inside outage windows, cut where anything but demand changes."""
+
+    start_days: FloatArray
+    """Start of each segment, in days from the period's first day [days], ``(n,)``."""
+    length_days: FloatArray
+    """Length of each segment [days], ``(n,)``; each at most one day."""
+    active: BoolArray
+    """Whether each outage is active in each segment, ``(outages, n)``."""
+    activated: BoolArray
+    """Whether unlit capacity is switched on in each segment, ``(n,)``."""
+
+    @property
+    def mid_days(self) -> FloatArray:
+        """Midpoint of each segment [days]."""
+        return self.start_days + self.length_days / 2
+
+
+def segments(windows: list[OutageWindow], activation_delay_days: float | None) -> Segments:
+    """Cut the outage windows into segments (see the module).
+
+    Parameters
+    ----------
+    windows
+        The outages.
+    activation_delay_days
+        Time from an outage's start to switching on unlit capacity [days]; None for never.
+    """
+    cuts: list[FloatArray] = []
+    for w in windows:
+        days = w.start_day + np.arange(int(np.ceil(w.duration_days - 1e-9)) + 1, dtype=float)
+        marks = [w.end_day]
+        if activation_delay_days is not None and activation_delay_days < w.duration_days:
+            marks.append(w.start_day + activation_delay_days)
+        cuts.append(np.concatenate([np.minimum(days, w.end_day), marks]))
+    points: FloatArray = np.unique(np.round(np.concatenate(cuts), 9)) if cuts else np.zeros(0)
+    start: FloatArray = points[:-1]
+    length: FloatArray = np.diff(points)
+    mid = start + length / 2
+    starts = np.array([w.start_day for w in windows])[:, None]
+    ends = np.array([w.end_day for w in windows])[:, None]
+    active = (starts <= mid) & (mid < ends)
+    keep = active.any(axis=0)
+    active = active[:, keep]
+    mid = mid[keep]
+    activated: BoolArray = (
+        np.zeros(mid.shape, dtype=bool)
+        if activation_delay_days is None
+        else np.any(active & (starts + activation_delay_days <= mid), axis=0)
+    )
+    return Segments(start[keep], length[keep], active, activated)
+
+
+@dataclass(frozen=True)
+class OutageLosses:
+    """Capacity and traffic lost in each segment, and their sums per outage.
+
+    Arrays of segments have shape ``(..., n)``: leading sample axes, then segments.
+    """
+
+    segments: Segments
+    demand_gbps: FloatArray
+    """Demand at each segment's midpoint [Gbps]."""
+    capacity_gbps: FloatArray
+    """Lit capacity without the outages [Gbps]."""
+    capacity_lost_gbps: FloatArray
+    """Lit capacity taken by the active outages [Gbps]."""
+    outage_capacity_lost_gbps: FloatArray
+    """Lit capacity taken by each outage [Gbps], ``(..., outages, n)``; 0 where inactive."""
+    activated_gbps: FloatArray
+    """Unlit capacity of links no active outage hits, switched on [Gbps]."""
+    usable_gbps: FloatArray
+    """``e·(capacity − capacity lost + activated)`` [Gbps]."""
+    lost_gbps: FloatArray
+    """Traffic lost, ``max(0, demand − usable)`` [Gbps]."""
+
+    def _sum(self, values: FloatArray, mask: BoolArray) -> FloatArray:
+        return np.sum(values * (self.segments.length_days * mask), axis=-1)
+
+    def lost_tbps_days(self, outage: int | None = None) -> FloatArray:
+        """Traffic lost during an outage (all outages, each day once, when None) [Tbps·days]."""
+        mask = self._mask(outage)
+        return self._sum(self.lost_gbps, mask) / 1000.0
+
+    def demand_tbps_days(self, outage: int | None = None) -> FloatArray:
+        """Demand during an outage (all outages when None) [Tbps·days]."""
+        return self._sum(self.demand_gbps, self._mask(outage)) / 1000.0
+
+    def lost_share(self, outage: int | None = None) -> FloatArray:
+        """Traffic lost over demand during an outage [fraction]."""
+        demand = self.demand_tbps_days(outage)
+        return np.divide(self.lost_tbps_days(outage), demand, out=np.zeros_like(demand), where=demand > 0)
+
+    def lost_on_day_gbps(self, outage: int, day: float, window: OutageWindow) -> FloatArray:
+        """Mean traffic lost over day ``day`` of an outage (day 0 its first), over the part of
+        that day the outage lasts [Gbps]; 0 for a day after it ends."""
+        t0 = window.start_day + day
+        starts = self.segments.start_days
+        inside = self.segments.active[outage] & (starts >= t0 - 1e-9) & (starts < t0 + 1 - 1e-9)
+        covered_days = float(np.sum(self.segments.length_days * inside))
+        lost = self._sum(self.lost_gbps, inside)
+        return lost / covered_days if covered_days > 0 else lost
+
+    def _mask(self, outage: int | None) -> BoolArray:
+        if outage is None:
+            return np.ones(self.segments.length_days.shape, dtype=bool)
+        return self.segments.active[outage]
+
+
+def outage_losses(
+    windows: list[OutageWindow],
+    link_capacity_gbps: FloatArray,
+    link_installed_gbps: FloatArray,
+    demand_gbps: FloatArray,
+    month_start_days: FloatArray,
+    emergency_utilisation: float,
+    activation_delay_days: float | None,
+) -> OutageLosses:
+    """Capacity and traffic lost inside the outage windows (see the module for the formulas).
+
+    Parameters
+    ----------
+    windows
+        The outages; one link has at most one active at a time.
+    link_capacity_gbps, link_installed_gbps
+        Lit and installed capacity of each link by month [Gbps], ``(..., links, months)``.
+    demand_gbps
+        Corridor demand by month [Gbps], ``(..., months)``.
+    month_start_days
+        First day of each month and of the month after the last, in days from the period's
+        first day [days], ``(months + 1,)``.
+    emergency_utilisation
+        ``e`` [fraction].
+    activation_delay_days
+        ``a`` [days], or None when unlit capacity stays off.
+    """
+    seg = segments(windows, activation_delay_days)
+    mid = seg.mid_days
+    n_months = len(month_start_days) - 1
+    position = np.clip(np.searchsorted(month_start_days, mid, side="right") - 1, 0, n_months - 1)
+    fraction = (mid - month_start_days[position]) / np.diff(month_start_days)[position]
+    after = np.minimum(position + 1, n_months - 1)
+    demand = np.asarray(demand_gbps, dtype=float)
+    demand_mid = demand[..., position] * (1 - fraction) + demand[..., after] * fraction
+    lit = np.asarray(link_capacity_gbps, dtype=float)[..., position]  # (..., links, n)
+    dark = np.asarray(link_installed_gbps, dtype=float)[..., position] - lit
+    own = np.zeros((*lit.shape[:-2], len(windows), len(mid)))  # (..., outages, n)
+    hit = np.zeros(lit.shape[-2:], dtype=bool)  # (links, n)
+    for o, w in enumerate(windows):  # a loop over outages (at most 50), not over time
+        links = list(w.links)
+        on_links = lit[..., links, :].sum(axis=-2)
+        if w.lost_share is not None:
+            taken = w.lost_share * on_links
+        else:
+            taken = np.minimum(float(w.lost_gbps or 0.0), on_links)  # shared in proportion
+        own[..., o, :] = taken * seg.active[o]
+        hit[links, :] |= seg.active[o]
+    capacity = lit.sum(axis=-2)
+    lost_capacity = own.sum(axis=-2)
+    activated = (dark * (~hit & seg.activated)).sum(axis=-2)
+    usable = emergency_utilisation * (capacity - lost_capacity + activated)
+    return OutageLosses(
+        segments=seg,
+        demand_gbps=demand_mid,
+        capacity_gbps=capacity,
+        capacity_lost_gbps=lost_capacity,
+        outage_capacity_lost_gbps=own,
+        activated_gbps=activated,
+        usable_gbps=usable,
+        lost_gbps=np.maximum(0.0, demand_mid - usable),
+    )

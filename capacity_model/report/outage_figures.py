@@ -1,0 +1,126 @@
+"""The report's outage pages: demand against what the rest can carry, day by day, inside each
+scripted outage (see :mod:`capacity_model.engine.outages`).
+
+Each function returns figures and never shows, saves or keeps global state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..engine import Projection
+from ..results.outages import outage_rows
+from ..units import format_day, format_days, format_percent
+from .axes import CAPTION_WIDTH_IN
+from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, SHORTFALL_COLOUR, rate_unit
+from .text import fill, shorten
+
+__all__ = ["outage_figures"]
+
+#: Outages drawn on one page, as a 2 x 2 grid.
+PER_PAGE = 4
+#: Width of a panel's title [inches].
+PANEL_TITLE_WIDTH_IN = 4.8
+
+
+def outage_figures(projection: Projection) -> list[Figure]:
+    """Pages of outage panels, four to a page (none without outages)."""
+    losses = projection.outages
+    if losses is None:
+        return []
+    rows = outage_rows(projection)
+    planning = projection.scenario.planning
+    activation = (
+        "Unlit capacity stays off (planning.activation_delay is not given)."
+        if planning.activation_delay is None
+        else f"Unlit capacity of the links not hit comes on {format_days(planning.activation_delay)} after "
+        "an outage starts."
+    )
+    caption = (
+        f"Steps: what the links can carry during the outage, their capacity left times the emergency "
+        f"utilisation of {format_percent(planning.emergency_utilisation)}. Line: total peak demand, "
+        f"interpolated between months. Shaded: traffic lost. {activation} Days are counted from each "
+        "outage's start (00:00)."
+    )
+    figures = []
+    for first in range(0, len(rows), PER_PAGE):
+        group = list(range(first, min(first + PER_PAGE, len(rows))))
+        figure = Figure(figsize=PAGE_SIZE)
+        title = "Outages" + (
+            f" ({first // PER_PAGE + 1} of {-(-len(rows) // PER_PAGE)})" if len(rows) > PER_PAGE else ""
+        )
+        figure.text(0.08, 0.95, title, ha="left", va="top", fontsize=12, fontweight="bold")
+        figure.text(
+            0.08,
+            0.035,
+            fill(caption, CAPTION_WIDTH_IN, 9),
+            ha="left",
+            va="bottom",
+            fontsize=9,
+            color="#333333",
+        )
+        one = len(group) == 1
+        top = max(float(np.max(losses.demand_gbps)), float(np.max(losses.usable_gbps)))
+        unit, divisor = rate_unit(top)
+        for slot, k in enumerate(group):
+            row = rows[k]
+            if one:
+                box = (0.08, 0.22, 0.86, 0.63)
+            else:  # two stacked full width; three or four in a 2 x 2 grid
+                wide = len(group) <= 2
+                column, line = (0, slot) if wide else (slot % 2, slot // 2)
+                box = (0.08 + 0.46 * column, 0.6 - 0.38 * line, 0.86 if wide else 0.4, 0.25)
+            axes = figure.add_axes(box)
+            active = losses.segments.active[k]
+            start = losses.segments.start_days[active] - projection.outage_windows[k].start_day
+            length = losses.segments.length_days[active]
+            edges = np.append(start, start[-1] + length[-1])
+            usable = losses.usable_gbps[active] / divisor
+            demand = losses.demand_gbps[active] / divisor
+            axes.stairs(
+                usable, edges, baseline=None, color=OKABE_ITO[0], lw=2, label="What the rest can carry"
+            )
+            mid = start + length / 2
+            axes.plot(
+                np.concatenate([[edges[0]], mid, [edges[-1]]]),
+                np.concatenate([[demand[0]], demand, [demand[-1]]]),
+                color=DEMAND_COLOUR,
+                lw=1.6,
+                label="Total demand (peak)",
+            )
+            axes.stairs(
+                demand,
+                edges,
+                baseline=usable.clip(max=demand),
+                fill=True,
+                color=SHORTFALL_COLOUR,
+                alpha=0.5,
+                lw=0,
+                label="Traffic lost",
+            )
+            axes.set_xlim(edges[0], edges[-1])
+            axes.set_ylim(0, max(float(usable.max()), float(demand.max())) * 1.12 or 1.0)
+            axes.set_xlabel("Days from the outage's start")
+            axes.set_ylabel(f"Peak rate [{unit}]")
+            heading = shorten(
+                f"{row.name}: {row.hit}", PANEL_TITLE_WIDTH_IN * (2 if len(group) <= 2 else 1), 10
+            )
+            axes.set_title(
+                f"{heading}\n{format_day(row.start_day)}, {format_days(row.duration_days)}, "
+                f"{row.lost_tbps_days:,.3g} Tbps·days lost",
+                loc="left",
+                fontsize=10,
+            )
+            if slot == 0:
+                handles, labels = axes.get_legend_handles_labels()
+                figure.legend(
+                    handles,
+                    labels,
+                    loc="lower left",
+                    bbox_to_anchor=(0.08, 0.13 if one else 0.12),
+                    ncol=3,
+                    fontsize=9,
+                )
+        figures.append(figure)
+    return figures
