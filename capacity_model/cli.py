@@ -625,8 +625,9 @@ def _run(arguments: argparse.Namespace) -> int:
                     early = start_pages(projection, _overrides(item), assumptions=True)
                 progress = _ProgressBar(f"{file.name}: sampling")
                 mc = _named(item, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
-                progress = _ProgressBar(f"{file.name}: Sobol' indices, model runs")
-                sensitivity = _named(item, partial(sobol, scenario, seed=seed, progress=progress))
+                if scenario.parameters():  # faults alone: samples, but no inputs to rank
+                    progress = _ProgressBar(f"{file.name}: Sobol' indices, model runs")
+                    sensitivity = _named(item, partial(sobol, scenario, seed=seed, progress=progress))
             elif (samples is not None or seed is not None) and not deterministic:
                 _print(
                     f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr

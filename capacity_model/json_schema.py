@@ -33,7 +33,20 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import SchemaSerializer, core_schema
 
-from .quantities import BitRate, Day, Duration, DurationDays, Fraction, GrowthRate, Id, Month, PositiveBitRate
+from .quantities import (
+    BitRate,
+    Day,
+    Duration,
+    DurationDays,
+    FaultRate,
+    FaultRatePer1000Km,
+    Fraction,
+    GrowthRate,
+    Id,
+    LengthKm,
+    Month,
+    PositiveBitRate,
+)
 from .schema import Scenario
 
 __all__ = ["MERGED_LISTS", "scenario_json_schema"]
@@ -178,6 +191,9 @@ _PATTERN_MESSAGES: tuple[tuple[Any, str], ...] = (
     (Duration, "Write a duration with its unit, e.g. '18 months' or '2 years'."),
     (Day, "Write a day as year-month-day, e.g. '2025-01-02'."),
     (DurationDays, "Write a duration in days or hours, e.g. '14 days' or '38 hours'."),
+    (FaultRate, "Write faults per year, e.g. '0.6 per year'."),
+    (FaultRatePer1000Km, "Write faults per 1,000 km per year, e.g. '0.1 per 1000 km per year'."),
+    (LengthKm, "Write a length in km, e.g. '820 km'."),
     (Fraction, "Write a percentage with its % sign, e.g. '12.5%', or a fraction such as 0.125."),
     (GrowthRate, "Write a percentage with its % sign, e.g. '12.5%', or a fraction such as 0.125."),
     (

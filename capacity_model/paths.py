@@ -20,13 +20,18 @@ from .quantities import (
     BitRate,
     CapacityLostField,
     Day,
+    DelayDays,
     Duration,
     DurationDays,
+    FaultRate,
+    FaultRatePer1000Km,
     Fraction,
     GrowthRate,
+    LengthKm,
     Month,
     PositiveBitRate,
     Priority,
+    RepairDays,
     WholeNumber,
     did_you_mean,
 )
@@ -44,13 +49,20 @@ KINDS: dict[Any, str] = {
     BassCoefficient: "coefficient",
     Priority: "whole number",
     WholeNumber: "whole number",
+    FaultRate: "fault rate",
+    FaultRatePer1000Km: "fault rate per 1000 km",
+    RepairDays: "repair time",
+    LengthKm: "length",
 }
+#: Kinds that act only through faults drawn at random: uncertain inputs, not study parameters.
+FAULT_KINDS = frozenset({"fault rate", "fault rate per 1000 km", "repair time", "length"})
 
 #: Fields that ``--set`` may change but that are not numbers the studies and the uncertainty
 #: section can vary: the scripted outages and the activation delay, replayed as written.
 SET_ONLY: dict[Any, str] = {
     Day: "day",
     DurationDays: "duration in days",
+    DelayDays: "delay in days",
     CapacityLostField: "capacity lost",
 }
 
@@ -132,9 +144,9 @@ def _unwrap_optional(annotation: Any) -> Any:
     return annotation
 
 
-def resolve(scenario: BaseModel, path: str, settable: bool = False) -> FieldRef:
+def resolve(scenario: BaseModel, path: str, settable: bool = False, study: bool = False) -> FieldRef:
     """Find the numeric field a path names (with ``settable``, also a field of :data:`SET_ONLY`,
-    for ``--set``).
+    for ``--set``; with ``study``, not a field of :data:`FAULT_KINDS`, for ``sweep`` and ``solve``).
 
     Raises
     ------
@@ -171,6 +183,12 @@ def resolve(scenario: BaseModel, path: str, settable: bool = False) -> FieldRef:
                     f"{path!r} names {done} ({SET_ONLY[annotation]}): outages and the activation delay "
                     f"are replayed as written, not varied or sampled; to compare values, run with "
                     f"'--set {path}=...' and compare the reports"
+                )
+            if study and KINDS.get(annotation) in FAULT_KINDS:
+                raise PathError(
+                    f"{path!r} names {done} ({KINDS[annotation]}), which acts through faults drawn at random "
+                    "in a Monte Carlo run; give it a distribution in the uncertainty section (its Sobol' "
+                    "index says how much it matters), or compare values with '--set' and two reports"
                 )
             if annotation not in KINDS and annotation not in SET_ONLY:
                 raise PathError(

@@ -196,10 +196,24 @@ Day = Annotated[
 DurationDays = Annotated[
     float,
     BeforeValidator(_from_units(units.parse_duration_days)),
-    PlainSerializer(units.format_days, return_type=str, when_used="json"),
+    PlainSerializer(lambda days: units.format_days(days, digits=15), return_type=str, when_used="json"),
     WithJsonSchema(_DAYS_SCHEMA),
 ]
 """A duration in days, written ``'14 days'`` or ``'38 hours'``; held in days."""
+
+DelayDays = Annotated[
+    float,
+    BeforeValidator(_from_units(units.parse_delay_days)),
+    PlainSerializer(lambda days: units.format_days(days, digits=15), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            **_DAYS_SCHEMA,
+            "description": "A delay from 0 (at once) to 1,000 days: '2 days', '36 hours' or '0 days'.",
+            "examples": ["2 days", "36 hours"],
+        }
+    ),
+]
+"""A delay in days, 0 or more, written ``'2 days'``; held in days."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +268,61 @@ CapacityLostField = Annotated[
     ),
 ]
 """Capacity an outage takes, written ``'100%'`` or ``'1000 Gbps'``."""
+
+FaultRate = Annotated[
+    float,
+    BeforeValidator(_from_units(units.parse_fault_rate)),
+    PlainSerializer(lambda r: units.format_fault_rate(r, digits=15), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": rf"^\s*{_NUMBER}\s*(?:faults?\s*)?(?:per\s+year|/\s*year|/\s*yr|a\s+year|per\s+yr)\s*$",
+            "description": "Faults per year, 0 to 20: '0.6 per year'.",
+            "examples": ["0.6 per year"],
+        }
+    ),
+]
+"""Faults per year, written ``'0.6 per year'``."""
+
+FaultRatePer1000Km = Annotated[
+    float,
+    BeforeValidator(_from_units(lambda v: units.parse_fault_rate(v, per_1000_km=True))),
+    PlainSerializer(
+        lambda r: units.format_fault_rate(r, per_1000_km=True, digits=15), return_type=str, when_used="json"
+    ),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": rf"^\s*{_NUMBER}\s*(?:faults?\s*)?(?:per|/)\s*1,?000\s*km\s*(?:per|/)\s*(?:year|yr)\s*$",
+            "description": "Faults per 1,000 km per year, 0 to 10: '0.1 per 1000 km per year'.",
+            "examples": ["0.1 per 1000 km per year"],
+        }
+    ),
+]
+"""Faults per 1,000 km per year, written ``'0.1 per 1000 km per year'``."""
+
+LengthKm = Annotated[
+    float,
+    BeforeValidator(_from_units(units.parse_length_km)),
+    PlainSerializer(lambda km: f"{km:.15g} km", return_type=str, when_used="json"),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": rf"^\s*{_NUMBER}\s*km\s*$",
+            "description": "A length in km, above 0 and at most 100,000 km: '820 km'.",
+            "examples": ["820 km"],
+        }
+    ),
+]
+"""A length, written ``'820 km'``; held in km."""
+
+RepairDays = Annotated[
+    float,
+    BeforeValidator(_from_units(lambda v: units.parse_duration_days(v, what="a repair"))),
+    PlainSerializer(lambda days: units.format_days(days, digits=15), return_type=str, when_used="json"),
+    WithJsonSchema({**_DAYS_SCHEMA, "description": "A repair time from one hour to 1,000 days: '14 days'."}),
+]
+"""A repair time in days, written ``'14 days'``; held in days (an uncertain input may vary it)."""
 
 Fraction = Annotated[
     float,

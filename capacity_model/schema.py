@@ -14,8 +14,10 @@ context under ``"at"``, so that the loader can name the exact line.
 
 from __future__ import annotations
 
+import math
 import typing
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
@@ -28,16 +30,21 @@ from .quantities import (
     CapacityLost,
     CapacityLostField,
     Day,
+    DelayDays,
     Duration,
     DurationDays,
+    FaultRate,
+    FaultRatePer1000Km,
     Finding,
     Fraction,
     GrowthRate,
     Id,
+    LengthKm,
     Month,
     Name,
     PositiveBitRate,
     Priority,
+    RepairDays,
     SourceKey,
     StrictModel,
     Text,
@@ -56,6 +63,7 @@ __all__ = [
     "ConstantShare",
     "DemandStream",
     "Duration",
+    "Faults",
     "Fraction",
     "GrowthRate",
     "LinearShare",
@@ -68,6 +76,7 @@ __all__ = [
     "PiecewiseGrowth",
     "Planning",
     "Potential",
+    "Repair",
     "RiskGroup",
     "Scenario",
     "SeriesGrowth",
@@ -83,6 +92,14 @@ __all__ = [
 MAX_ENTRIES = 50
 #: Most rates of a piecewise growth, and points of a series (one a month for 200 years).
 MAX_RATES, MAX_POINTS = 200, 2400
+#: The standard normal's 90th percentile, for lognormal repair times given by their P90.
+Z_90 = 1.2815515655446004
+#: Most faults expected in one sample over the period (the sum over fault sources of rate x
+#: years): each is a pair of cuts of the period in every sample.
+MAX_FAULTS_PER_SAMPLE = 2000
+#: Most fault-source values per Monte Carlo run: samples x links x (months + 3 x faults
+#: expected), about a minute of drawing and evaluating faults.
+MAX_FAULT_WORK = 3e9
 #: Most entries of ``sources``.
 MAX_SOURCES = 200
 #: Most fibre pairs and wavelengths per pair of a link's potential: far above any system built
@@ -171,7 +188,7 @@ class Planning(StrictModel):
     emergency_utilisation: Fraction = 1.0
     """Utilisation accepted while a system is down (N-1): at most this share of the surviving
     capacity carries traffic [fraction]. Default 100%."""
-    activation_delay: DurationDays | None = None
+    activation_delay: DelayDays | None = None
     """Time to switch on installed but unlit capacity of the surviving links once an outage
     starts [days]. If left out, unlit capacity stays off during outages."""
     source: SourceKey | None = None
@@ -282,6 +299,67 @@ def _stated_potential(value: object) -> object:
     return {"value": value} if isinstance(value, (str, int, float)) else value
 
 
+class Repair(StrictModel):
+    """How long a fault takes to repair: lognormal by median and P90, or always the median."""
+
+    median: RepairDays
+    """Median repair time [days]."""
+    p90: RepairDays | None = None
+    """Repair time nine faults in ten are repaired within [days]; if left out, every repair
+    takes the median."""
+
+    @model_validator(mode="after")
+    def check_p90_above_median(self) -> Repair:
+        if self.p90 is not None and self.p90 < self.median:
+            raise problem(
+                f"{units.format_days(self.p90)} is below the median {units.format_days(self.median)}; "
+                "the P90 of a repair time is at least its median",
+                "p90",
+            )
+        return self
+
+    @property
+    def sigma(self) -> float:
+        """Log-spread of the lognormal repair time: ``ln(P90 / median) / z₀.₉`` (0: fixed)."""
+        return 0.0 if self.p90 is None else math.log(self.p90 / self.median) / Z_90
+
+
+class Faults(StrictModel):
+    """Faults at random: a Poisson rate and a repair time."""
+
+    rate: FaultRate | None = None
+    """Faults per year [1/year]."""
+    rate_per_1000_km: FaultRatePer1000Km | None = None
+    """Faults per 1,000 km per year, with the link's ``length`` [1/(1000 km·year)]."""
+    repair: Repair
+    """Repair time of each fault."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the rate and repair time."""
+
+    @model_validator(mode="after")
+    def check_one_rate(self) -> Faults:
+        if (self.rate is None) == (self.rate_per_1000_km is None):
+            raise problem(
+                "give rate ('0.6 per year') or rate_per_1000_km ('0.1 per 1000 km per year', with the "
+                "link's length), one of the two"
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class FaultSource:
+    """One source of faults at random: a link, or a risk group that fails whole."""
+
+    id: str
+    faults: Faults
+    links: tuple[str, ...]
+    """Ids of the links each fault takes down."""
+    rate_per_year: float
+    """Faults per year as written [1/year] (a rate per 1,000 km times the link's length)."""
+    at: tuple[str | int, ...]
+    """Location of the ``faults`` field, for messages."""
+
+
 class Link(StrictModel):
     """One physical system (a cable or route) whose capacity grows in phases."""
 
@@ -300,8 +378,39 @@ class Link(StrictModel):
     ] = None
     """The link's physical ceiling (see :class:`Potential`): capacity beyond it needs a new
     system. Unknown if left out."""
+    length: LengthKm | None = None
+    """Route length [km], for a fault rate per 1,000 km."""
+    faults: Faults | None = None
+    """Faults at random on this link (drawn in Monte Carlo runs)."""
     source: SourceKey | None = None
     """Key in ``sources`` for the link as a whole."""
+
+    @property
+    def faults_per_year(self) -> float | None:
+        """Fault rate [1/year]: ``rate``, or ``rate_per_1000_km · length / 1000``; None without faults."""
+        if self.faults is None:
+            return None
+        if self.faults.rate is not None:
+            return self.faults.rate
+        return float(self.faults.rate_per_1000_km or 0.0) * float(self.length or 0.0) / 1000
+
+    @model_validator(mode="after")
+    def check_length_for_a_rate_per_km(self) -> Link:
+        if self.faults is not None and self.faults.rate_per_1000_km is not None:
+            if self.length is None:
+                raise problem(
+                    "a rate per 1,000 km needs the link's length; add e.g. 'length: 820 km' to the link",
+                    "faults",
+                    "rate_per_1000_km",
+                )
+            if (self.faults_per_year or 0.0) > units.MAX_FAULTS_PER_YEAR:
+                raise problem(
+                    f"{self.faults.rate_per_1000_km:g} per 1000 km per year over {self.length:g} km is "
+                    f"{self.faults_per_year:g} faults a year, more than {units.MAX_FAULTS_PER_YEAR:g}; check the figures",
+                    "faults",
+                    "rate_per_1000_km",
+                )
+        return self
 
     @property
     def installed_gbps(self) -> list[float]:
@@ -374,8 +483,20 @@ class RiskGroup(StrictModel):
     """Readable name for the report; the ``id`` if left out."""
     links: Annotated[list[Id], Field(min_length=1, max_length=MAX_ENTRIES)]
     """Ids of the links in the group."""
+    faults: Faults | None = None
+    """Faults at random that take all the group's links at once (drawn in Monte Carlo runs)."""
     source: SourceKey | None = None
     """Key in ``sources`` for the grouping."""
+
+    @model_validator(mode="after")
+    def check_rate_per_year(self) -> RiskGroup:
+        if self.faults is not None and self.faults.rate is None:
+            raise problem(
+                "a risk group has no length: give its faults as 'rate: 0.2 per year'",
+                "faults",
+                "rate_per_1000_km",
+            )
+        return self
 
     @property
     def display_name(self) -> str:
@@ -746,6 +867,23 @@ class Scenario(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def check_faults(self) -> Scenario:
+        raise_all(_fault_findings(self))
+        return self
+
+    def fault_sources(self) -> list[FaultSource]:
+        """Each source of faults at random: links with faults, then risk groups with faults."""
+        return [
+            FaultSource(link.id, link.faults, (link.id,), link.faults_per_year or 0.0, ("links", k, "faults"))
+            for k, link in enumerate(self.links)
+            if link.faults is not None
+        ] + [
+            FaultSource(g.id, g.faults, tuple(g.links), g.faults.rate or 0.0, ("risk_groups", k, "faults"))
+            for k, g in enumerate(self.risk_groups)
+            if g.faults is not None
+        ]
+
+    @model_validator(mode="after")
     def check_outages(self) -> Scenario:
         raise_all(_outage_findings(self))
         return self
@@ -758,6 +896,14 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def check_uncertainty(self) -> Scenario:
+        if self.uncertainty is not None and not self.uncertainty.parameters and not self.fault_sources():
+            raise problem(
+                "the uncertainty section has no parameters: give at least one distribution, e.g. "
+                "'demand.<stream>.growth.rate: {dist: uniform, low: 20%, high: 30%}', or fault rates "
+                "to draw faults at random",
+                "uncertainty",
+                "parameters",
+            )
         if self.uncertainty is not None:
             months = self.period.end - self.period.start + 1
             raise_all(
@@ -809,6 +955,46 @@ class Scenario(StrictModel):
     def lead_time_months(self, phase: Phase) -> int:
         """Effective lead time of a phase [months]."""
         return self.planning.default_lead_time if phase.lead_time is None else phase.lead_time
+
+
+def _fault_findings(scenario: Scenario) -> list[Finding]:
+    """Faults need a Monte Carlo run (an uncertainty section), and a workload the machine can bear."""
+    sources = scenario.fault_sources()
+    if not sources:
+        return []
+    if scenario.uncertainty is None:
+        return [
+            (
+                "faults are drawn at random in a Monte Carlo run; add an uncertainty section, e.g. "
+                "'uncertainty: {samples: 10000}' (parameters are optional)",
+                sources[0].at,
+            )
+        ]
+    months = scenario.period.end - scenario.period.start + 1
+    expected = months / 12 * sum(source.rate_per_year for source in sources)
+    if expected > MAX_FAULTS_PER_SAMPLE:
+        return [
+            (
+                f"the fault rates expect {expected:,.0f} faults in each sample over the period, more than "
+                f"{MAX_FAULTS_PER_SAMPLE:,}; lower the rates or shorten the period",
+                sources[0].at,
+            )
+        ]
+    work = (
+        scenario.uncertainty.samples
+        * len(scenario.links)
+        * (months + 3 * (expected + 6 * math.sqrt(expected) + 6))
+    )
+    if work > MAX_FAULT_WORK:
+        return [
+            (
+                f"{scenario.uncertainty.samples:,} samples of faults over {len(scenario.links)} links and "
+                f"{months:,} months would take too long (about {work / MAX_FAULT_WORK:.1f} times the most "
+                "allowed); use fewer samples, links or months",
+                ("uncertainty", "samples"),
+            )
+        ]
+    return []
 
 
 def _outage_findings(scenario: Scenario) -> list[Finding]:

@@ -204,8 +204,9 @@ class Uncertainty(StrictModel):
     """Seed of the random numbers: the same seed gives the same results on any machine."""
     method: Literal["random", "latin-hypercube"] = "random"
     """``random`` draws, or ``latin-hypercube`` (scipy.stats.qmc) strata."""
-    parameters: Annotated[dict[str, DistSpec], Field(min_length=1, max_length=MAX_PARAMETERS)]
-    """Distribution of each uncertain input, by field path (e.g. ``demand.transit.growth.rate``)."""
+    parameters: Annotated[dict[str, DistSpec], Field(max_length=MAX_PARAMETERS)] = Field(default_factory=dict)
+    """Distribution of each uncertain input, by field path (e.g. ``demand.transit.growth.rate``);
+    may be left out in a scenario with fault rates, whose faults are drawn at random."""
     correlations: list[Correlation] = Field(default_factory=list)
     """Rank correlations between parameters."""
     sobol_samples: WholeNumber = Field(default=8192, ge=64, le=MAX_SOBOL_SAMPLES)
@@ -282,6 +283,10 @@ _RANGES = {
     "coefficient": (0.0, 1.0),
     "duration": (0.0, units.MAX_DURATION_MONTHS),
     "date": (12.0 * units.FIRST_YEAR, 12.0 * units.LAST_YEAR + 11),
+    "fault rate": (0.0, units.MAX_FAULTS_PER_YEAR),
+    "fault rate per 1000 km": (0.0, units.MAX_FAULTS_PER_1000_KM_YEAR),
+    "repair time": (units.MIN_DURATION_DAYS, units.MAX_DURATION_DAYS),
+    "length": (1e-9, units.MAX_LENGTH_KM),
 }
 #: Narrower ranges of particular fields, by (model, field).
 _FIELD_RANGES = {
@@ -461,6 +466,12 @@ def _show(ref: FieldRef, value: float) -> str:
         return units.format_month(round(value))
     if ref.kind == "duration" and abs(value) < 1e6:
         return units.format_duration(round(value))
+    if ref.kind == "repair time":
+        return units.format_days(value)
+    if ref.kind in ("fault rate", "fault rate per 1000 km"):
+        return units.format_fault_rate(value, per_1000_km=ref.kind != "fault rate")
+    if ref.kind == "length":
+        return f"{value:g} km"
     return f"{value:g}"
 
 

@@ -29,15 +29,19 @@ __all__ = [
     "format_day",
     "format_days",
     "format_duration",
+    "format_fault_rate",
     "format_month",
     "format_percent",
     "month_of_day",
     "month_year",
     "parse_bit_rate_gbps",
     "parse_day",
+    "parse_delay_days",
     "parse_duration_days",
     "parse_duration_months",
+    "parse_fault_rate",
     "parse_fraction",
+    "parse_length_km",
     "parse_month",
 ]
 
@@ -428,9 +432,9 @@ MIN_DURATION_DAYS, MAX_DURATION_DAYS = 1 / 24, 1000.0
 _DAYS = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?P<unit>days?|d|hours?|h|weeks?|wk)\s*$")
 
 
-def parse_duration_days(value: object) -> float:
+def parse_duration_days(value: object, what: str = "an outage", least: str = "'1 hour'") -> float:
     """Parse ``'14 days'``, ``'38 hours'`` or ``'2 weeks'`` into days (a float), from one hour
-    to 1,000 days.
+    (0 when ``least`` is ``'0 days'``) to 1,000 days; ``what`` names the quantity in messages.
 
     >>> parse_duration_days("36 hours")
     1.5
@@ -445,25 +449,100 @@ def parse_duration_days(value: object) -> float:
     number = _number(match["num"])
     unit = match["unit"]
     days = number / 24 if unit.startswith("h") else number * 7 if unit.startswith("w") else number
-    if days <= 0:
-        raise UnitError(f"{written(value)} is not more than 0; an outage lasts at least '1 hour'")
-    if days < MIN_DURATION_DAYS - 1e-12:
-        raise UnitError(f"{written(value)} is shorter than one hour; an outage lasts at least '1 hour'")
+    zero_allowed = least == "'0 days'"
+    if days < 0 or (days == 0 and not zero_allowed):
+        raise UnitError(f"{written(value)} is not more than 0; {what} lasts at least {least}")
+    if days < MIN_DURATION_DAYS - 1e-12 and not zero_allowed:
+        raise UnitError(f"{written(value)} is shorter than one hour; {what} lasts at least {least}")
     if days > MAX_DURATION_DAYS:
         raise UnitError(
-            f"{written(value)} is more than 1,000 days; a longer loss is a retirement of the link "
-            "(links[].retire), not an outage"
+            f"{written(value)} is more than 1,000 days; "
+            + (
+                "a longer loss is a retirement of the link (links[].retire), not an outage"
+                if what == "an outage"
+                else f"{what} is at most '1000 days'"
+            )
         )
     return days
 
 
-def format_days(days: float) -> str:
-    """Format days as ``'14 days'``, ``'1 day'`` or ``'38 hours'`` (under two days, when whole hours).
+def parse_delay_days(value: object) -> float:
+    """Parse an activation delay: as :func:`parse_duration_days`, from 0 (at once) to 1,000 days."""
+    return parse_duration_days(value, what="the delay", least="'0 days'")
+
+
+def format_days(days: float, digits: int = 3) -> str:
+    """Format days as ``'14 days'``, ``'1 day'``, ``'50 hours'`` (whole hours that are not whole
+    days, under a week) or ``'2.08 days'`` (``digits`` significant digits).
 
     >>> format_days(38 / 24)
     '38 hours'
     """
     hours = days * 24
-    if days < 2 and abs(hours - round(hours)) < 1e-9 and abs(days - round(days)) > 1e-9:
+    whole_days = abs(days - round(days)) < 1e-9
+    if not whole_days and days < 7 and abs(hours - round(hours)) < 1e-9:
         return "1 hour" if round(hours) == 1 else f"{round(hours)} hours"
-    return "1 day" if days == 1 else f"{days:.15g} days"
+    if whole_days:
+        return "1 day" if round(days) == 1 else f"{round(days):,} days".replace(",", "")
+    return f"{days:.{digits}g} days"
+
+
+#: Most faults a year of one source, and per 1,000 km a year: far above the record (a few a
+#: year on the busiest systems; about 0.1 per 1,000 km a year worldwide).
+MAX_FAULTS_PER_YEAR, MAX_FAULTS_PER_1000_KM_YEAR = 20.0, 10.0
+#: Longest link: 100,000 km (the longest submarine systems run about 40,000 km) [km].
+MAX_LENGTH_KM = 100_000.0
+_PER_YEAR = r"(?:per\s+year|/\s*year|/\s*yr|a\s+year|per\s+yr)"
+_FAULT_RATE = re.compile(rf"^\s*(?P<num>{NUMBER})\s*(?:faults?\s*)?{_PER_YEAR}\s*$")
+_FAULT_RATE_KM = re.compile(
+    rf"^\s*(?P<num>{NUMBER})\s*(?:faults?\s*)?(?:per|/)\s*1,?000\s*km\s*(?:per|/)\s*(?:year|yr)\s*$"
+)
+_LENGTH = re.compile(rf"^\s*(?P<num>{NUMBER})\s*km\s*$")
+
+
+def parse_fault_rate(value: object, per_1000_km: bool = False) -> float:
+    """Parse ``'0.6 per year'`` (or, ``per_1000_km``, ``'0.1 per 1000 km per year'``) into
+    faults per year (per 1,000 km), 0 to 20 (0 to 10).
+
+    >>> parse_fault_rate("0.6 per year")
+    0.6
+    >>> parse_fault_rate("0.1 per 1000 km per year", per_1000_km=True)
+    0.1
+    """
+    example = "'0.1 per 1000 km per year'" if per_1000_km else "'0.6 per year'"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise UnitError(f"{written(value)} has no unit; write e.g. {example}")
+    match = (_FAULT_RATE_KM if per_1000_km else _FAULT_RATE).match(value) if isinstance(value, str) else None
+    if not match:
+        other = _FAULT_RATE.match(value) if per_1000_km and isinstance(value, str) else None
+        hint = " (a rate per year goes in 'rate')" if other else ""
+        if not per_1000_km and isinstance(value, str) and _FAULT_RATE_KM.match(value):
+            hint = " (a rate per 1,000 km goes in 'rate_per_1000_km', with the link's length)"
+        raise UnitError(f"{written(value)} is not a fault rate; write e.g. {example}{hint}")
+    rate = _number(match["num"])
+    most = MAX_FAULTS_PER_1000_KM_YEAR if per_1000_km else MAX_FAULTS_PER_YEAR
+    if not 0 <= rate <= most:
+        raise UnitError(
+            f"{written(value)} is outside 0 to {most:g}; the busiest systems see a few faults a year"
+        )
+    return rate
+
+
+def format_fault_rate(rate: float, per_1000_km: bool = False, digits: int = 3) -> str:
+    """Format faults per year (per 1,000 km): ``'0.6 per year'``."""
+    return f"{rate:.{digits}g} per 1000 km per year" if per_1000_km else f"{rate:.{digits}g} per year"
+
+
+def parse_length_km(value: object) -> float:
+    """Parse ``'820 km'`` into km, above 0 and at most 100,000 km."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise UnitError(f"{written(value)} has no unit; write e.g. '{value:g} km'")
+    match = _LENGTH.match(value) if isinstance(value, str) else None
+    if not match:
+        raise UnitError(f"{written(value)} is not a length; write e.g. '820 km'")
+    km = _number(match["num"])
+    if not 0 < km <= MAX_LENGTH_KM:
+        raise UnitError(
+            f"{written(value)} is outside 0 to 100,000 km; the longest systems run about 40,000 km"
+        )
+    return km

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from capacity_model.engine import project
 from capacity_model.errors import ScenarioError
-from capacity_model.results.outages import outage_columns, outage_lines, outage_rows
+from capacity_model.results.outages import outage_columns, outage_lines, outage_rows, tbps_days
 from capacity_model.results.summary import summary
 from capacity_model.scenario_files import dump_scenario_yaml, load
 from tests.cli_helpers import cli
@@ -80,7 +80,7 @@ def test_an_outage_by_hand_through_every_output(tmp_path: Path) -> None:
     assert headline == (
         "Outages (links run at up to 100%, unlit capacity switched on after 36 hours): Cut of a (a, "
         "10 Gbps lost from 2025-03-01 for 10 days): 2 Gbps of traffic lost on its first day, none a "
-        "week later; 0.003 Tbps·days in all, 2.5% of the demand in that time."
+        "week later; 3 Gbps·days in all, 2.5% of the demand in that time, beyond what is lost anyway."
     )
 
 
@@ -103,6 +103,33 @@ def test_a_group_at_half_capacity_and_a_rate(tmp_path: Path) -> None:
     assert float(projection.outages.lost_tbps_days()) == pytest.approx(0.002 + 0.0035 + 0.012)
 
 
+def test_only_what_an_outage_adds_is_its_cost_and_overlaps_are_counted_once(tmp_path: Path) -> None:
+    # Demand 25 Gbps on 20: 5 are lost anyway. 1 Gbps of a lost for 10 days adds 1 Gbps:
+    # 10 Gbps·days. Then a and b out on overlapping days: a alone (days 0-4) leaves 10, so it
+    # adds 10 Gbps; b alone (days 2-6) the same; together on days 2-4 nothing is left: 20 added.
+    head = TWO_LINKS.replace("value: 12 Gbps", "value: 25 Gbps").replace("{activation_delay: 36 hours}", "{}")
+    outages = """\
+  - {id: small, links: [a], start: 2025-03-01, duration: 10 days, lost: 1 Gbps}
+  - {id: x, links: [a], start: 2025-06-01, duration: 4 days}
+  - {id: y, links: [b], start: 2025-06-03, duration: 4 days}
+"""
+    projection = project(load(write(tmp_path, outages, head)).scenario)
+    small, x, y = outage_rows(projection)
+    assert small.lost_tbps_days == pytest.approx(0.010) and small.lost_first_day_gbps == pytest.approx(1.0)
+    assert x.lost_tbps_days == pytest.approx(0.040) and x.overlaps == ("y",)
+    assert y.lost_tbps_days == pytest.approx(0.040)
+    assert projection.outages is not None
+    # together: days 0-2 a out (10), days 2-4 both out (20), days 4-6 b out (10): 80 Gbps·days
+    together = float(projection.outages.lost_tbps_days()) - small.lost_tbps_days
+    assert together == pytest.approx(0.080)
+    lines = outage_lines(projection)
+    assert lines[-1] == "All outages together lose 90 Gbps·days, overlaps counted once."
+    assert (
+        "x (a, 10 Gbps lost from 2025-06-01 for 4 days)" in lines[2]
+        and "; counted alone, as it overlaps y." in lines[2]
+    )
+
+
 def test_set_changes_an_outage_and_studies_refuse_it(tmp_path: Path) -> None:
     path = write(tmp_path, A_FOR_TEN_DAYS)
     longer = project(load(path, ["planning.activation_delay=3 days"]).scenario)
@@ -119,6 +146,23 @@ def test_set_changes_an_outage_and_studies_refuse_it(tmp_path: Path) -> None:
                 + "uncertainty:\n  parameters:\n    outages[cut].duration: {dist: uniform, low: 1 day, high: 2 days}\n",
             )
         )
+
+
+@pytest.mark.parametrize(
+    ("tbps", "text"),
+    [
+        (0.0, "0 Tbps·days"),
+        (8.33e-5, "0.0833 Gbps·days"),
+        (0.9996, "1 Tbps·days"),
+        (0.003, "3 Gbps·days"),
+        (5.2249, "5.22 Tbps·days"),
+        (999.7, "1,000 Tbps·days"),
+        (1838.4, "1,838 Tbps·days"),
+        (1e-9, "under 0.001 Gbps·days"),
+    ],
+)
+def test_volumes_are_written_without_exponents(tbps: float, text: str) -> None:
+    assert tbps_days(tbps) == text
 
 
 def test_the_resolved_file_runs_the_same(tmp_path: Path) -> None:

@@ -228,13 +228,21 @@ def test_days_and_durations_in_days() -> None:
     assert units.parse_duration_days("2 weeks") == 14.0
     assert units.parse_duration_days("1 hour") == pytest.approx(1 / 24)
     assert units.parse_duration_days("1000 days") == 1000.0
-    assert [units.format_days(d) for d in (1.0, 14.0, 38 / 24, 0.5, 2.5)] == [
+    assert [units.format_days(d) for d in (1.0, 14.0, 38 / 24, 0.5, 50 / 24, 7.5, 14000.5 / 24)] == [
         "1 day",
         "14 days",
         "38 hours",
         "12 hours",
-        "2.5 days",
+        "50 hours",
+        "7.5 days",
+        "583 days",
     ]
+    assert units.format_days(14000.5 / 24, digits=15) == "583.354166666667 days"
+    assert units.parse_delay_days("0 days") == 0.0
+    with pytest.raises(units.UnitError, match="the delay is at most '1000 days'"):
+        units.parse_delay_days("1001 days")
+    with pytest.raises(units.UnitError, match="not more than 0; the delay lasts at least '0 days'"):
+        units.parse_delay_days("-1 days")
     for bad, phrase in [
         ("2025-03", "is not a day"),
         ("2023-02-29", "not a calendar date"),

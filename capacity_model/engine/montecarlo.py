@@ -22,6 +22,8 @@ from . import shortfalls
 from .aggregate import QuantileHistogram
 from .allocation import allocate, carried_share
 from .evaluation import Evaluation, Values, corridor_capacity_gbps, evaluate, period_months
+from .fault_risk import fault_risk
+from .faults import DAYS_PER_YEAR, FaultLosses
 from .sampling import (
     Choice,
     Distribution,
@@ -37,6 +39,8 @@ from .sampling import (
 )
 
 __all__ = [
+    "FAULT_LOSS_LEVELS",
+    "FAULT_OUTCOMES",
     "QUANTILES",
     "QUANTITIES",
     "SCALAR_OUTCOMES",
@@ -59,6 +63,10 @@ QUANTILES = (0.05, 0.10, 0.50, 0.90, 0.95)
 QUANTITIES = ("demand_gbps", "capacity_gbps", "utilisation", "headroom_gbps", "gap_gbps")
 #: Per-sample outcomes of a run, beside ``carried_share:<stream id>`` for each stream with a share.
 SCALAR_OUTCOMES = ("first_exhaustion_months", "gap_at_horizon_gbps", "months_short", "unserved_tbps_months")
+#: Per-sample outcomes of the faults drawn at random, in scenarios that give fault rates.
+FAULT_OUTCOMES = ("fault_loss_tbps_days_per_year", "fault_availability")
+#: Shares of a year's demand whose loss to faults the summary gives the chance of [fraction].
+FAULT_LOSS_LEVELS = (0.0001, 0.001, 0.01, 0.1)
 #: Values per ``(samples, months)`` array in one chunk (about 16 MB per float array), for a
 #: scenario whose links, streams and targets hold at most :data:`ENTRY_ARRAYS` such arrays.
 CHUNK_VALUES = 2_000_000
@@ -165,6 +173,18 @@ class MonteCarlo:
     Tbps·months, carried share of each stream with a share at ``carried_at``), ``(samples,)``."""
     carried_at: int
     """Month of the carried shares in ``per_sample`` [month index]."""
+    fault_year_loss_tbps_days: FloatArray | None = None
+    """Traffic lost because of faults in each calendar year of each sample [Tbps·days],
+    ``(samples, years)``; None without fault rates."""
+    fault_year_share: FloatArray | None = None
+    """The same over the year's demand [fraction], ``(samples, years)``."""
+    fault_counts: NDArray[np.int64] | None = None
+    """Faults drawn in each sample over the period, ``(samples,)``."""
+
+    def p_fault_loss_above(self, level: float) -> float:
+        """Chance that faults take more than ``level`` of a year's demand, over samples and years."""
+        assert self.fault_year_share is not None
+        return float(np.mean(self.fault_year_share > level))
 
     def outcome_quantile(self, name: str, q: float) -> float:
         """The ``q`` quantile over samples of a per-sample outcome (inverted CDF: a value some
@@ -272,6 +292,10 @@ def run_monte_carlo(
     deadlines = np.array([t.by for t in scenario.targets], dtype=np.int64)
     on_time_count = [0 for _ in scenario.targets]
     per_sample = {name: np.empty(samples) for name in sample_outcome_names(scenario)}
+    has_faults = bool(scenario.fault_sources())
+    year_loss = np.empty((samples, len(years))) if has_faults else None
+    year_demand = np.empty((samples, len(years))) if has_faults else None
+    counts = np.empty(samples, dtype=np.int64) if has_faults else None
     if carried_at is not None and not scenario.period.start <= carried_at <= scenario.period.end:
         raise ValueError(f"carried_at {carried_at} is outside the period")
     carried_index = -1 if carried_at is None else carried_at - scenario.period.start
@@ -282,7 +306,17 @@ def run_monte_carlo(
         result = evaluate(scenario, months, values)
         for name in QUANTITIES:
             histograms[name].add(_full(getattr(result, name), len(rows)))
-        chunk_outcomes = sample_outcomes(scenario, result, len(rows), carried_index)
+        faults = (
+            fault_risk(scenario, months, result, values, np.arange(start, start + len(rows)), seed)
+            if has_faults
+            else None
+        )
+        if faults is not None:
+            assert year_loss is not None and year_demand is not None and counts is not None
+            year_loss[start : start + len(rows)] = faults.lost_tbps_days
+            year_demand[start : start + len(rows)] = faults.demand_tbps_days
+            counts[start : start + len(rows)] = faults.faults
+        chunk_outcomes = sample_outcomes(scenario, result, len(rows), carried_index, faults)
         for name, chunk_values in chunk_outcomes.items():
             per_sample[name][start : start + len(rows)] = chunk_values
         first_index = chunk_outcomes["first_exhaustion_months"].astype(np.int64)
@@ -331,17 +365,26 @@ def run_monte_carlo(
         targets=tuple(targets),
         per_sample=per_sample,
         carried_at=int(months[carried_index]),
+        fault_year_loss_tbps_days=year_loss,
+        fault_year_share=None
+        if year_loss is None or year_demand is None
+        else np.divide(year_loss, year_demand, out=np.zeros_like(year_loss), where=year_demand > 0),
+        fault_counts=counts,
     )
 
 
 def sample_outcome_names(scenario: Scenario) -> tuple[str, ...]:
-    """Names of :func:`sample_outcomes`: :data:`SCALAR_OUTCOMES` and ``carried_share:<id>``
-    for each stream with a share."""
-    return SCALAR_OUTCOMES + tuple(f"carried_share:{s.id}" for s in scenario.demand if s.share is not None)
+    """Names of :func:`sample_outcomes`: :data:`SCALAR_OUTCOMES`, ``carried_share:<id>`` for each
+    stream with a share, and :data:`FAULT_OUTCOMES` when the scenario gives fault rates."""
+    return (
+        SCALAR_OUTCOMES
+        + tuple(f"carried_share:{s.id}" for s in scenario.demand if s.share is not None)
+        + (FAULT_OUTCOMES if scenario.fault_sources() else ())
+    )
 
 
 def sample_outcomes(
-    scenario: Scenario, result: Evaluation, rows: int, carried_at: int = -1
+    scenario: Scenario, result: Evaluation, rows: int, carried_at: int = -1, faults: FaultLosses | None = None
 ) -> dict[str, FloatArray]:
     """Each sample's scalar outcomes, ``(rows,)`` each (names: :func:`sample_outcome_names`).
 
@@ -352,6 +395,10 @@ def sample_outcomes(
     - ``unserved_tbps_months``: ``Σ_t max(0, D − u·C) / 1000`` [Tbps·months];
     - ``carried_share:<id>``: the stream's carried traffic over its traffic before the share,
       in the month at position ``carried_at`` of the period (default the last; :mod:`.allocation`)
+      [fraction];
+    - with ``faults`` (:mod:`.faults`), ``fault_loss_tbps_days_per_year``: traffic lost because
+      of faults over the period, per year of 365.2425 days [Tbps·days/year]; and
+      ``fault_availability``: the share of the period's time with nothing lost to faults
       [fraction].
     """
     headroom = _full(result.headroom_gbps, rows)
@@ -378,6 +425,10 @@ def sample_outcomes(
         for stream in with_share:
             base = _full(result.stream_base_gbps[stream.id], rows)[:, carried_at]
             out[f"carried_share:{stream.id}"] = carried_share(by_id[stream.id], base)
+    if faults is not None:
+        days = float(faults.days.sum())
+        out["fault_loss_tbps_days_per_year"] = faults.lost_tbps_days.sum(axis=1) / (days / DAYS_PER_YEAR)
+        out["fault_availability"] = 1.0 - faults.losing_days.sum(axis=1) / days
     return out
 
 
@@ -386,18 +437,31 @@ def outcomes(
     table: FloatArray,
     years: NDArray[np.int64] | None = None,
     chunk_size: int | None = None,
+    positions: NDArray[np.int64] | None = None,
+    seed: int = 0,
 ) -> dict[str, FloatArray]:
     """Per-sample outcomes for sensitivity analysis, from a ``(samples, parameters)`` table.
 
     Those of :func:`sample_outcomes`, and, per calendar year of ``years``, the year's peak
     utilisation (``utilisation_peak``, ``(samples, years)``). Evaluated ``chunk_size``
-    samples at a time (default :func:`chunk_rows`); the results do not depend on it.
+    samples at a time (default :func:`chunk_rows`); the results do not depend on it. In a
+    scenario with fault rates, row ``k`` draws the faults of stream ``positions[k]`` of
+    ``seed`` (default: the rows' own positions).
     """
     parameters = scenario.parameters()
     months = period_months(scenario)
     rows = chunk_size or chunk_rows(scenario, len(months))
+    where = np.arange(len(table)) if positions is None else np.asarray(positions, dtype=np.int64)
     parts = [
-        _chunk_outcomes(scenario, parameters, months, table[start : start + rows], years)
+        _chunk_outcomes(
+            scenario,
+            parameters,
+            months,
+            table[start : start + rows],
+            years,
+            where[start : start + rows],
+            seed,
+        )
         for start in range(0, max(len(table), 1), rows)
     ]
     if len(parts) == 1:
@@ -411,11 +475,17 @@ def _chunk_outcomes(
     months: NDArray[np.int64],
     table: FloatArray,
     years: NDArray[np.int64] | None,
+    positions: NDArray[np.int64],
+    seed: int,
 ) -> dict[str, FloatArray]:
     """:func:`outcomes` of one chunk of samples, evaluated at once."""
-    result: Evaluation = evaluate(scenario, months, values_for(parameters, table))
+    values = values_for(parameters, table)
+    result: Evaluation = evaluate(scenario, months, values)
     rows = len(table)
-    out = sample_outcomes(scenario, result, rows)
+    faults = (
+        fault_risk(scenario, months, result, values, positions, seed) if scenario.fault_sources() else None
+    )
+    out = sample_outcomes(scenario, result, rows, faults=faults)
     if years is not None:
         utilisation = np.minimum(
             _full(result.utilisation, rows), 1e6

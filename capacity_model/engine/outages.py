@@ -6,23 +6,26 @@ the links together, so the rate is shared in proportion to their capacity. The w
 into **segments** at every day boundary inside them, at each outage's end, and at the moment
 its unlit capacity comes on (``s_o + a``); inside a segment nothing changes but demand.
 
-In a segment of length ``Δt`` with midpoint ``t``:
+A segment never crosses a month's first day (outages start at 00:00 and segments end at day
+boundaries). In a segment of length ``Δt``:
 
-- lit capacity ``C_l(t)`` is the monthly capacity of ``t``'s month (capacity steps by month);
+- lit capacity ``C_l`` is the monthly capacity of the segment's month (capacity steps by month);
 - demand ``D(t)`` is interpolated linearly between the monthly values, which hold at each
-  month's first day (a month's value is its first day's);
+  month's first day (through the period's last month, its value);
 - capacity left ``K(t) = Σ_l C_l(t)·(1 − Σ_o f_o·[o active, l ∈ o])``;
 - activated capacity ``A(t) = Σ_{l hit by no active outage} (I_l(t) − C_l(t))`` once some
   active outage started at least ``a`` days before (``a`` = ``planning.activation_delay``;
   never when it is not given), where ``I_l`` is the installed capacity;
 - usable capacity ``U(t) = e·(K(t) + A(t))`` at the emergency utilisation ``e``;
-- traffic lost ``L(t) = max(0, D(t) − U(t))`` [Gbps], and the volume lost ``L(t)·Δt``
-  [Gbps·days; / 1000 for Tbps·days].
+- the traffic lost **because of the outages** is
+  ``∫ max(0, D − U) dt − ∫ max(0, D − e·Σ_l C_l) dt`` over the segment (at least 0): what is
+  lost beyond what would be lost anyway at the emergency utilisation; each integral is exact
+  for ``D`` linear (:func:`~.shortfalls.positive_part_integral`) [Gbps·days; / 1000 for
+  Tbps·days].
 
-The midpoint rule is exact for demand linear within the segment while ``L > 0``; segments are
-at most one day long. Where outages overlap in time (on different links: one link has one
-outage at a time), each sees the loss of both on the common days, and the total counts those
-days once.
+Where outages overlap in time (on different links: one link has one outage at a time), the
+evaluation of all of them together counts the common days once; each outage's own cost is its
+evaluation alone.
 
 All functions broadcast over leading (sample) axes of the capacity and demand arrays, with no
 loop over months or days.
@@ -35,7 +38,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["OutageLosses", "OutageWindow", "Segments", "outage_losses", "segments"]
+from .. import units
+from .shortfalls import positive_part_integral
+
+__all__ = ["OutageLosses", "OutageWindow", "Segments", "month_start_days", "outage_losses", "segments"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -128,7 +134,7 @@ class OutageLosses:
 
     segments: Segments
     demand_gbps: FloatArray
-    """Demand at each segment's midpoint [Gbps]."""
+    """Mean demand over each segment [Gbps]."""
     capacity_gbps: FloatArray
     """Lit capacity without the outages [Gbps]."""
     capacity_lost_gbps: FloatArray
@@ -140,7 +146,7 @@ class OutageLosses:
     usable_gbps: FloatArray
     """``e·(capacity − capacity lost + activated)`` [Gbps]."""
     lost_gbps: FloatArray
-    """Traffic lost, ``max(0, demand − usable)`` [Gbps]."""
+    """Mean traffic lost because of the outages over each segment [Gbps] (see the module)."""
 
     def _sum(self, values: FloatArray, mask: BoolArray) -> FloatArray:
         return np.sum(values * (self.segments.length_days * mask), axis=-1)
@@ -206,10 +212,14 @@ def outage_losses(
     mid = seg.mid_days
     n_months = len(month_start_days) - 1
     position = np.clip(np.searchsorted(month_start_days, mid, side="right") - 1, 0, n_months - 1)
-    fraction = (mid - month_start_days[position]) / np.diff(month_start_days)[position]
     after = np.minimum(position + 1, n_months - 1)
     demand = np.asarray(demand_gbps, dtype=float)
-    demand_mid = demand[..., position] * (1 - fraction) + demand[..., after] * fraction
+    month_days = np.diff(month_start_days)[position]
+    d0, d1 = (
+        demand[..., position]
+        + (demand[..., after] - demand[..., position]) * (t - month_start_days[position]) / month_days
+        for t in (seg.start_days, seg.start_days + seg.length_days)
+    )
     lit = np.asarray(link_capacity_gbps, dtype=float)[..., position]  # (..., links, n)
     dark = np.asarray(link_installed_gbps, dtype=float)[..., position] - lit
     own = np.zeros((*lit.shape[:-2], len(windows), len(mid)))  # (..., outages, n)
@@ -227,13 +237,29 @@ def outage_losses(
     lost_capacity = own.sum(axis=-2)
     activated = (dark * (~hit & seg.activated)).sum(axis=-2)
     usable = emergency_utilisation * (capacity - lost_capacity + activated)
+    anyway = emergency_utilisation * capacity
+    length = seg.length_days
+    lost = np.maximum(
+        0.0,
+        positive_part_integral(d0 - usable, d1 - usable, length)
+        - positive_part_integral(d0 - anyway, d1 - anyway, length),
+    )
     return OutageLosses(
         segments=seg,
-        demand_gbps=demand_mid,
+        demand_gbps=(d0 + d1) / 2,
         capacity_gbps=capacity,
         capacity_lost_gbps=lost_capacity,
         outage_capacity_lost_gbps=own,
         activated_gbps=activated,
         usable_gbps=usable,
-        lost_gbps=np.maximum(0.0, demand_mid - usable),
+        lost_gbps=lost / length,
     )
+
+
+def month_start_days(months: NDArray[np.int64]) -> FloatArray:
+    """First day of each month and of the month after the last, in days from the first
+    month's first day [days], ``(months + 1,)``."""
+    firsts = [units.first_day_of_month(int(m)) for m in months] + [
+        units.first_day_of_month(int(months[-1]) + 1)
+    ]
+    return np.asarray(firsts, dtype=float) - firsts[0]

@@ -22,7 +22,7 @@ from .events import (
     target_outcomes,
     target_steps,
 )
-from .outages import OutageLosses, OutageWindow, outage_losses
+from .outages import OutageLosses, OutageWindow, month_start_days, outage_losses
 from .readiness import InPlace, TargetNeed, capacity_in_place, link_installed_gbps, target_needs
 from .resilience import Loss, group_loss, largest_link_loss
 from .shortfalls import Episode
@@ -88,8 +88,10 @@ class Projection:
     outage_windows: tuple[OutageWindow, ...]
     """The scenario's outages in resolved form, in its order."""
     outages: OutageLosses | None
-    """Capacity and traffic lost inside the outage windows (see :mod:`.outages`), or None
-    without outages."""
+    """Capacity and traffic lost inside the outage windows, all outages together (see
+    :mod:`.outages`), or None without outages."""
+    outages_alone: tuple[OutageLosses, ...]
+    """Each outage evaluated alone, in the scenario's order: its own cost."""
 
     @property
     def resilience_applies(self) -> bool:
@@ -181,6 +183,18 @@ def project(scenario: Scenario) -> Projection:
         for link in scenario.links
     }
     windows = outage_windows(scenario)
+
+    def losses(chosen: list[OutageWindow]) -> OutageLosses:
+        return outage_losses(
+            chosen,
+            np.stack(list(result.link_capacity_gbps.values())),
+            np.stack(list(installed.values())),
+            result.demand_gbps,
+            month_start_days(months),
+            emergency,
+            scenario.planning.activation_delay,
+        )
+
     threshold = scenario.planning.max_utilisation
     emergency = scenario.planning.emergency_utilisation
     ids = [s.id for s in scenario.demand]
@@ -220,27 +234,9 @@ def project(scenario: Scenario) -> Projection:
             for g in scenario.risk_groups
         },
         outage_windows=windows,
-        outages=outage_losses(
-            list(windows),
-            np.stack(list(result.link_capacity_gbps.values())),
-            np.stack(list(installed.values())),
-            result.demand_gbps,
-            month_start_days(months),
-            emergency,
-            scenario.planning.activation_delay,
-        )
-        if windows
-        else None,
+        outages=losses(list(windows)) if windows else None,
+        outages_alone=tuple(losses([w]) for w in windows),
     )
-
-
-def month_start_days(months: NDArray[np.int64]) -> FloatArray:
-    """First day of each month and of the month after the last, in days from the first
-    month's first day [days], ``(months + 1,)``."""
-    firsts = [units.first_day_of_month(int(m)) for m in months] + [
-        units.first_day_of_month(int(months[-1]) + 1)
-    ]
-    return np.asarray(firsts, dtype=float) - firsts[0]
 
 
 def outage_windows(scenario: Scenario) -> tuple[OutageWindow, ...]:

@@ -30,7 +30,12 @@ OUTCOMES = {
     "gap_at_horizon_gbps": "gap at the horizon [Gbps]",
     "months_short": "months short in the period",
     "unserved_tbps_months": "unserved traffic [Tbps·months]",
+    "fault_loss_tbps_days_per_year": "traffic lost to faults [Tbps·days a year]",
+    "fault_availability": "time with nothing lost to faults [fraction]",
 }
+#: Fault streams the tornado averages fault outcomes over, at each of its rows (the same
+#: streams at every row, so that a bar shows the input's effect, not the faults' chance).
+TORNADO_FAULT_STREAMS = 256
 
 
 def outcome_label(name: str, scenario: Scenario) -> str:
@@ -102,8 +107,18 @@ def tornado(scenario: Scenario) -> tuple[dict[str, float], tuple[TornadoBar, ...
         probabilities[1 + 2 * k, k] = 0.1
         probabilities[2 + 2 * k, k] = 0.9
     table = _field_table(scenario, probabilities)
-    results = outcomes(scenario, table)
     names = sample_outcome_names(scenario)
+    if scenario.fault_sources():  # each row's fault outcomes: a mean over the same streams
+        streams = TORNADO_FAULT_STREAMS
+        repeated = outcomes(
+            scenario,
+            np.repeat(table, streams, axis=0),
+            positions=np.tile(np.arange(streams), len(table)),
+            seed=scenario.uncertainty.seed if scenario.uncertainty else 0,
+        )
+        results = {name: repeated[name].reshape(len(table), streams).mean(axis=1) for name in names}
+    else:
+        results = outcomes(scenario, table)
     baseline = {name: float(results[name][0]) for name in names}
     bars = tuple(
         TornadoBar(
@@ -249,7 +264,14 @@ def sobol(
     outputs = np.empty((len(names) + len(years), runs))
     for start in range(0, runs, rows):
         stop = min(start + rows, runs)
-        result = outcomes(scenario, saltelli_rows(a, b, start, stop), years, chunk_size=stop - start)
+        result = outcomes(
+            scenario,
+            saltelli_rows(a, b, start, stop),
+            years,
+            chunk_size=stop - start,
+            positions=np.arange(start, stop) % n,  # A, B and each AB_i row j share faults
+            seed=seed,
+        )
         outputs[:, start:stop] = np.vstack([result[name] for name in names] + [result["utilisation_peak"].T])
         if progress is not None:
             progress(stop, runs)

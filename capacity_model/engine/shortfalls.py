@@ -22,6 +22,8 @@ __all__ = [
     "Episode",
     "episodes",
     "months_short",
+    "positive_part_integral",
+    "positive_part_time",
     "runs",
     "unserved_gbps",
     "unserved_share",
@@ -61,6 +63,27 @@ def unserved_share(unserved: ArrayLike, demand_gbps: ArrayLike) -> FloatArray:
     lost = np.sum(unserved, axis=-1)
     asked = np.sum(np.broadcast_to(demand_gbps, np.shape(unserved)), axis=-1)
     return np.divide(lost, asked, out=np.zeros(np.shape(lost)), where=asked > 0)
+
+
+def positive_part_integral(f0: FloatArray, f1: FloatArray, length: FloatArray) -> FloatArray:
+    """``∫ max(0, f) dt`` over a segment of ``length`` where ``f`` runs linearly from ``f0`` to
+    ``f1``: ``length·(f0 + f1)/2`` when both are ≥ 0, ``length·max(f0, f1)²/(2|f1 − f0|)`` when
+    the line crosses 0, 0 when both are ≤ 0."""
+    both = (f0 >= 0) & (f1 >= 0)
+    crossing = (f0 > 0) != (f1 > 0)
+    top = np.maximum(f0, f1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossed = length * top * top / (2 * np.abs(f1 - f0))
+    return np.where(both, length * (f0 + f1) / 2, np.where(crossing & ~both, crossed, 0.0))
+
+
+def positive_part_time(f0: FloatArray, f1: FloatArray, length: FloatArray) -> FloatArray:
+    """Time of a segment of ``length`` where ``f``, linear from ``f0`` to ``f1``, is above 0."""
+    both = (f0 > 0) & (f1 > 0)
+    crossing = (f0 > 0) != (f1 > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = length * np.maximum(f0, f1) / np.abs(f1 - f0)
+    return np.where(both, length, np.where(crossing, part, 0.0))
 
 
 def runs(mask: ArrayLike) -> list[tuple[int, int]]:

@@ -279,14 +279,17 @@ def save_pdf(
     )
 
 
-def provenance_text(scenario_file: str, scenario_sha256: str, inputs: str = "") -> str:
+def provenance_text(scenario_file: str, scenario_sha256: str, inputs: str = "", outages: bool = False) -> str:
     """Where the report comes from, for its summary: the file, its digest, how the scenario was
-    put together (``inputs``), the version, and where the other outputs are."""
+    put together (``inputs``), the version, and where the other outputs are (with ``outages``,
+    also ``outages.csv``)."""
     return (
         f"Scenario file {scenario_file}, SHA-256 {scenario_sha256}. {inputs}"
         f"Computed by capacity_model {__version__}. The scenario as run, every default filled "
         "in, is in scenario.resolved.yaml beside this report; the monthly figures are in "
-        "timeline.csv, the capacity plan in capacity_plan.csv and the headline results in summary.json."
+        "timeline.csv, the capacity plan in capacity_plan.csv"
+        + (", the outages day by day in outages.csv" if outages else "")
+        + " and the headline results in summary.json."
     )
 
 
@@ -363,7 +366,7 @@ def stage_outputs(
         contents["timeline_iamc.csv"] = csv_text(
             iamc_columns(projection, f"capacity_model {__version__}", mc)
         )
-    provenance = provenance_text(scenario_file, scenario_sha256, inputs)
+    provenance = provenance_text(scenario_file, scenario_sha256, inputs, projection.outages is not None)
     contents["report.pdf"] = lambda path: write_pdf(
         projection, path, provenance, mc, sensitivity, overrides, early, progress
     )

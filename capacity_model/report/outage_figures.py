@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine import Projection
-from ..results.outages import outage_rows
+from ..results.outages import outage_rows, tbps_days
 from ..units import format_day, format_days, format_percent
 from .axes import CAPTION_WIDTH_IN
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, SHORTFALL_COLOUR, rate_unit
@@ -34,14 +34,17 @@ def outage_figures(projection: Projection) -> list[Figure]:
     activation = (
         "Unlit capacity stays off (planning.activation_delay is not given)."
         if planning.activation_delay is None
+        else "Unlit capacity of the links not hit comes on at once."
+        if planning.activation_delay == 0
         else f"Unlit capacity of the links not hit comes on {format_days(planning.activation_delay)} after "
         "an outage starts."
     )
     caption = (
-        f"Steps: what the links can carry during the outage, their capacity left times the emergency "
-        f"utilisation of {format_percent(planning.emergency_utilisation)}. Line: total peak demand, "
-        f"interpolated between months. Shaded: traffic lost. {activation} Days are counted from each "
-        "outage's start (00:00)."
+        f"Each outage alone. Steps: what the links can carry during the outage, their capacity left times "
+        f"the emergency utilisation of {format_percent(planning.emergency_utilisation)}. Dashed: what they "
+        f"carry without it. Line: total peak demand, interpolated between months. Shaded: traffic lost "
+        f"because of the outage (beyond what is lost anyway). {activation} Time is counted from each "
+        "outage's start (00:00), in hours for outages of two days or less."
     )
     figures = []
     for first in range(0, len(rows), PER_PAGE):
@@ -61,8 +64,7 @@ def outage_figures(projection: Projection) -> list[Figure]:
             color="#333333",
         )
         one = len(group) == 1
-        top = max(float(np.max(losses.demand_gbps)), float(np.max(losses.usable_gbps)))
-        unit, divisor = rate_unit(top)
+
         for slot, k in enumerate(group):
             row = rows[k]
             if one:
@@ -72,14 +74,26 @@ def outage_figures(projection: Projection) -> list[Figure]:
                 column, line = (0, slot) if wide else (slot % 2, slot // 2)
                 box = (0.08 + 0.46 * column, 0.6 - 0.38 * line, 0.86 if wide else 0.4, 0.25)
             axes = figure.add_axes(box)
-            active = losses.segments.active[k]
-            start = losses.segments.start_days[active] - projection.outage_windows[k].start_day
-            length = losses.segments.length_days[active]
+            alone = projection.outages_alone[k]
+            seg = alone.segments
+            top = max(
+                float(np.max(alone.demand_gbps)),
+                float(np.max(alone.capacity_gbps)) * planning.emergency_utilisation,
+            )
+            unit, divisor = rate_unit(top)
+            hours = row.duration_days <= 2
+            scale = 24.0 if hours else 1.0
+            start = (seg.start_days - projection.outage_windows[k].start_day) * scale
+            length = seg.length_days * scale
             edges = np.append(start, start[-1] + length[-1])
-            usable = losses.usable_gbps[active] / divisor
-            demand = losses.demand_gbps[active] / divisor
+            usable = alone.usable_gbps / divisor
+            anyway = alone.capacity_gbps * planning.emergency_utilisation / divisor
+            demand = alone.demand_gbps / divisor
             axes.stairs(
                 usable, edges, baseline=None, color=OKABE_ITO[0], lw=2, label="What the rest can carry"
+            )
+            axes.stairs(
+                anyway, edges, baseline=None, color=OKABE_ITO[0], lw=1, ls="--", label="What all links carry"
             )
             mid = start + length / 2
             axes.plot(
@@ -90,25 +104,25 @@ def outage_figures(projection: Projection) -> list[Figure]:
                 label="Total demand (peak)",
             )
             axes.stairs(
-                demand,
+                np.minimum(demand, anyway),
                 edges,
-                baseline=usable.clip(max=demand),
+                baseline=np.minimum(usable, np.minimum(demand, anyway)),
                 fill=True,
                 color=SHORTFALL_COLOUR,
                 alpha=0.5,
                 lw=0,
-                label="Traffic lost",
+                label="Traffic lost because of the outage",
             )
             axes.set_xlim(edges[0], edges[-1])
-            axes.set_ylim(0, max(float(usable.max()), float(demand.max())) * 1.12 or 1.0)
-            axes.set_xlabel("Days from the outage's start")
+            axes.set_ylim(0, max(float(usable.max()), float(anyway.max()), float(demand.max())) * 1.12 or 1.0)
+            axes.set_xlabel("Hours from the outage's start" if hours else "Days from the outage's start")
             axes.set_ylabel(f"Peak rate [{unit}]")
             heading = shorten(
                 f"{row.name}: {row.hit}", PANEL_TITLE_WIDTH_IN * (2 if len(group) <= 2 else 1), 10
             )
             axes.set_title(
                 f"{heading}\n{format_day(row.start_day)}, {format_days(row.duration_days)}, "
-                f"{row.lost_tbps_days:,.3g} Tbps·days lost",
+                f"{tbps_days(row.lost_tbps_days)} lost",
                 loc="left",
                 fontsize=10,
             )
@@ -118,8 +132,8 @@ def outage_figures(projection: Projection) -> list[Figure]:
                     handles,
                     labels,
                     loc="lower left",
-                    bbox_to_anchor=(0.08, 0.13 if one else 0.12),
-                    ncol=3,
+                    bbox_to_anchor=(0.08, 0.11 if one else 0.095),
+                    ncol=4,
                     fontsize=9,
                 )
         figures.append(figure)

@@ -10,8 +10,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..engine import Projection
-from ..engine.montecarlo import MonteCarlo
-from ..engine.sensitivity import Sensitivity, outcome_label
+from ..engine.montecarlo import FAULT_OUTCOMES, MonteCarlo
+from ..engine.outages import month_start_days
+from ..engine.sensitivity import TORNADO_FAULT_STREAMS, Sensitivity, outcome_label
 from ..results.narrative import parameter_label
 from ..schema import Scenario
 from ..units import format_month, format_percent
@@ -259,7 +260,13 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
             "How far each outcome moves when one input alone goes from a low to a high value while every other "
             "input stays at its median: light, the input at its 10th percentile; dark, at its 90th. The line "
             "marks every input at its median. The longest bars, at the top, are the assumptions worth pinning "
-            "down first." + _not_shown(still, scenario, "no input alone moves them"),
+            "down first."
+            + (
+                f" Faults at random: each point is the mean over the same {TORNADO_FAULT_STREAMS} draws of faults."
+                if any(p in FAULT_OUTCOMES for p in pair)
+                else ""
+            )
+            + _not_shown(still, scenario, "no input alone moves them"),
         )
         for axes, outcome in zip((left, right), pair, strict=False):
             divisor, title = _outcome_scale(outcome, scenario)
@@ -308,6 +315,12 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
             "the variance. First-order: the input alone; total: the input with its interactions with the "
             f"others. Whiskers: {level} bootstrap intervals from {sensitivity.base_samples:,} base samples "
             "(Saltelli's method, scipy.stats.sobol_indices). Inputs are taken as independent here."
+            + (
+                " Faults at random: each base sample draws its own faults, so the spread the inputs leave "
+                "unexplained is the faults' own chance."
+                if any(p in FAULT_OUTCOMES for p in pair)
+                else ""
+            )
             + _not_shown(still, scenario, "they do not vary over the samples"),
         )
         for axes, name in zip((left, right), pair, strict=False):
@@ -326,6 +339,23 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
             axes.set_title(fill(title[0].upper() + title[1:], 2.8, 10.5), fontsize=10.5, loc="left")
             axes.set_xlabel("Sobol' index [fraction of variance]")
             axes.legend(loc="lower right", fontsize=9)
+            if name in FAULT_OUTCOMES:
+                explained = float(np.clip(np.nansum(np.clip(indices.first_order, 0, None)), 0, 1))
+                axes.text(
+                    0.98,
+                    0.97,
+                    fill(
+                        f"The inputs alone explain about {format_percent(round(explained, 2))} of the spread; "
+                        "the rest is the faults' own chance.",
+                        2.2,
+                        9,
+                    ),
+                    transform=axes.transAxes,
+                    ha="right",
+                    va="top",
+                    fontsize=9,
+                    bbox={"facecolor": "white", "edgecolor": "#999999", "boxstyle": "round,pad=0.3"},
+                )
         _labelled_panels(left, right, len(pair))
         pages.append(figure)
     return pages
@@ -392,7 +422,51 @@ def uncertainty_figures(mc: MonteCarlo, projection: Projection) -> list[Figure]:
     ]
     if mc.targets:
         pages.append(targets_figure(mc))
+    if mc.fault_year_share is not None:
+        pages.append(fault_figure(mc))
     return pages
+
+
+def fault_figure(mc: MonteCarlo) -> Figure:
+    """Faults at random: how much traffic they cost in a year, and how likely a bad year is."""
+    assert mc.fault_year_share is not None and mc.fault_year_loss_tbps_days is not None
+    starts = month_start_days(mc.months)
+    year_days = np.bincount(np.searchsorted(mc.years, mc.months // 12), np.diff(starts))
+    whole = year_days >= 365  # years the period covers whole: a part year would look safer
+    figure, left, right = _two_panels(
+        "Faults at random: traffic lost in a year",
+        "Traffic lost because of faults drawn at random (Poisson arrivals, lognormal repair times), beyond what "
+        "is lost anyway at the emergency utilisation. Left: how the traffic lost in a year spreads over the "
+        f"samples and the years the period covers whole ({int(whole.sum())} of {len(mc.years)}); the line marks "
+        "the mean. Right: the chance that faults take more than a given share of a year's demand. "
+        f"{mc.samples:,} samples; each draws its own faults.",
+    )
+    loss = mc.fault_year_loss_tbps_days[:, whole] if whole.any() else mc.fault_year_loss_tbps_days
+    share = mc.fault_year_share[:, whole] if whole.any() else mc.fault_year_share
+    values = loss.ravel()
+    top = float(np.quantile(values, 0.995)) if values.size else 0.0
+    unit, scale = ("Gbps·days", 1000.0) if top < 1 else ("Tbps·days", 1.0)
+    shown = np.minimum(values, top) * scale
+    left.hist(
+        shown, bins=40, color=OKABE_ITO[5], alpha=0.85, weights=np.full(shown.size, 100 / max(shown.size, 1))
+    )
+    left.axvline(float(values.mean()) * scale, color="#000000", lw=1.2, label="Mean")
+    left.set_xlabel(
+        f"Traffic lost to faults in a year [{unit}]"
+        + (" (the top 0.5% at the right edge)" if top < values.max() else "")
+    )
+    left.set_ylabel("Share of sample-years [%]")
+    left.legend(loc="upper right", fontsize=9)
+    levels = np.logspace(-5, 0, 60)
+    chance = [(share > level).mean() * 100 for level in levels]
+    right.plot(levels * 100, chance, color=OKABE_ITO[0], lw=2)
+    right.set_xscale("log")
+    right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
+    right.set_ylim(0, 105)
+    right.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    right.set_xlabel("Share of the year's demand lost to faults, more than [%, log scale]")
+    right.set_ylabel("Chance in a year [%]")
+    return figure
 
 
 def sobol_pages(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:

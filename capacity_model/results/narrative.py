@@ -15,7 +15,8 @@ from ..engine import Episode, Projection, TargetNeed, TargetOutcome
 from ..paths import format_value
 from ..schema import PiecewiseGrowth, Scenario
 from ..uncertainty import Parameter
-from ..units import format_bit_rate, format_duration, format_month
+from ..units import format_bit_rate, format_days, format_duration, format_fault_rate, format_month
+from .faults import fault_line
 from .outages import outage_lines
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
@@ -561,6 +562,12 @@ def parameter_label(scenario: Scenario, parameter: Parameter) -> str:
     for target in scenario.targets:
         if owner is target:
             return f"the {field} of target {target.name}"
+    for source in scenario.fault_sources():
+        name = source.id
+        if owner is source.faults:
+            return f"the fault rate of {name}" + (" per 1,000 km" if field == "rate_per_1000_km" else "")
+        if owner is source.faults.repair:
+            return f"the {'median' if field == 'median' else 'P90'} repair time of {name}"
     return parameter.path
 
 
@@ -575,6 +582,12 @@ def _readable(parameter: Parameter, value: float) -> str:
         return format_month(round(value))
     if kind == "duration":
         return format_duration(round(value))
+    if kind == "repair time":
+        return format_days(value)
+    if kind in ("fault rate", "fault rate per 1000 km"):
+        return format_fault_rate(value, per_1000_km=kind != "fault rate")
+    if kind == "length":
+        return f"{value:.3g} km"
     return f"{value:.3g}"
 
 
@@ -644,4 +657,7 @@ def uncertain_headlines(mc: MonteCarlo) -> list[str]:
                 f"{stream.display_name}, carried share at {end}: median {percent(mid)} "
                 f"(P10 {percent(low)}, P90 {percent(high)})."
             )
+    faults = fault_line(mc)
+    if faults is not None:
+        lines.append(faults)
     return lines

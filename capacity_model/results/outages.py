@@ -18,7 +18,7 @@ from ..engine import Projection
 from ..engine.outages import WEEK_DAYS
 from ..units import first_day_of_month, format_bit_rate, format_day, format_days, format_percent
 
-__all__ = ["OutageResult", "outage_columns", "outage_lines", "outage_rows", "outages_summary"]
+__all__ = ["OutageResult", "outage_columns", "outage_lines", "outage_rows", "outages_summary", "tbps_days"]
 
 #: Outages listed one by one in the headline; with more, the headline gives the worst and the total.
 HEADLINE_OUTAGES = 3
@@ -42,7 +42,7 @@ class OutageResult:
     lost_after_week_gbps: float | None
     """Traffic lost on the day one week after its start [Gbps]; None when it is shorter."""
     lost_tbps_days: float
-    """Traffic lost in all [Tbps·days]."""
+    """Traffic lost because of it, evaluated alone, in all [Tbps·days]."""
     lost_share: float
     """Traffic lost over demand during the outage [fraction]."""
     overlaps: tuple[str, ...]
@@ -51,22 +51,22 @@ class OutageResult:
 
 def outage_rows(projection: Projection) -> list[OutageResult]:
     """One :class:`OutageResult` per outage of the scenario, in its order (empty without)."""
-    losses = projection.outages
-    if losses is None:
+    together = projection.outages
+    if together is None:
         return []
     scenario = projection.scenario
     names = {link.id: link.display_name for link in scenario.links}
     groups = {g.id: g.display_name for g in scenario.risk_groups}
     ids = [o.id for o in scenario.outages]
-    active = losses.segments.active
+    active = together.segments.active
     rows = []
     for k, (outage, window) in enumerate(zip(scenario.outages, projection.outage_windows, strict=True)):
+        losses = projection.outages_alone[k]
         hit = (
             f"risk group {groups[outage.group]}"
             if outage.group is not None
             else _names([names[i] for i in outage.links or []])
         )
-        first = int(np.flatnonzero(active[k])[0])
         rows.append(
             OutageResult(
                 id=outage.id,
@@ -74,13 +74,13 @@ def outage_rows(projection: Projection) -> list[OutageResult]:
                 hit=hit,
                 start_day=outage.start,
                 duration_days=outage.duration,
-                capacity_lost_gbps=float(losses.outage_capacity_lost_gbps[k, first]),
-                lost_first_day_gbps=float(losses.lost_on_day_gbps(k, 0, window)),
-                lost_after_week_gbps=float(losses.lost_on_day_gbps(k, WEEK_DAYS, window))
+                capacity_lost_gbps=float(losses.outage_capacity_lost_gbps[0, 0]),
+                lost_first_day_gbps=float(losses.lost_on_day_gbps(0, 0, window)),
+                lost_after_week_gbps=float(losses.lost_on_day_gbps(0, WEEK_DAYS, window))
                 if outage.duration > WEEK_DAYS
                 else None,
-                lost_tbps_days=float(losses.lost_tbps_days(k)),
-                lost_share=float(losses.lost_share(k)),
+                lost_tbps_days=float(losses.lost_tbps_days(0)),
+                lost_share=float(losses.lost_share(0)),
                 overlaps=tuple(ids[j] for j in range(len(ids)) if j != k and np.any(active[j] & active[k])),
             )
         )
@@ -95,14 +95,16 @@ def _rate(gbps: float) -> str:
     return format_bit_rate(gbps, 3)
 
 
-def _tbps_days(value: float) -> str:
-    return (
-        "0 Tbps·days"
-        if value == 0
-        else f"{value:,.3g} Tbps·days"
-        if value < 1000
-        else f"{value:,.0f} Tbps·days"
-    )
+def tbps_days(value: float) -> str:
+    """A volume of traffic: ``'0 Tbps·days'``, ``'83.3 Gbps·days'`` below 1 Tbps·day,
+    ``'5.22 Tbps·days'``, ``'1,838 Tbps·days'``: three significant digits, never an exponent."""
+    if value == 0:
+        return "0 Tbps·days"
+    if value * 1000 < 0.001:
+        return "under 0.001 Gbps·days"
+    if value * 1000 < 999.5:
+        return f"{value * 1000:.3g} Gbps·days"
+    return f"{value:.3g} Tbps·days" if value < 999.5 else f"{value:,.0f} Tbps·days"
 
 
 def _percent(fraction: float) -> str:
@@ -113,14 +115,15 @@ def _percent(fraction: float) -> str:
 
 def _cost(row: OutageResult) -> str:
     if row.lost_tbps_days == 0:
-        return "no traffic lost: the rest carries it"
+        return "no traffic lost because of it: the rest carries it"
     parts = [f"{_rate(row.lost_first_day_gbps)} of traffic lost on its first day"]
     if row.lost_after_week_gbps is not None:
         after = row.lost_after_week_gbps
         parts.append(f"{_rate(after)} a week later" if after > 0 else "none a week later")
     return (
         ", ".join(parts)
-        + f"; {_tbps_days(row.lost_tbps_days)} in all, {_percent(row.lost_share)} of the demand in that time"
+        + f"; {tbps_days(row.lost_tbps_days)} in all, {_percent(row.lost_share)} of the demand in that time, "
+        "beyond what is lost anyway"
     )
 
 
@@ -129,7 +132,7 @@ def outage_text(row: OutageResult) -> str:
     return (
         f"{row.name} ({row.hit}, {_rate(row.capacity_lost_gbps)} lost from {format_day(row.start_day)} "
         f"for {format_days(row.duration_days)}): {_cost(row)}"
-        + (f" (overlaps {', '.join(row.overlaps)})" if row.overlaps else "")
+        + (f"; counted alone, as it overlaps {', '.join(row.overlaps)}" if row.overlaps else "")
     )
 
 
@@ -138,6 +141,8 @@ def _conditions(projection: Projection) -> str:
     activation = (
         "unlit capacity stays off"
         if planning.activation_delay is None
+        else "unlit capacity switched on at once"
+        if planning.activation_delay == 0
         else f"unlit capacity switched on after {format_days(planning.activation_delay)}"
     )
     return f"links run at up to {format_percent(planning.emergency_utilisation)}, {activation}"
@@ -149,16 +154,29 @@ def outage_lines(projection: Projection, brief: bool = False) -> list[str]:
     rows = outage_rows(projection)
     if not rows:
         return []
-    if not brief:
-        return [f"Outages ({_conditions(projection)}):"] + [outage_text(r) + "." for r in rows]
-    if len(rows) <= HEADLINE_OUTAGES:
-        return [f"Outages ({_conditions(projection)}): " + "; ".join(outage_text(r) for r in rows) + "."]
     assert projection.outages is not None
+    together = float(projection.outages.lost_tbps_days())
+    overlapping = any(r.overlaps for r in rows)
+    total = f"All outages together lose {tbps_days(together)}, overlaps counted once." if overlapping else ""
+    if not brief:
+        return (
+            [f"Outages ({_conditions(projection)}):"]
+            + [outage_text(r) + "." for r in rows]
+            + ([total] if total else [])
+        )
+    if len(rows) <= HEADLINE_OUTAGES:
+        return [
+            f"Outages ({_conditions(projection)}): "
+            + "; ".join(outage_text(r) for r in rows)
+            + "."
+            + (f" {total}" if total else "")
+        ]
     worst = max(rows, key=lambda r: r.lost_tbps_days)
-    total = float(projection.outages.lost_tbps_days())
     return [
-        f"Outages ({_conditions(projection)}): {len(rows)} outages lose {_tbps_days(total)} of traffic in all"
-        + (f"; the worst, {outage_text(worst)}." if total > 0 else ".")
+        f"Outages ({_conditions(projection)}): {len(rows)} outages lose {tbps_days(together)} of traffic "
+        "in all"
+        + (" (overlaps counted once)" if overlapping else "")
+        + (f"; the worst, {outage_text(worst)}." if worst.lost_tbps_days > 0 else ".")
     ]
 
 

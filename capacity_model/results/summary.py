@@ -15,6 +15,7 @@ from .. import __version__
 from ..engine import Projection
 from ..engine.resilience import Loss
 from ..units import format_month
+from .faults import faults_summary
 from .narrative import need_text, target_status_text, verdict
 from .outages import outages_summary
 from .tables import announced_vs_needed
@@ -310,6 +311,9 @@ def uncertainty_summary(mc: MonteCarlo, sensitivity: Sensitivity | None) -> dict
             if name.startswith("carried_share:")
         },
     }
+    faults = faults_summary(mc)
+    if faults is not None:
+        result["faults"] = faults
     if sensitivity is not None:
         result["tornado"] = [
             {"parameter": b.path, "at_p10": b.outcome_at_low, "at_p90": b.outcome_at_high}

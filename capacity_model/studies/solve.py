@@ -422,7 +422,7 @@ def solve(
         which the scenario allows no value.
     """
     try:
-        ref = resolve(scenario, path)
+        ref = resolve(scenario, path, study=True)
     except PathError as error:
         raise ScenarioError(Problem(str(error), f"--find {path}")) from None
     if ref.kind == "whole number":

@@ -55,7 +55,7 @@ def axis(scenario: Scenario, path: str, values: str | None = None, span: str | N
     """
     label = f"--param {path}"
     try:
-        ref = resolve(scenario, path)
+        ref = resolve(scenario, path, study=True)
     except PathError as error:
         raise ScenarioError(Problem(str(error), label)) from None
     if (values is None) == (span is None):
