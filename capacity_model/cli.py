@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
+from .corridors import corridor_ids
 from .errors import CapacityModelError, Problem, ScenarioError, one_line
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
 from .signals import STOPPED_MESSAGE, Terminated, exit_code, sigterm_raises
@@ -35,6 +37,7 @@ from .units import format_bit_rate, format_duration, format_month, format_percen
 if TYPE_CHECKING:
     from .engine import Projection
     from .engine.montecarlo import MonteCarlo
+    from .engine.network import Network
 
 __all__ = ["main"]
 
@@ -492,10 +495,14 @@ def _samples(arguments: argparse.Namespace) -> int | None:
 
 
 def _load_all(
-    files: Sequence[Path], overrides: Sequence[str] = (), samples: int | None = None
+    files: Sequence[Path],
+    overrides: Sequence[str] = (),
+    samples: int | None = None,
+    command: str | None = None,
 ) -> list[LoadedScenario]:
     """Load every file, collecting the problems of all of them before failing; ``samples``
-    (``--samples``) must keep each run within :data:`~capacity_model.uncertainty.MAX_SAMPLE_MONTHS`."""
+    (``--samples``) must keep each run within :data:`~capacity_model.uncertainty.MAX_SAMPLE_MONTHS`.
+    A ``command`` other than ``run`` looks at one corridor: a file with several is refused."""
     loaded, problems = [], []
     for file in files:
         try:
@@ -503,6 +510,16 @@ def _load_all(
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
+        ids = corridor_ids(loaded[-1].scenario)
+        if command is not None and len(ids) > 1:
+            problems.append(
+                Problem(
+                    f"the scenario has {len(ids)} corridors ({', '.join(ids)}); '{command}' looks at one "
+                    f"corridor: 'capacity-model run' writes each corridor's own scenario to "
+                    f"<folder>/<corridor>/scenario.resolved.yaml, which '{command}' takes",
+                    str(file),
+                )
+            )
         spec, period = loaded[-1].scenario.uncertainty, loaded[-1].scenario.period
         if samples is not None and spec is not None:
             problems += [
@@ -521,14 +538,16 @@ def _validate(arguments: argparse.Namespace) -> int:
     for file in arguments.files:
         try:
             item = load(file, arguments.overrides)
-            _project(item)  # what only computing finds (growth that overflows) is found here too
+            for _, part in _corridor_parts(item):
+                _project(part)  # what only computing finds (growth that overflows) is found here too
         except ScenarioError as error:
             problems.extend(error.problems)
             continue
         scenario = item.scenario
         extends = f", extends {', '.join(item.files[1:])}" if len(item.files) > 1 else ""
+        corridors = f"{len(scenario.corridors)} corridors, " if len(scenario.corridors) > 1 else ""
         _print(
-            f"{item.file}: ok ({scenario.name!r}, {len(scenario.links)} links, "
+            f"{item.file}: ok ({scenario.name!r}, {corridors}{len(scenario.links)} links, "
             f"{len(scenario.demand)} demand streams{extends})"
         )
     if problems:
@@ -597,11 +616,24 @@ def _writing(folder: Path) -> Iterator[None]:
 def _run(arguments: argparse.Namespace) -> int:
     files: list[Path] = arguments.files
     loaded = _load_all(files, arguments.overrides, _samples(arguments))
-    folders = _output_folders(files, arguments.output)
+    networks = [_named(item, partial(_network_of, item)) for item in loaded]
+    top_items = list(loaded)
+    # A scenario with corridors is run as one scenario per corridor, each in its own folder,
+    # and the network (the streams over their routes) is written beside them.
+    top_folders = _output_folders(files, arguments.output)
+    expanded = [
+        (file, part, folder if corridor is None else folder / corridor, corridor)
+        for file, item, folder in zip(files, loaded, top_folders, strict=True)
+        for corridor, part in _corridor_parts(item)
+    ]
+    labels = [str(e[0]) if e[3] is None else f"{e[0]} (corridor {e[3]})" for e in expanded]
+    files = [e[0] for e in expanded]
+    loaded = [e[1] for e in expanded]
+    folders = [e[2] for e in expanded]
     # Imported only once the input is valid: matplotlib and scipy take a second to load.
     from .engine.montecarlo import run_monte_carlo
     from .engine.sensitivity import sobol
-    from .report.files import stage_outputs, start_pages
+    from .report.files import stage_network, stage_outputs, start_pages
     from .report.staging import Staged, commit, discard
 
     # What is loaded now lives until the end of the command: the collector need not revisit
@@ -621,7 +653,7 @@ def _run(arguments: argparse.Namespace) -> int:
             projection = _project(item)
             mc = sensitivity = None
             if scenario.uncertainty is not None and not deterministic:
-                if len(files) == 1:
+                if len(expanded) == 1:
                     early = start_pages(projection, _overrides(item), assumptions=True)
                 progress = _ProgressBar(f"{file.name}: sampling")
                 mc = _named(item, partial(run_monte_carlo, scenario, samples, seed, progress=progress))
@@ -653,6 +685,12 @@ def _run(arguments: argparse.Namespace) -> int:
                         progress=_ProgressBar(f"{file.name}: drawing the report, pages"),
                     )
                 )
+        for item, folder, network in zip(top_items, top_folders, networks, strict=True):
+            if network is not None:
+                with _writing(folder):
+                    staged.append(
+                        stage_network(network, folder, _digest(item.files), dump_scenario_yaml(item.scenario))
+                    )
         with _writing(arguments.output):
             commit(staged)
     except BaseException:
@@ -663,13 +701,16 @@ def _run(arguments: argparse.Namespace) -> int:
             early.cancel()
         gc.unfreeze()
     failures: list[str] = []
-    for file, folder, (projection, mc, _) in zip(files, folders, results, strict=True):
+    for file, label, folder, (projection, mc, _) in zip(files, labels, folders, results, strict=True):
         if arguments.quiet:
             _print(folder)
         else:
             _print(_summary_text(projection, file, folder, mc))
         if arguments.check:
-            failures += [f"{file}: {line}" for line in _check(projection, mc, arguments.min_probability)]
+            failures += [f"{label}: {line}" for line in _check(projection, mc, arguments.min_probability)]
+    for file, folder, network in zip(arguments.files, top_folders, networks, strict=True):
+        if network is not None:
+            _print(folder if arguments.quiet else _network_text(network, file, folder))
     if failures:
         _print("\n".join(failures), file=sys.stderr)
         return EXIT_CHECK_FAILED
@@ -693,9 +734,14 @@ def _watch(arguments: argparse.Namespace) -> int:
 
     def check() -> tuple[list[Path], str]:
         item = load(file, arguments.overrides)
-        projection = _project(item)
-        text = _summary_text(projection, file, folder)
-        return [Path(f) for f in item.files], _printable(text)
+        texts = [
+            _summary_text(_project(part), file, folder if corridor is None else folder / corridor)
+            for corridor, part in _corridor_parts(item)
+        ]
+        network = _network_of(item)
+        if network is not None:
+            texts.append(_network_text(network, file, folder))
+        return [Path(f) for f in item.files], _printable("\n".join(texts))
 
     watcher = Watch(
         file=file,
@@ -755,7 +801,7 @@ def _uncertain(arguments: argparse.Namespace, loaded: Sequence[LoadedScenario]) 
 
 def _compare(arguments: argparse.Namespace) -> int:
     files: list[Path] = arguments.files
-    loaded = _load_all(files, arguments.overrides, _samples(arguments))
+    loaded = _load_all(files, arguments.overrides, _samples(arguments), command="compare")
     names = [item.scenario.name for item in loaded]
     if len(set(names)) < len(names):  # two scenarios of one name: tell them apart by file
         names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
@@ -826,7 +872,7 @@ def _check_at(at: int | None, files: Sequence[Path], loaded: Sequence[LoadedScen
 
 
 def _one_scenario(arguments: argparse.Namespace) -> LoadedScenario:
-    return _load_all([arguments.file], arguments.overrides, _samples(arguments))[0]
+    return _load_all([arguments.file], arguments.overrides, _samples(arguments), command=arguments.command)[0]
 
 
 def _sweep(arguments: argparse.Namespace) -> int:
@@ -1059,7 +1105,7 @@ def _plan(arguments: argparse.Namespace) -> int:
 
     if arguments.csv and len(arguments.files) > 1:
         raise CapacityModelError("--csv prints one scenario's plan as one table; give one file")
-    loaded = _load_all(arguments.files, arguments.overrides)
+    loaded = _load_all(arguments.files, arguments.overrides, command="plan")
     for file, item in zip(arguments.files, loaded, strict=True):
         projection = _project(item)
         if arguments.csv:
@@ -1083,6 +1129,37 @@ def _plan(arguments: argparse.Namespace) -> int:
                     f"{format_bit_rate(row['needed_gbps'], 3)}, with the plan {with_plan}"
                 )
     return EXIT_OK
+
+
+def _corridor_parts(item: LoadedScenario) -> list[tuple[str | None, LoadedScenario]]:
+    """The scenario, or with corridors each corridor's own scenario, by corridor id (None for a
+    scenario without corridors)."""
+    from .corridors import corridor_scenario
+
+    ids = corridor_ids(item.scenario)
+    if not ids:
+        return [(None, item)]
+    return [
+        (c, dataclasses.replace(item, scenario=_named(item, partial(corridor_scenario, item.scenario, c))))
+        for c in ids
+    ]
+
+
+def _network_of(item: LoadedScenario) -> Network | None:
+    """The streams routed over the corridors, or None for a scenario without corridors."""
+    from .engine.network import project_network
+
+    return project_network(item.scenario) if corridor_ids(item.scenario) else None
+
+
+def _network_text(network: Network, file: Path, folder: Path) -> str:
+    """The network's summary for stdout: each corridor's folder, then each stream end to end."""
+    from .results.network import network_lines
+
+    return "\n".join(
+        [f"{network.scenario.name} ({file}) -> {folder}/ (network)"]
+        + [_wrapped(line, 2) for line in network_lines(network)]
+    )
 
 
 def _project(item: LoadedScenario) -> Projection:

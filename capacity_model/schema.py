@@ -61,6 +61,7 @@ __all__ = [
     "BitRate",
     "CagrGrowth",
     "ConstantShare",
+    "Corridor",
     "DemandStream",
     "Duration",
     "Faults",
@@ -346,6 +347,22 @@ class Faults(StrictModel):
         return self
 
 
+class Corridor(StrictModel):
+    """A set of links that carry traffic between the same two places (one leg of a route)."""
+
+    id: Id
+    """Short identifier, used in routes, folders and CSV columns."""
+    name: Name | None = None
+    """Readable name for the report; the ``id`` if left out."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the corridor."""
+
+    @property
+    def display_name(self) -> str:
+        """The name to show a reader."""
+        return self.name or self.id
+
+
 @dataclass(frozen=True)
 class FaultSource:
     """One source of faults at random: a link, or a risk group that fails whole."""
@@ -378,6 +395,8 @@ class Link(StrictModel):
     ] = None
     """The link's physical ceiling (see :class:`Potential`): capacity beyond it needs a new
     system. Unknown if left out."""
+    corridor: Id | None = None
+    """Id of the corridor the link belongs to; with several corridors, required."""
     length: LengthKm | None = None
     """Route length [km], for a fault rate per 1,000 km."""
     faults: Faults | None = None
@@ -554,6 +573,8 @@ class Target(StrictModel):
     """Total corridor capacity aimed for [Gbps]."""
     by: Month
     """Deadline month: the target is on time if reached in this month or before."""
+    corridor: Id | None = None
+    """Id of the corridor whose capacity the target is; with several corridors, required."""
     source: SourceKey | None = None
     """Key in ``sources`` for the target."""
 
@@ -762,6 +783,12 @@ class DemandStream(StrictModel):
     priority: Priority | None = None
     """Order in which usable capacity serves the streams: lower first, pro rata within a
     priority. Streams without one share what is left after every stream that has one, pro rata."""
+    route: Annotated[list[Id], Field(min_length=1, max_length=MAX_ENTRIES)] | None = None
+    """Ids of the corridors the stream crosses, in order; with several corridors, required."""
+    backup: Annotated[
+        list[Annotated[list[Id], Field(min_length=1, max_length=MAX_ENTRIES)]], Field(max_length=MAX_ENTRIES)
+    ] = Field(default_factory=list)
+    """Backup routes, in order of use: each takes spill-over from spare capacity only."""
     source: SourceKey | None = None
     """Key in ``sources`` for the stream as a whole."""
 
@@ -798,6 +825,8 @@ class Scenario(StrictModel):
     """Announced capacity targets."""
     demand: Annotated[list[DemandStream], Field(min_length=1, max_length=MAX_ENTRIES)]
     """Demand streams; corridor demand is their sum."""
+    corridors: list[Corridor] = Field(default_factory=list, max_length=MAX_ENTRIES)
+    """Corridors in series or side by side; without, all links form one corridor."""
     risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=MAX_ENTRIES)
     """Links that fail together, each lost at once in the N-1 analysis."""
     outages: list[Outage] = Field(default_factory=list, max_length=MAX_ENTRIES)
@@ -807,9 +836,11 @@ class Scenario(StrictModel):
     uncertainty: Uncertainty | None = None
     """Optional distributions of inputs for Monte Carlo runs and sensitivity analysis."""
 
-    @field_validator("links", "demand", "risk_groups", "outages")
+    @field_validator("links", "demand", "risk_groups", "outages", "corridors")
     @classmethod
-    def check_ids_unique(cls, items: list[Link] | list[DemandStream] | list[RiskGroup] | list[Outage]) -> Any:
+    def check_ids_unique(
+        cls, items: list[Link] | list[DemandStream] | list[RiskGroup] | list[Outage] | list[Corridor]
+    ) -> Any:
         _check_unique([item.id for item in items], "id")
         return items
 
@@ -864,6 +895,11 @@ class Scenario(StrictModel):
                 elif link in group.links[:k]:
                     findings.append((f"{link!r} is listed twice", ("risk_groups", g, "links", k)))
         raise_all(findings)
+        return self
+
+    @model_validator(mode="after")
+    def check_corridors(self) -> Scenario:
+        raise_all(_corridor_findings(self))
         return self
 
     @model_validator(mode="after")
@@ -955,6 +991,76 @@ class Scenario(StrictModel):
     def lead_time_months(self, phase: Phase) -> int:
         """Effective lead time of a phase [months]."""
         return self.planning.default_lead_time if phase.lead_time is None else phase.lead_time
+
+
+def _corridor_findings(scenario: Scenario) -> list[Finding]:
+    """Corridors named must exist; with several, every link, stream and target names its own;
+    a route crosses each corridor once; every corridor has a link."""
+    ids = [c.id for c in scenario.corridors]
+    findings: list[Finding] = []
+    several = len(ids) > 1
+    known = f"; the corridors are {', '.join(ids)}" if ids else "; the file has no corridors: section"
+
+    def check(value: str | None, at: tuple[str | int, ...], what: str) -> None:
+        if value is None:
+            if several:
+                findings.append(
+                    (f"{what} must name its corridor when there are several ({', '.join(ids)})", at)
+                )
+        elif value not in ids:
+            findings.append((f"no corridor {value!r}" + (did_you_mean(value, ids) or known), at))
+
+    for k, link in enumerate(scenario.links):
+        check(
+            link.corridor, ("links", k, "corridor") if link.corridor else ("links", k), "a link (corridor:)"
+        )
+    for k, target in enumerate(scenario.targets):
+        check(
+            target.corridor,
+            ("targets", k, "corridor") if target.corridor else ("targets", k),
+            "a target (corridor:)",
+        )
+    for k, stream in enumerate(scenario.demand):
+        paths: list[tuple[tuple[str | int, ...], list[str]]] = [(("demand", k, "route"), stream.route or [])]
+        paths += [(("demand", k, "backup", b), r) for b, r in enumerate(stream.backup)]
+        if stream.route is None:
+            check(None, ("demand", k), "a stream (route:)")
+        for at, path in paths:
+            for j, corridor in enumerate(path):
+                check(corridor, (*at, j), "")
+                if corridor in path[:j]:
+                    findings.append(
+                        (
+                            f"{corridor!r} is crossed twice: a route crosses each corridor once, in order",
+                            (*at, j),
+                        )
+                    )
+        if stream.route is not None and stream.route in stream.backup:
+            findings.append(
+                ("a backup route is the stream's own route; give another", ("demand", k, "backup"))
+            )
+    if ids:
+        crossed = {c for stream in scenario.demand for c in (stream.route or ids[:1])}
+        for k, entry in enumerate(scenario.corridors):
+            if entry.id not in crossed:
+                findings.append(
+                    (
+                        f"no stream's route crosses corridor {entry.id!r}; each corridor is reported with "
+                        "the demand routed over it, so give it a stream (a corridor only as a backup is not "
+                        "supported yet)",
+                        ("corridors", k),
+                    )
+                )
+        used = {link.corridor or ids[0] for link in scenario.links}
+        for k, entry in enumerate(scenario.corridors):
+            if entry.id not in used:
+                findings.append(
+                    (
+                        f"no link is in corridor {entry.id!r}; give it a link, or remove it",
+                        ("corridors", k),
+                    )
+                )
+    return findings
 
 
 def _fault_findings(scenario: Scenario) -> list[Finding]:

@@ -17,6 +17,7 @@ from capacity_model.errors import ScenarioError
 from capacity_model.results.faults import fault_line
 from capacity_model.scenario_files import load
 from tests.cli_helpers import cli
+from tests.engine.test_faults import down_days
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,13 +60,12 @@ def test_a_monte_carlo_run_matches_the_poisson_closed_forms(tmp_path: Path) -> N
     days = 730.0
     expected_count = 2.0 * days / DAYS_PER_YEAR
     assert abs(mc.fault_counts.mean() - expected_count) < 4 * np.sqrt(expected_count / mc.samples)
-    t = np.linspace(0.0, days, 73_001)
-    down_days = np.trapezoid(1 - np.exp(-2.0 * np.minimum(t, 10.0) / DAYS_PER_YEAR), t)
+    down = down_days(2.0, 10.0, days)
     per_year = mc.per_sample["fault_loss_tbps_days_per_year"] * 1000  # Gbps·days a year
-    expected = 2.0 * down_days / (days / DAYS_PER_YEAR)
+    expected = 2.0 * down / (days / DAYS_PER_YEAR)
     assert abs(per_year.mean() - expected) < 4 * per_year.std() / np.sqrt(mc.samples)
     availability = mc.per_sample["fault_availability"]
-    assert abs(availability.mean() - (1 - down_days / days)) < 4 * availability.std() / np.sqrt(mc.samples)
+    assert abs(availability.mean() - (1 - down / days)) < 4 * availability.std() / np.sqrt(mc.samples)
     # a year loses more than 1% of its demand (12 x 365 x 1% = 43.8 Gbps·days) when a is down
     # more than 21.9 days in it: more than two faults, or overlapping ones
     assert 0 < mc.p_fault_loss_above(0.01) < mc.p_fault_loss_above(0.0001) <= 1
@@ -185,8 +185,7 @@ def test_a_risk_group_fails_whole_and_has_no_length(tmp_path: Path) -> None:
     # both links down 2 days a fault: all 12 Gbps lost, 24 Gbps·days a fault, λ = 1 a year
     mc = run_monte_carlo(load(write(tmp_path, text)).scenario)
     per_year = mc.per_sample["fault_loss_tbps_days_per_year"] * 1000
-    t = np.linspace(0.0, 730.0, 73_001)
-    expected = 12.0 * np.trapezoid(1 - np.exp(-np.minimum(t, 2.0) / DAYS_PER_YEAR), t) / (730 / DAYS_PER_YEAR)
+    expected = 12.0 * down_days(1.0, 2.0, 730.0) / (730 / DAYS_PER_YEAR)
     assert abs(per_year.mean() - expected) < 4 * per_year.std() / np.sqrt(mc.samples)
     with pytest.raises(ScenarioError, match=r"risk_groups\[both\]\.faults.*a risk group has no length"):
         load(

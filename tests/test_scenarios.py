@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from capacity_model.corridors import corridor_ids, corridor_scenario
 from capacity_model.engine import project
 from capacity_model.scenario_files import load_scenario
 from capacity_model.schema import BassShare
@@ -13,13 +14,14 @@ from capacity_model.schema import BassShare
 SHIPPED = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 
 
-def test_the_five_scenarios_are_shipped() -> None:
+def test_the_six_scenarios_are_shipped() -> None:
     assert [p.name for p in SHIPPED] == [
         "baseline.yaml",
         "delayed-phase2.yaml",
         "domestic-only.yaml",
         "pakistan-international.yaml",
         "transit-15.yaml",
+        "transit-two-legs.yaml",
     ]
 
 
@@ -45,8 +47,9 @@ def test_shipped_scenario_runs_and_cites(path: Path) -> None:
     first, second = path.read_text().splitlines()[:2]
     assert first.startswith("# yaml-language-server:") and second.startswith("# Question:")
     scenario = load_scenario(path)
-    projection = project(scenario)
-    assert projection.months.size == 180
+    parts = [corridor_scenario(scenario, c) for c in corridor_ids(scenario)] or [scenario]
+    for part in parts:  # a scenario with corridors is projected corridor by corridor
+        assert project(part).months.size == 180
     assert all(p.source for link in scenario.links for p in link.phases)
     assert all(t.source for t in scenario.targets)
     assert all(s.base is None or s.base.source for s in scenario.demand)

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from .. import __version__
 from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo, Progress
+from ..engine.network import Network
 from ..engine.sensitivity import Sensitivity
 from ..results import (
     csv_text,
@@ -29,9 +30,11 @@ from ..results import (
     timeline_columns,
     uncertainty_summary,
 )
+from ..results.network import network_columns, network_summary
 from ..results.outages import outage_columns
 from .assumptions import Location, assumption_pages
 from .figures import chart_figures
+from .network_pages import network_pages
 from .outline import assemble, bookmark_titles, heading_of
 from .pages import summary_pages
 from .render import PARALLEL_FROM_PAGES, Background, can_fork, render_figures
@@ -279,6 +282,34 @@ def save_pdf(
     )
 
 
+def stage_network(
+    network: Network, folder: Path, scenario_sha256: str | None = None, resolved_yaml: str = ""
+) -> Staged:
+    """Stage the network's files into ``folder``, beside the corridors' folders: ``routes.csv``,
+    ``summary.json`` (the network's), ``report.pdf`` (its pages) and ``scenario.resolved.yaml``
+    (the whole scenario). Files of a single-corridor run left in ``folder`` are removed."""
+    footer = f"{network.scenario.name} (network)"
+    contents: dict[str, str | Callable[[Path], None]] = {
+        "routes.csv": csv_text(network_columns(network)),
+        "summary.json": json.dumps(network_summary(network, scenario_sha256), indent=2, allow_nan=False)
+        + "\n",
+        "scenario.resolved.yaml": resolved_yaml,
+        "report.pdf": lambda path: save_pdf(network_pages(network), path, network.scenario.name, footer),
+    }
+    stale = [
+        name
+        for name in (
+            "timeline.csv",
+            "capacity_plan.csv",
+            "outages.csv",
+            "timeline_quantiles.csv",
+            "timeline_iamc.csv",
+        )
+        if name not in contents
+    ]
+    return stage(folder, contents, stale)
+
+
 def provenance_text(scenario_file: str, scenario_sha256: str, inputs: str = "", outages: bool = False) -> str:
     """Where the report comes from, for its summary: the file, its digest, how the scenario was
     put together (``inputs``), the version, and where the other outputs are (with ``outages``,
@@ -372,7 +403,7 @@ def stage_outputs(
     )
     stale = [
         name
-        for name in ("outages.csv", "timeline_quantiles.csv", "timeline_iamc.csv")
+        for name in ("outages.csv", "timeline_quantiles.csv", "timeline_iamc.csv", "routes.csv")
         if name not in contents
     ]
     return stage(folder, contents, stale)

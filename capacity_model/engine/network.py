@@ -1,0 +1,99 @@
+"""A scenario of several corridors: each corridor projected alone, then every stream routed
+over its corridors in series and its backups (see :mod:`.routing`).
+
+Each corridor's :class:`~.projection.Projection` is that of the corridor's own scenario
+(:func:`capacity_model.corridors.corridor_scenario`): its capacity, the demand routed over it,
+utilisation, headroom, gap, shortfalls, targets, plan, N-1 and outages, as for a single
+corridor. What a stream carries end to end is limited by the tightest corridor on its route:
+the usable capacity ``u·C`` of each corridor is given out by priority, with progressive
+filling over the corridors in series, then backups take what is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..corridors import corridor_ids, corridor_scenario
+from ..schema import Scenario
+from .projection import Projection, project
+from .routing import Routed, route
+
+__all__ = ["Network", "project_network"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Network:
+    """The corridors' projections and the streams' traffic over their routes."""
+
+    scenario: Scenario
+    corridors: dict[str, Projection]
+    """Each corridor's projection, by corridor id, in the scenario's order."""
+    routed: Routed
+    """Carried on each stream's route and backups, in the scenario's stream order [Gbps]."""
+
+    @property
+    def months(self) -> NDArray[np.int64]:
+        """Month indices of the period [month index]."""
+        return next(iter(self.corridors.values())).months
+
+    def demand_gbps(self, stream_id: str) -> FloatArray:
+        """A stream's demand [Gbps] (the same on each corridor of its route)."""
+        route = self.route_of(stream_id)
+        return self.corridors[route[0]].stream_demand_gbps[stream_id]
+
+    def route_of(self, stream_id: str) -> list[str]:
+        """The corridors a stream crosses, in order."""
+        stream = next(s for s in self.scenario.demand if s.id == stream_id)
+        return list(stream.route or corridor_ids(self.scenario)[:1])
+
+    def carried_gbps(self, stream_id: str) -> FloatArray:
+        """What a stream carries end to end, on its route and backups [Gbps]."""
+        k = [s.id for s in self.scenario.demand].index(stream_id)
+        return np.broadcast_to(self.routed.carried_gbps[k], self.months.shape)
+
+    def unserved_gbps(self, stream_id: str) -> FloatArray:
+        """A stream's demand it does not carry end to end [Gbps]."""
+        return np.maximum(0.0, self.demand_gbps(stream_id) - self.carried_gbps(stream_id))
+
+    def tightest(self, stream_id: str, month: int) -> str | None:
+        """The corridor of a stream's route with the least usable capacity left for it in a month
+        (the one that limits it), or None when it carries all its demand then."""
+        if self.unserved_gbps(stream_id)[month] <= 1e-9 * max(1.0, float(self.demand_gbps(stream_id)[month])):
+            return None
+        left = {c: float(self.routed.left_gbps[self._index(c)][..., month]) for c in self.route_of(stream_id)}
+        return min(left, key=left.__getitem__)
+
+    def usable_gbps(self, corridor_id: str) -> FloatArray:
+        """A corridor's usable capacity ``u·C`` [Gbps]."""
+        projection = self.corridors[corridor_id]
+        return projection.capacity_gbps * projection.max_utilisation
+
+    def used_gbps(self, corridor_id: str) -> FloatArray:
+        """Traffic carried over a corridor, on routes and backups [Gbps]."""
+        return np.broadcast_to(
+            self.usable_gbps(corridor_id) - self.routed.left_gbps[self._index(corridor_id)], self.months.shape
+        )
+
+    def _index(self, corridor_id: str) -> int:
+        return list(self.corridors).index(corridor_id)
+
+
+def project_network(scenario: Scenario) -> Network:
+    """Project each corridor of a scenario with corridors, and route the streams over them."""
+    ids = corridor_ids(scenario)
+    corridors = {c: project(corridor_scenario(scenario, c)) for c in ids}
+    position = {c: k for k, c in enumerate(ids)}
+    demands, priorities, routes, backups = [], [], [], []
+    for stream in scenario.demand:
+        path = list(stream.route or ids[:1])
+        demands.append(corridors[path[0]].stream_demand_gbps[stream.id])
+        priorities.append(stream.priority)
+        routes.append([position[c] for c in path])
+        backups.append([[position[c] for c in b] for b in stream.backup])
+    usable = [p.capacity_gbps * p.max_utilisation for p in corridors.values()]
+    return Network(scenario, corridors, route(demands, priorities, routes, usable, backups))

@@ -1,0 +1,148 @@
+"""A scenario's network of corridors in words and tables: each stream end to end, each
+corridor's load (``routes.csv`` and the network's ``summary.json``; README, "Corridors").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from ..engine.network import Network
+from ..units import format_bit_rate, format_month
+from .narrative import percent, verdict, volume
+
+__all__ = ["network_columns", "network_lines", "network_summary"]
+
+
+def _rate(gbps: float) -> str:
+    return format_bit_rate(gbps, 3)
+
+
+def _corridor_names(network: Network) -> dict[str, str]:
+    return {c.id: c.display_name for c in network.scenario.corridors}
+
+
+def _path(network: Network, path: list[str]) -> str:
+    names = _corridor_names(network)
+    return " then ".join(names[c] for c in path)
+
+
+def stream_line(network: Network, stream_id: str) -> str:
+    """One stream end to end: its route, what it carries at the horizon, when it is first
+    short, which corridor limits it then, and its unserved traffic."""
+    stream = next(s for s in network.scenario.demand if s.id == stream_id)
+    demand = network.demand_gbps(stream_id)
+    carried = network.carried_gbps(stream_id)
+    unserved = network.unserved_gbps(stream_id)
+    months = network.months
+    short = np.flatnonzero(unserved > 1e-9 * np.maximum(1.0, demand))
+    names = _corridor_names(network)
+    text = f"{stream.display_name} (over {_path(network, network.route_of(stream_id))}"
+    if stream.backup:
+        text += "; backup " + "; ".join(_path(network, list(b)) for b in stream.backup)
+    text += "): "
+    if not short.size:
+        return (
+            text
+            + f"carried in full in every month; {_rate(float(carried[-1]))} at {format_month(int(months[-1]))}."
+        )
+    first = int(short[0])
+    limit = network.tightest(stream_id, first)
+    on_backup = sum(
+        (np.broadcast_to(b, months.shape) for b in network.routed.on_backup_gbps[_index(network, stream_id)]),
+        start=np.zeros(months.shape),
+    )
+    return (
+        text
+        + f"short from {format_month(int(months[first]))}"
+        + (f", limited by {names[limit]}" if limit else "")
+        + f"; {len(short):,} of {len(months):,} months short, {volume(float(unserved.sum()) / 1000)} unserved; "
+        + f"at {format_month(int(months[-1]))} it carries {_rate(float(carried[-1]))} of {_rate(float(demand[-1]))}"
+        + (f" ({_rate(float(on_backup[-1]))} on backups)" if float(on_backup.max(initial=0.0)) > 0 else "")
+        + "."
+    )
+
+
+def _index(network: Network, stream_id: str) -> int:
+    return [s.id for s in network.scenario.demand].index(stream_id)
+
+
+def network_lines(network: Network) -> list[str]:
+    """The network in sentences: each corridor's verdict, then each stream end to end."""
+    lines = []
+    names = _corridor_names(network)
+    for corridor, projection in network.corridors.items():
+        lines.append(f"{names[corridor]} ({corridor}/): {verdict(projection)[0]}")
+    lines += [stream_line(network, s.id) for s in network.scenario.demand]
+    used = {
+        c: float(np.max(network.used_gbps(c) / np.maximum(network.usable_gbps(c), 1e-12)))
+        for c in network.corridors
+    }
+    busiest = max(used, key=used.__getitem__)
+    lines.append(
+        f"Busiest corridor: {names[busiest]}, carrying up to {percent(used[busiest])} of its usable capacity."
+    )
+    return lines
+
+
+def network_columns(network: Network) -> dict[str, Any]:
+    """``routes.csv``: one row per month.
+
+    Columns: ``date``; per stream ``demand_<id>_gbps``, ``carried_<id>_gbps`` (end to end),
+    ``on_route_<id>_gbps``, ``on_backup<k>_<id>_gbps`` (k from 1, for each backup route),
+    ``unserved_<id>_gbps``; per corridor ``usable_<id>_gbps`` (``u·C``), ``used_<id>_gbps``
+    (carried over it, on routes and backups) and ``spare_<id>_gbps``.
+    """
+    months = network.months
+    columns: dict[str, Any] = {"date": [format_month(int(m)) for m in months]}
+    for k, stream in enumerate(network.scenario.demand):
+        i = stream.id
+        columns[f"demand_{i}_gbps"] = network.demand_gbps(i)
+        columns[f"carried_{i}_gbps"] = network.carried_gbps(i)
+        columns[f"on_route_{i}_gbps"] = np.broadcast_to(network.routed.on_route_gbps[k], months.shape)
+        for b, values in enumerate(network.routed.on_backup_gbps[k], start=1):
+            columns[f"on_backup{b}_{i}_gbps"] = np.broadcast_to(values, months.shape)
+        columns[f"unserved_{i}_gbps"] = network.unserved_gbps(i)
+    for corridor in network.corridors:
+        usable = network.usable_gbps(corridor)
+        used = network.used_gbps(corridor)
+        columns[f"usable_{corridor}_gbps"] = usable
+        columns[f"used_{corridor}_gbps"] = used
+        columns[f"spare_{corridor}_gbps"] = np.maximum(0.0, usable - used)
+    return columns
+
+
+def network_summary(network: Network, scenario_sha256: str | None = None) -> dict[str, Any]:
+    """The network's ``summary.json``: its corridors (folder and verdict) and each stream end to end."""
+    months = network.months
+    streams = []
+    for s in network.scenario.demand:
+        unserved = network.unserved_gbps(s.id)
+        demand = network.demand_gbps(s.id)
+        short = np.flatnonzero(unserved > 1e-9 * np.maximum(1.0, demand))
+        first = int(short[0]) if short.size else None
+        streams.append(
+            {
+                "stream": s.id,
+                "route": network.route_of(s.id),
+                "backup": [list(b) for b in s.backup],
+                "months_short": int(short.size),
+                "first_short": None if first is None else format_month(int(months[first])),
+                "limited_by": None if first is None else network.tightest(s.id, first),
+                "unserved_tbps_months": float(unserved.sum()) / 1000,
+                "carried_at_horizon_gbps": float(network.carried_gbps(s.id)[-1]),
+                "demand_at_horizon_gbps": float(demand[-1]),
+            }
+        )
+    return {
+        "scenario": network.scenario.name,
+        "corridors": [
+            {"id": c.id, "name": c.display_name, "folder": c.id, "verdict": verdict(network.corridors[c.id])}
+            for c in network.scenario.corridors
+        ],
+        "streams": streams,
+        "scenario_sha256": scenario_sha256,
+        "version": __version__,
+    }

@@ -1,0 +1,216 @@
+"""Corridors and routes from the scenario file to the outputs: each corridor's own scenario,
+streams over corridors in series and backups by hand, what a file may say, and the network's
+files beside the corridors' folders."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from capacity_model.corridors import corridor_scenario
+from capacity_model.engine import project
+from capacity_model.engine.network import project_network
+from capacity_model.errors import ScenarioError
+from capacity_model.scenario_files import load
+from tests.cli_helpers import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: China link 1 Tbps (usable 700 Gbps), Karachi subsea 500 Gbps (usable 350 Gbps); transit
+#: 300 Gbps over both, local 200 Gbps over the subsea, flat. Line 1 is "name".
+TWO_LEGS = """\
+name: Two legs
+period: {start: 2026-01, end: 2027-12}
+corridors:
+  - {id: china-link, name: China link}
+  - {id: karachi-subsea, name: Karachi subsea}
+links:
+  - id: ofc
+    corridor: china-link
+    phases: [{capacity: 1 Tbps, in_service: 2025-01}]
+  - id: subsea
+    corridor: karachi-subsea
+    phases: [{capacity: 500 Gbps, in_service: 2025-01}]
+targets:
+  - {name: Phase 2, capacity: 4 Tbps, by: 2027-06, corridor: china-link}
+demand:
+  - id: transit
+    route: [china-link, karachi-subsea]
+    base: {value: 300 Gbps, at: 2026-01}
+    growth: {model: cagr, rate: 0%}
+  - id: local
+    route: [karachi-subsea]
+    base: {value: 200 Gbps, at: 2026-01}
+    growth: {model: cagr, rate: 0%}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "legs.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_each_corridor_is_its_own_scenario(tmp_path: Path) -> None:
+    scenario = load(write(tmp_path, TWO_LEGS)).scenario
+    china = corridor_scenario(scenario, "china-link")
+    subsea = corridor_scenario(scenario, "karachi-subsea")
+    assert [link.id for link in china.links] == ["ofc"] and [s.id for s in china.demand] == ["transit"]
+    assert [t.name for t in china.targets] == ["Phase 2"] and not subsea.targets
+    assert [s.id for s in subsea.demand] == ["transit", "local"]
+    assert china.name == "Two legs: China link"
+    # its projection is the single-corridor model's: 300 Gbps on 1 Tbps, 500 on 500
+    assert_allclose(project(china).utilisation, 0.3)
+    assert_allclose(project(subsea).utilisation, 1.0)
+
+
+def test_two_corridors_in_series_by_hand(tmp_path: Path) -> None:
+    # The subsea's usable 350 Gbps is shared pro rata by 300 (transit) and 200 (local): 210
+    # and 140. Transit is limited by the subsea, not by the China link's 700.
+    network = project_network(load(write(tmp_path, TWO_LEGS)).scenario)
+    assert_allclose(network.carried_gbps("transit"), 210.0)
+    assert_allclose(network.carried_gbps("local"), 140.0)
+    assert network.tightest("transit", 0) == "karachi-subsea"
+    assert_allclose(network.used_gbps("china-link"), 210.0)
+    assert_allclose(network.used_gbps("karachi-subsea"), 350.0)
+    # with priority to local, local is whole (200) and transit gets the subsea's 150 left
+    text = TWO_LEGS.replace("  - id: local\n", "  - id: local\n    priority: 0\n")
+    network = project_network(load(write(tmp_path, text)).scenario)
+    assert_allclose(network.carried_gbps("local"), 200.0)
+    assert_allclose(network.carried_gbps("transit"), 150.0)
+
+
+def test_a_backup_takes_spare_capacity_only(tmp_path: Path) -> None:
+    # local may fall back on the China link: after transit's 210, the China link has 490
+    # usable left; local takes its missing 60 there.
+    text = TWO_LEGS.replace(
+        "    route: [karachi-subsea]\n", "    route: [karachi-subsea]\n    backup: [[china-link]]\n"
+    )
+    network = project_network(load(write(tmp_path, text)).scenario)
+    assert_allclose(network.carried_gbps("local"), 200.0)
+    assert_allclose(network.carried_gbps("transit"), 210.0)
+    assert_allclose(network.used_gbps("china-link"), 270.0)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "    corridor: china-link\n",
+            "    corridor: china\n",
+            "links[ofc].corridor: no corridor 'china'; did you mean 'china-link'?",
+        ),
+        (
+            "    corridor: china-link\n",
+            "",
+            "links[ofc]: a link (corridor:) must name its corridor when there are several",
+        ),
+        (
+            "route: [china-link, karachi-subsea]",
+            "route: [china-link, karachi-subsea, china-link]",
+            "demand[transit].route[2]: 'china-link' is crossed twice",
+        ),
+        (
+            "route: [china-link, karachi-subsea]",
+            "route: [china-link, mars]",
+            "demand[transit].route[1]: no corridor 'mars'",
+        ),
+        ("    route: [karachi-subsea]\n", "", "demand[local]: a stream (route:) must name its corridor"),
+        (
+            "    route: [karachi-subsea]\n",
+            "    route: [karachi-subsea]\n    backup: [[karachi-subsea]]\n",
+            "demand[local].backup: a backup route is the stream's own route",
+        ),
+        (", corridor: china-link}", "}", "targets[Phase 2]: a target (corridor:) must name its corridor"),
+        (
+            "  - {id: karachi-subsea, name: Karachi subsea}\n",
+            "  - {id: karachi-subsea, name: Karachi subsea}\n  - {id: spare}\n",
+            "corridors[spare]: no stream's route crosses corridor 'spare'",
+        ),
+        (
+            "  - {id: karachi-subsea, name: Karachi subsea}\n",
+            "  - {id: karachi-subsea, name: Karachi subsea}\n  - {id: china-link}\n",
+            "corridors[china-link].id: 'china-link' is already the id of entry 1",
+        ),
+    ],
+)
+def test_corridors_that_make_no_sense_are_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
+    assert old in TWO_LEGS
+    path = write(tmp_path, TWO_LEGS.replace(old, new, 1))
+    with pytest.raises(ScenarioError) as caught:
+        load(path)
+    assert message in str(caught.value) and str(caught.value).startswith(f"{path}:")
+
+
+def test_run_writes_each_corridor_and_the_network(tmp_path: Path) -> None:
+    path = write(tmp_path, TWO_LEGS)
+    ran = cli("run", path, "-o", "out", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    top = tmp_path / "out" / "legs"
+    for corridor in ("china-link", "karachi-subsea"):
+        assert {"report.pdf", "timeline.csv", "summary.json", "scenario.resolved.yaml"} <= {
+            p.name for p in (top / corridor).iterdir()
+        }
+        # each corridor's resolved scenario runs on its own
+        assert load(top / corridor / "scenario.resolved.yaml").scenario.corridors[0].id == corridor
+    with open(top / "routes.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 24 and float(rows[0]["carried_transit_gbps"]) == pytest.approx(210.0)
+    assert float(rows[0]["spare_china-link_gbps"]) == pytest.approx(490.0)
+    summary = json.loads((top / "summary.json").read_text())
+    transit = summary["streams"][0]
+    assert transit["limited_by"] == "karachi-subsea" and transit["months_short"] == 24
+    assert transit["unserved_tbps_months"] == pytest.approx(24 * 90 / 1000)
+    assert "limited by Karachi subsea" in ran.stdout
+    # the studies look at one corridor: they refuse the whole file and say where to look
+    for command in (
+        ["plan", path],
+        ["compare", path, path],
+        ["sweep", path, "--param", "demand.local.base.value", "--values", "1 Gbps,2 Gbps"],
+    ):
+        refused = (
+            cli(*command, "-o", "studies", cwd=tmp_path)
+            if command[0] != "plan"
+            else cli(*command, cwd=tmp_path)
+        )
+        assert (
+            refused.returncode == 2
+            and "'capacity-model run' writes each corridor's own scenario" in refused.stderr
+        )
+    # the same file without corridors again: a single report, no network files left behind
+    single = TWO_LEGS.split("corridors:")[0] + "links:" + TWO_LEGS.split("links:")[1]
+    single = single.replace("    corridor: china-link\n", "").replace("    corridor: karachi-subsea\n", "")
+    single = single.replace(", corridor: china-link}", "}").replace(
+        "    route: [china-link, karachi-subsea]\n", ""
+    )
+    single = single.replace("    route: [karachi-subsea]\n", "")
+    path.write_text(single, encoding="utf-8")
+    again = cli("run", path, "-o", "out", "--deterministic", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert not (top / "routes.csv").exists() and (top / "timeline.csv").exists()
+
+
+def test_the_shipped_two_legs_scenario() -> None:
+    """The baseline's transit over the OFC then Karachi's submarine cables (lit 10.86 Tbps of
+    the PTA table without the OFC, plus SEA-ME-WE 6's 4 Tbps from 2025-11), with the country's
+    own 7.5 Tbps (Dec 2024) growing 30% a year over them."""
+    scenario = load(ROOT / "scenarios" / "transit-two-legs.yaml").scenario
+    network = project_network(scenario)
+    subsea = network.corridors["karachi-subsea"]
+    assert subsea.capacity_gbps[0] == pytest.approx(3580 + 1980 + 1900 + 2600 + 800 + 4000)
+    # national demand at 2026-01 (13 months after 2024-12) fits in the subsea's usable 70% x
+    # 14.86 Tbps = 10.4 Tbps; from 2026-03 (15 months) it and the transit no longer do
+    usable = 0.7 * 14860
+    national = [7500 * 1.3 ** (m / 12) for m in (13, 14, 15)]
+    assert_allclose(subsea.stream_demand_gbps["national"][:3], national)
+    transit = subsea.stream_demand_gbps["chinese-transit"][:3]
+    assert national[1] + transit[1] <= usable < national[2] + transit[2]
+    short = network.unserved_gbps("chinese-transit") > 0
+    assert not short[:2].any() and short[2]
+    assert network.tightest("chinese-transit", 2) == "karachi-subsea"
+    assert np.all(network.carried_gbps("chinese-transit") <= network.demand_gbps("chinese-transit") + 1e-6)
