@@ -1014,9 +1014,11 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
     """A plain-text summary of one run for stdout: the verdict, then the figures behind it."""
     from .results.narrative import (
         carried_lines,
+        faults_not_drawn,
         n_minus_1_line,
         need_text,
         percent,
+        samples_phrase,
         target_status_text,
         uncertain_headlines,
         verdict,
@@ -1065,8 +1067,10 @@ def _summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCar
         f"{format_bit_rate(projection.capacity_gbps[-1], 3)} in service"
     )
     if mc is not None:
-        lines.append(f"  over {mc.samples:,} samples of the uncertain inputs:")
+        lines.append(f"  over {samples_phrase(mc)}:")
         lines += [_wrapped(line, 4) for line in uncertain_headlines(mc)]
+    elif (missing := faults_not_drawn(projection)) is not None:
+        lines.append(_wrapped(missing, 2))
     return "\n".join(lines)
 
 
@@ -1134,15 +1138,24 @@ def _plan(arguments: argparse.Namespace) -> int:
 def _corridor_parts(item: LoadedScenario) -> list[tuple[str | None, LoadedScenario]]:
     """The scenario, or with corridors each corridor's own scenario, by corridor id (None for a
     scenario without corridors)."""
-    from .corridors import corridor_scenario
+    from .corridors import corridor_location, corridor_scenario
 
     ids = corridor_ids(item.scenario)
     if not ids:
         return [(None, item)]
-    return [
-        (c, dataclasses.replace(item, scenario=_named(item, partial(corridor_scenario, item.scenario, c))))
-        for c in ids
-    ]
+    parts: list[tuple[str | None, LoadedScenario]] = []
+    for c in ids:
+        part = _named(item, partial(corridor_scenario, item.scenario, c))
+        # Field locations (of --set values, and of each value's file and line) as in the corridor.
+        moved = {loc: corridor_location(item.scenario, part, loc) for loc in item.marks}
+        overrides = tuple(
+            dataclasses.replace(o, location=where)
+            for o in item.overrides
+            if (where := corridor_location(item.scenario, part, o.location)) is not None
+        )
+        marks = {where: mark for loc, mark in item.marks.items() if (where := moved[loc]) is not None}
+        parts.append((c, dataclasses.replace(item, scenario=part, overrides=overrides, marks=marks)))
+    return parts
 
 
 def _network_of(item: LoadedScenario) -> Network | None:

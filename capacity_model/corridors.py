@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .paths import resolve
+from .paths import PathError, resolve
 from .schema import Scenario
 
-__all__ = ["corridor_ids", "corridor_scenario"]
+__all__ = ["corridor_ids", "corridor_location", "corridor_scenario", "id_path"]
 
 
 def corridor_ids(scenario: Scenario) -> list[str]:
-    """Ids of the scenario's corridors; empty for a scenario of one implicit corridor."""
-    return [c.id for c in scenario.corridors]
+    """Ids of the scenario's corridors when it has several; empty for one corridor, listed
+    or not (a scenario of one corridor is the single-corridor model itself)."""
+    return [c.id for c in scenario.corridors] if len(scenario.corridors) > 1 else []
 
 
 def corridor_scenario(scenario: Scenario, corridor_id: str) -> Scenario:
@@ -30,7 +31,10 @@ def corridor_scenario(scenario: Scenario, corridor_id: str) -> Scenario:
     keeps the links it has in this corridor (and is dropped if it has none); a fault of a risk
     group then takes those links.
     """
-    data: dict[str, Any] = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # Only what the file wrote: the corridor keeps the "default" marks of what it left out.
+    data: dict[str, Any] = scenario.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude_unset=True
+    )
     first = scenario.corridors[0].id
     corridor = next(c for c in scenario.corridors if c.id == corridor_id)
     links = [link for link in data["links"] if link.get("corridor", first) == corridor_id]
@@ -67,31 +71,94 @@ def corridor_scenario(scenario: Scenario, corridor_id: str) -> Scenario:
     return Scenario.model_validate(data)
 
 
+#: Lists whose entries a corridor keeps or drops, each named by its id (targets by name).
+_FILTERED = ("links", "demand", "targets", "risk_groups", "outages", "corridors")
+
+
+def _entry(scenario: Scenario, location: tuple[str | int, ...]) -> Any:
+    """The entry of a filtered list that a location is in, or None for other fields."""
+    if len(location) >= 2 and location[0] in _FILTERED and isinstance(location[1], int):
+        return getattr(scenario, str(location[0]))[location[1]]
+    return None
+
+
+def _key(entry: Any) -> Any:
+    return (
+        entry.get("id", entry.get("name"))
+        if isinstance(entry, dict)
+        else getattr(entry, "id", None) or getattr(entry, "name", None)
+    )
+
+
+def corridor_location(
+    scenario: Scenario, part: Scenario, location: tuple[str | int, ...]
+) -> tuple[str | int, ...] | None:
+    """Where a field of ``scenario`` is in its corridor scenario ``part`` (positions in the
+    lists a corridor filters change), or None when the corridor drops it. An uncertain input's
+    path becomes the path :func:`corridor_scenario` gives it."""
+    if len(location) >= 2 and location[0] in _FILTERED and isinstance(location[1], int):
+        entries = getattr(scenario, str(location[0]))
+        if location[1] >= len(entries):
+            return None
+        key = _key(entries[location[1]])
+        kept = [_key(e) for e in getattr(part, str(location[0]))]
+        if key not in kept:
+            return None
+        return (location[0], kept.index(key), *location[2:])
+    if location[:2] == ("uncertainty", "parameters") and len(location) >= 3:
+        try:
+            path = id_path(scenario, resolve(scenario, str(location[2])).location)
+        except PathError:
+            return None
+        if part.uncertainty is None or path not in part.uncertainty.parameters:
+            return None
+        return ("uncertainty", "parameters", path, *location[3:])
+    return location
+
+
+def id_path(scenario: Scenario, location: tuple[str | int, ...]) -> str:
+    """A field path naming list entries by id (``links.ofc.phases[2].in_service``), from a
+    location of keys and positions: the form that stays right when a corridor drops entries."""
+    text = ""
+    node: Any = scenario
+    for k, step in enumerate(location):
+        if isinstance(step, int):
+            entry = node[step]
+            ident = getattr(entry, "id", None)
+            top = k == 1 and location[0] in _FILTERED
+            text += f".{ident}" if top and ident else f"[{step}]"
+            node = entry
+        else:
+            text += f".{step}" if text else str(step)
+            node = getattr(node, step) if not isinstance(node, dict) else node[step]
+    return text
+
+
 def _uncertainty_for(scenario: Scenario, data: dict[str, Any]) -> dict[str, Any] | None:
     """The uncertainty section with the parameters (and correlations) that name what the
-    corridor keeps; None when none is left and no fault is drawn."""
+    corridor keeps, each path rewritten to name entries by id; None when none is left and no
+    fault is drawn."""
     section = data.get("uncertainty")
     if section is None:
         return None
-    lists = {
-        name: {entry.get("id", entry.get("name")) for entry in data.get(name, [])}
-        for name in ("links", "demand", "targets", "risk_groups", "outages")
-    }
+    kept = {name: {_key(entry) for entry in data.get(name, [])} for name in _FILTERED}
     parameters = {}
+    renamed: dict[str, str] = {}
     for path, spec in section.get("parameters", {}).items():
         location = resolve(scenario, path).location
-        if location[0] in lists:
-            entry = getattr(scenario, str(location[0]))[int(location[1])]
-            if (
-                getattr(entry, "id", None) not in lists[str(location[0])]
-                and getattr(entry, "name", None) not in lists[str(location[0])]
-            ):
-                continue
-        parameters[path] = spec
+        entry = _entry(scenario, location)
+        if entry is not None and _key(entry) not in kept[str(location[0])]:
+            continue
+        renamed[path] = id_path(scenario, location)
+        parameters[renamed[path]] = spec
     faults = any("faults" in link for link in data["links"]) or any(
         "faults" in g for g in data.get("risk_groups", [])
     )
     if not parameters and not faults:
         return None
-    correlations = [c for c in section.get("correlations", []) if all(p in parameters for p in c["between"])]
+    correlations = [
+        {**c, "between": [renamed[p] for p in c["between"]]}
+        for c in section.get("correlations", [])
+        if all(p in renamed for p in c["between"])
+    ]
     return {**section, "parameters": parameters, "correlations": correlations}

@@ -463,6 +463,41 @@ def _check_whole(value: object) -> int:
 WholeNumber = Annotated[int, BeforeValidator(_check_whole)]
 """A count written as a whole number (``10000``; on the command line also ``'10000'``)."""
 
+#: Most fibre pairs, and wavelengths per pair, of a link's potential: far above any system
+#: built (the largest submarine systems have 24 pairs; a C+L grid holds a few hundred).
+MAX_FIBRE_COUNT = 1000
+
+
+def _check_count(value: object) -> int:
+    try:
+        return _check_whole(value)
+    except PydanticCustomError:
+        raise problem(f"{_written(value)} is not a whole number; write a count such as 2") from None
+
+
+def _check_count_range(value: int) -> int:
+    if value < 1:
+        raise problem(f"must be at least 1, found {value:,}")
+    if value > MAX_FIBRE_COUNT:
+        raise problem(f"must be at most {MAX_FIBRE_COUNT:,}, found {value:,}")
+    return value
+
+
+FibreCount = Annotated[
+    int,
+    BeforeValidator(_check_count),
+    AfterValidator(_check_count_range),
+    WithJsonSchema(
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_FIBRE_COUNT,
+            "description": f"A whole number from 1 to {MAX_FIBRE_COUNT:,}.",
+        }
+    ),
+]
+"""Fibre pairs or wavelengths per pair: a whole number from 1 to :data:`MAX_FIBRE_COUNT`."""
+
 #: Largest ``demand[].priority``.
 MAX_PRIORITY = 1000
 

@@ -716,7 +716,11 @@ def _unvary(data: Any, scenario: Scenario, ref: FieldRef) -> None:
     section["correlations"] = [
         c for c in section.get("correlations") or [] if not fixed.intersection(c.get("between") or ())
     ]
-    if not parameters:
+    faults = any(
+        isinstance(e, dict) and e.get("faults")
+        for e in (data.get("links") or []) + (data.get("risk_groups") or [])
+    )
+    if not parameters and not faults:  # faults are drawn in a Monte Carlo run: the section stays
         data.pop("uncertainty")
 
 
@@ -1066,6 +1070,11 @@ def _kind(value: Any) -> str:
 def dump_scenario_yaml(scenario: Scenario) -> str:
     """Write a scenario as YAML in readable units, every default filled in."""
     data = scenario.resolved().model_dump(mode="json", by_alias=True, exclude_none=True)
-    if not data.get("outages"):  # as before outages existed: a file without them dumps unchanged
-        data.pop("outages", None)
+    # as before outages and corridors existed: a file without them dumps unchanged
+    for key in ("outages", "corridors"):
+        if not data.get(key):
+            data.pop(key, None)
+    for stream in data.get("demand", []):
+        if not stream.get("backup"):
+            stream.pop("backup", None)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_v
 
 from . import units
 from .quantities import (
+    MAX_FIBRE_COUNT,
     POSITIVE_BIT_RATE_SCHEMA,
     BassCoefficient,
     BitRate,
@@ -35,6 +36,7 @@ from .quantities import (
     DurationDays,
     FaultRate,
     FaultRatePer1000Km,
+    FibreCount,
     Finding,
     Fraction,
     GrowthRate,
@@ -53,7 +55,7 @@ from .quantities import (
     raise_all,
     same_name_key,
 )
-from .uncertainty import Parameter, Uncertainty, resolve_parameters, workload_problems
+from .uncertainty import Parameter, Uncertainty, reach, resolve_parameters, workload_problems
 
 __all__ = [
     "Base",
@@ -105,7 +107,7 @@ MAX_FAULT_WORK = 3e9
 MAX_SOURCES = 200
 #: Most fibre pairs and wavelengths per pair of a link's potential: far above any system built
 #: (the largest submarine systems have 24 pairs; a C+L grid holds a few hundred wavelengths).
-MAX_FIBRE_PAIRS, MAX_WAVELENGTHS = 1000, 1000
+MAX_FIBRE_PAIRS = MAX_WAVELENGTHS = MAX_FIBRE_COUNT
 
 
 class Period(StrictModel):
@@ -252,9 +254,9 @@ class Potential(StrictModel):
 
     value: PositiveBitRate | None = None
     """The ceiling as stated [Gbps]."""
-    fibre_pairs: Annotated[int, Field(ge=1, le=MAX_FIBRE_PAIRS)] | None = None
+    fibre_pairs: FibreCount | None = None
     """Fibre pairs that can carry traffic."""
-    wavelengths: Annotated[int, Field(ge=1, le=MAX_WAVELENGTHS)] | None = None
+    wavelengths: FibreCount | None = None
     """Wavelengths per fibre pair (e.g. 64 at 75 GHz on a 4.8 THz grid)."""
     rate: PositiveBitRate | None = None
     """Rate of each wavelength (e.g. ``400 Gbps``)."""
@@ -1077,26 +1079,46 @@ def _fault_findings(scenario: Scenario) -> list[Finding]:
             )
         ]
     months = scenario.period.end - scenario.period.start + 1
-    expected = months / 12 * sum(source.rate_per_year for source in sources)
+    # The most faults a sample can draw: each rate (and length) at the highest value the
+    # uncertainty section can give it.
+    parameters = resolve_parameters(scenario, scenario.uncertainty)[0]
+    highest = {(id(p.ref.owner), p.ref.field): reach(p)[1] for p in parameters}
+
+    def top(owner: BaseModel, field: str) -> float:
+        return max(float(getattr(owner, field) or 0.0), highest.get((id(owner), field), 0.0))
+
+    rates = []
+    for source in sources:
+        faults = source.faults
+        if faults.rate is not None:
+            rates.append(top(faults, "rate"))
+        else:
+            link = next(link for link in scenario.links if link.id == source.id)
+            rates.append(top(faults, "rate_per_1000_km") * top(link, "length") / 1000)
+    expected = months / 12 * sum(rates)
+    sampled = " (with the highest rates and lengths the uncertainty section can draw)" if highest else ""
     if expected > MAX_FAULTS_PER_SAMPLE:
         return [
             (
-                f"the fault rates expect {expected:,.0f} faults in each sample over the period, more than "
-                f"{MAX_FAULTS_PER_SAMPLE:,}; lower the rates or shorten the period",
+                f"the fault rates expect {expected:,.0f} faults in each sample over the period{sampled}, "
+                f"more than {MAX_FAULTS_PER_SAMPLE:,}; lower the rates or shorten the period",
                 sources[0].at,
             )
         ]
-    work = (
-        scenario.uncertainty.samples
-        * len(scenario.links)
-        * (months + 3 * (expected + 6 * math.sqrt(expected) + 6))
-    )
+    # Samples, and with uncertain inputs the Sobol' runs and the tornado's 256 draws a row.
+    d = len(parameters)
+    spec = scenario.uncertainty
+    runs = spec.samples + (spec.sobol_samples * (d + 2) + 256 * (2 * d + 1) if d else 0)
+    work = runs * len(scenario.links) * (months + 3 * (expected + 6 * math.sqrt(expected) + 6))
     if work > MAX_FAULT_WORK:
         return [
             (
-                f"{scenario.uncertainty.samples:,} samples of faults over {len(scenario.links)} links and "
-                f"{months:,} months would take too long (about {work / MAX_FAULT_WORK:.1f} times the most "
-                "allowed); use fewer samples, links or months",
+                f"{runs:,} runs of faults (samples"
+                + (", Sobol' runs and tornado" if d else "")
+                + f") over {len(scenario.links)} links and {months:,} months would take too long (about "
+                f"{work / MAX_FAULT_WORK:.1f} times the most allowed, about a minute); use fewer samples"
+                + (" or sobol_samples" if d else "")
+                + ", links or months",
                 ("uncertainty", "samples"),
             )
         ]
@@ -1112,8 +1134,19 @@ def _outage_findings(scenario: Scenario) -> list[Finding]:
     after_last_day = units.first_day_of_month(scenario.period.end + 1)
     findings: list[Finding] = []
     busy: dict[str, list[tuple[float, float, str]]] = {}
+    first_corridor = scenario.corridors[0].id if scenario.corridors else None
     for o, outage in enumerate(scenario.outages):
         at: tuple[str | int, ...] = ("outages", o)
+        corridors = {links[i].corridor or first_corridor for i in scenario.outage_links(outage) if i in links}
+        if outage.lost.gbps is not None and len(corridors) > 1:
+            findings.append(
+                (
+                    f"the outage hits links in {len(corridors)} corridors and gives its loss as a bit rate, "
+                    "which cannot be shared between corridors; give a share ('lost: 30%'), or one outage "
+                    "per corridor",
+                    (*at, "lost"),
+                )
+            )
         if outage.group is not None and outage.group not in groups:
             known = (
                 f"; the risk groups are {', '.join(groups)}" if groups else "; the file has no risk_groups"

@@ -443,6 +443,11 @@ def _reach(dist: str, values: dict[str, Any]) -> tuple[float, float]:
     return values["low"], values["high"]
 
 
+def reach(parameter: Parameter) -> tuple[float, float]:
+    """Smallest and largest values a parameter's distribution can draw, in base units."""
+    return _reach(parameter.dist, parameter.values)
+
+
 def _exp(x: float) -> float:
     """``e^x``, infinite instead of an OverflowError."""
     return math.exp(x) if x < 709 else math.inf

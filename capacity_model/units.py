@@ -482,9 +482,10 @@ def format_days(days: float, digits: int = 3) -> str:
     whole_days = abs(days - round(days)) < 1e-9
     if not whole_days and days < 7 and abs(hours - round(hours)) < 1e-9:
         return "1 hour" if round(hours) == 1 else f"{round(hours)} hours"
-    if whole_days:
-        return "1 day" if round(days) == 1 else f"{round(days):,} days".replace(",", "")
-    return f"{days:.{digits}g} days"
+    text = f"{round(days)}" if whole_days else f"{days:.{digits}g}"
+    if "e" in text:  # never an exponent: the days to the nearest whole
+        text = f"{round(days)}"
+    return "1 day" if text == "1" else f"{text} days"
 
 
 #: Most faults a year of one source, and per 1,000 km a year: far above the record (a few a

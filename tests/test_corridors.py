@@ -193,6 +193,9 @@ def test_run_writes_each_corridor_and_the_network(tmp_path: Path) -> None:
     again = cli("run", path, "-o", "out", "--deterministic", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert not (top / "routes.csv").exists() and (top / "timeline.csv").exists()
+    assert not (top / "china-link").exists() and not (top / "karachi-subsea").exists()
+    assert "corridors:" not in (top / "scenario.resolved.yaml").read_text()
+    assert "backup:" not in (top / "scenario.resolved.yaml").read_text()
 
 
 def test_the_shipped_two_legs_scenario() -> None:
@@ -214,3 +217,61 @@ def test_the_shipped_two_legs_scenario() -> None:
     assert not short[:2].any() and short[2]
     assert network.tightest("chinese-transit", 2) == "karachi-subsea"
     assert np.all(network.carried_gbps("chinese-transit") <= network.demand_gbps("chinese-transit") + 1e-6)
+
+
+def test_the_corridor_that_limits_a_stream_is_the_first_to_fill(tmp_path: Path) -> None:
+    # a: 1 Tbps (usable 700), b: 300 Gbps (usable 210); x 400 over [a, b], y 600 over [a]. As
+    # both grow, b fills first (210 / 400 < 700 / 1000): x stops at 210; y then fills a with
+    # 490. Both corridors end full; x is limited by b, y by a.
+    text = """\
+name: Tight
+period: {start: 2026-01, end: 2026-12}
+corridors: [{id: a}, {id: b}]
+links:
+  - {id: la, corridor: a, phases: [{capacity: 1 Tbps, in_service: 2025-01}]}
+  - {id: lb, corridor: b, phases: [{capacity: 300 Gbps, in_service: 2025-01}]}
+demand:
+  - {id: x, route: [a, b], base: {value: 400 Gbps, at: 2026-01}, growth: {model: cagr, rate: 0%}}
+  - {id: y, route: [a], base: {value: 600 Gbps, at: 2026-01}, growth: {model: cagr, rate: 0%}}
+uncertainty:
+  samples: 10
+  parameters:
+    "links[1].phases[0].capacity": {dist: uniform, low: 250 Gbps, high: 350 Gbps}
+    "demand[1].base.value": {dist: uniform, low: 500 Gbps, high: 700 Gbps}
+"""
+    scenario = load(write(tmp_path, text)).scenario
+    network = project_network(scenario)
+    assert (network.tightest("x", 0), network.tightest("y", 0)) == ("b", "a")
+    assert_allclose(network.carried_gbps("x"), 210.0)
+    assert_allclose(network.carried_gbps("y"), 490.0)
+    # uncertain inputs given by position name the same entries in each corridor, by id
+    a, b = (corridor_scenario(scenario, c) for c in ("a", "b"))
+    assert a.uncertainty is not None and list(a.uncertainty.parameters) == ["demand.y.base.value"]
+    assert b.uncertainty is not None and list(b.uncertainty.parameters) == ["links.lb.phases[0].capacity"]
+
+
+def test_one_corridor_listed_is_the_single_corridor_model(tmp_path: Path) -> None:
+    text = TWO_LEGS.replace("  - {id: karachi-subsea, name: Karachi subsea}\n", "").replace(
+        "    corridor: karachi-subsea\n", "    corridor: china-link\n"
+    )
+    text = text.replace("route: [china-link, karachi-subsea]", "route: [china-link]").replace(
+        "route: [karachi-subsea]", "route: [china-link]"
+    )
+    path = write(tmp_path, text)
+    ran = cli("run", path, "-o", "out", "--deterministic", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "out" / "legs" / "timeline.csv").exists()
+    assert not (tmp_path / "out" / "legs" / "routes.csv").exists()
+
+
+def test_an_outage_rate_cannot_be_shared_between_corridors(tmp_path: Path) -> None:
+    text = (
+        TWO_LEGS
+        + "outages:\n  - {id: cut, links: [ofc, subsea], start: 2026-03-01, duration: 2 days, lost: 100 Gbps}\n"
+    )
+    with pytest.raises(ScenarioError, match=r"outages\[cut\]\.lost: the outage hits links in 2 corridors"):
+        load(write(tmp_path, text))
+    shared = text.replace("lost: 100 Gbps", "lost: 50%")
+    network = project_network(load(write(tmp_path, shared)).scenario)
+    assert [o.id for o in network.corridors["china-link"].scenario.outages] == ["cut"]
+    assert network.corridors["china-link"].scenario.outages[0].links == ["ofc"]

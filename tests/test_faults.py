@@ -167,9 +167,7 @@ def test_faults_that_make_no_sense_are_refused(tmp_path: Path, old: str, new: st
     text = FAULTY.replace(old, new).replace("start: 2025-01, end: 2200-12", "start: 2001-01, end: 2200-12")
     if not message:  # 2,000,000 samples of 200 faults each over 120 months: too much work
         text = text.replace("samples: 4000", "samples: 2000000")
-        message = (
-            "uncertainty.samples: 2,000,000 samples of faults over 2 links and 120 months would take too long"
-        )
+        message = "uncertainty.samples: 2,000,000 runs of faults (samples) over 2 links and 120 months would take too long"
     with pytest.raises(ScenarioError) as caught:
         load(write(tmp_path, text))
     assert message in str(caught.value) and str(caught.value).startswith(str(tmp_path))
@@ -223,6 +221,7 @@ def test_the_sentence_and_the_summary(tmp_path: Path) -> None:
         "availability",
         "year_loss_tbps_days",
         "p_year_loss_above",
+        "whole_years",
     }
     assert list(faults["p_year_loss_above"]) == ["0.01%", "0.1%", "1%", "10%"]
     assert faults["faults_per_year"] == pytest.approx(2.0, rel=0.1)
@@ -256,3 +255,82 @@ def test_an_uncertainty_section_without_parameters_needs_fault_rates(tmp_path: P
     )
     assert ran.returncode == 0, ran.stderr  # faults alone: no tornado or Sobol' pages
     assert "tornado" not in json.loads((tmp_path / "out" / "f" / "summary.json").read_text())["uncertainty"]
+
+
+def test_set_sweep_and_fixed_inputs_keep_the_faults(tmp_path: Path) -> None:
+    path = write(tmp_path, FAULTY)
+    varied = load(path, ["demand.d.growth.rate=5%"]).scenario
+    assert varied.uncertainty is not None and varied.fault_sources()
+    swept = cli(
+        "sweep",
+        path,
+        "--param",
+        "demand.d.growth.rate",
+        "--values",
+        "0%,10%",
+        "--samples",
+        "50",
+        "-o",
+        "out",
+        cwd=tmp_path,
+    )
+    assert swept.returncode == 0, swept.stderr
+
+
+def test_a_sampled_date_or_capacity_moves_no_unlit_capacity(tmp_path: Path) -> None:
+    # b has no unlit capacity (installed = lit) and enters service at a date drawn from two
+    # years: switching unlit capacity on at once must change nothing.
+    text = FAULTY.replace(
+        "  seed: 7\n",
+        "  seed: 7\n  parameters:\n    links.b.phases[0].in_service: {dist: uniform, low: 2025-01, high: 2026-12}\n",
+    )
+    text = text.replace(
+        "period: {start: 2025-01, end: 2026-12}",
+        "period: {start: 2025-01, end: 2026-12}\nplanning: {activation_delay: 0 days}",
+    )
+    with_delay = run_monte_carlo(load(write(tmp_path, text)).scenario, samples=300)
+    without = run_monte_carlo(
+        load(write(tmp_path, text.replace("planning: {activation_delay: 0 days}\n", ""))).scenario,
+        samples=300,
+    )
+    assert np.array_equal(
+        with_delay.per_sample["fault_loss_tbps_days_per_year"],
+        without.per_sample["fault_loss_tbps_days_per_year"],
+    )
+
+
+def test_the_fault_limits_use_the_highest_rates_the_section_can_draw(tmp_path: Path) -> None:
+    text = FAULTY.replace(
+        "  seed: 7\n",
+        "  seed: 7\n  parameters:\n    links.a.faults.rate: {dist: uniform, low: 1 per year, high: 20 per year}\n",
+    )
+    text = text.replace("end: 2026-12", "end: 2124-12")  # 100 years at up to 20 a year: 2,000
+    load(write(tmp_path, text))
+    with pytest.raises(
+        ScenarioError, match=r"expect 2,020 faults in each sample over the period \(with the highest rates"
+    ):
+        load(write(tmp_path, text.replace("end: 2124-12", "end: 2125-12")))
+
+
+def test_sobol_rows_of_b_draw_their_own_faults() -> None:
+    from capacity_model.engine.sensitivity import _fault_streams
+
+    # n = 4 base rows, 1 input: rows 0-3 are A, 4-7 B, 8-11 AB_1 (which takes its faults from A)
+    assert _fault_streams(0, 12, 4).tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3]
+    assert _fault_streams(6, 10, 4).tolist() == [6, 7, 0, 1]
+
+
+def test_year_figures_use_the_years_the_period_covers_whole(tmp_path: Path) -> None:
+    # 2025-12 to 2027-01: one month of 2025, all of 2026, one month of 2027. The chance of a
+    # bad year counts 2026 alone, so it equals that of 2026 over the samples.
+    text = FAULTY.replace("period: {start: 2025-01, end: 2026-12}", "period: {start: 2025-12, end: 2027-01}")
+    mc = run_monte_carlo(load(write(tmp_path, text)).scenario, samples=500)
+    assert mc.whole_years.tolist() == [False, True, False]
+    assert mc.fault_year_share is not None
+    assert mc.p_fault_loss_above(0.01) == pytest.approx(float(np.mean(mc.fault_year_share[:, 1] > 0.01)))
+
+
+def test_deterministic_runs_say_that_no_fault_is_drawn(tmp_path: Path) -> None:
+    ran = cli("run", write(tmp_path, FAULTY), "-o", "out", "--deterministic", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert "Faults at random are drawn only in Monte Carlo runs" in ran.stdout

@@ -66,3 +66,22 @@ def test_variants_differ_from_baseline_only_as_they_say() -> None:
     assert scenarios["delayed-phase2"].demand == base.demand
     assert [s.id for s in scenarios["domestic-only"].demand] == ["pakistan-china"]
     assert scenarios["domestic-only"].links == base.links
+
+
+def test_pakistan_international_n1_with_unlit_capacity_switched_on_by_hand() -> None:
+    """Unlit capacity (installed - lit) of the systems: AAE-1 1190, SMW4 600, IMEWE 860, TW1 200,
+    PEACE 800, OFC 550 Gbps; SEA-ME-WE 6 gives none. Until 2025-10 AAE-1 is the largest: losing
+    it leaves 7,730 + 3,010 = 10,740 Gbps, above demand then (7500 x 1.3^(10/12) = 9,318).
+    From 2025-11 SEA-ME-WE 6 (4 Tbps) is the largest: losing it leaves 11,310 + 4,200 = 15,510
+    Gbps, which demand passes when 7500 x 1.3^(m/12) > 15,510: m = 34 months after 2024-12,
+    2027-10."""
+    projection = project(load_scenario(SHIPPED[3]))
+    after = projection.n_minus_1_activated
+    assert after is not None
+    assert after.left_gbps[0] == 10740.0 and after.lost_at(0) == "aae-1"
+    first = after.first_failure()
+    assert first is not None and int(projection.months[first]) == 12 * 2027 + 9
+    assert after.lost_at(first) == "smw6" and after.left_gbps[first] == 15510.0
+    assert 7500 * 1.3 ** (33 / 12) <= 15510 < 7500 * 1.3 ** (34 / 12)
+    jeddah = projection.group_losses_activated["jeddah"]
+    assert jeddah.left_gbps[0] == 7430.0 + 1190 + 200 + 800 + 550  # the group's own unlit capacity stays off

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..schema import Z_90, Scenario
-from .evaluation import Evaluation, Values
+from .evaluation import Evaluation, Values, link_capacity_gbps
 from .faults import DAYS_PER_YEAR, FaultLosses, draw_faults, fault_losses
 from .outages import month_start_days
 from .readiness import link_installed_gbps
@@ -77,12 +77,21 @@ def fault_risk(
     lit = np.stack(
         [np.broadcast_to(result.link_capacity_gbps[i], (rows, len(months))) for i in link_ids], axis=1
     )
-    installed = np.stack(
+    # Unlit capacity as the file writes it (installed less lit, both as written), and only
+    # while the link is in service in the sample: a sampled date or capacity moves no equipment.
+    written_dark = np.stack(
         [
-            link_installed_gbps(months, link.installed_gbps, [p.in_service for p in link.phases], link.retire)
+            np.maximum(
+                0.0,
+                link_installed_gbps(
+                    months, link.installed_gbps, [p.in_service for p in link.phases], link.retire
+                )
+                - link_capacity_gbps(link, months),
+            )
             for link in scenario.links
         ]
     )[None]
+    installed = lit + np.where(lit > 0, written_dark, 0.0)
     demand = np.broadcast_to(result.demand_gbps, (rows, len(months)))
     expected = float((rate.sum(axis=1) * starts[-1] / DAYS_PER_YEAR).max()) if rows else 0.0
     cuts = len(months) + 1 + 3 * int(expected + 6 * np.sqrt(expected) + 6)
@@ -97,7 +106,7 @@ def fault_risk(
                 draws,
                 members,
                 lit[part],
-                installed,
+                installed[part],
                 demand[part],
                 starts,
                 year_of_month,

@@ -180,11 +180,26 @@ class MonteCarlo:
     """The same over the year's demand [fraction], ``(samples, years)``."""
     fault_counts: NDArray[np.int64] | None = None
     """Faults drawn in each sample over the period, ``(samples,)``."""
+    fault_year_days: FloatArray | None = None
+    """Days of each calendar year inside the period, ``(years,)``."""
+
+    @property
+    def whole_years(self) -> NDArray[np.bool_]:
+        """The calendar years the period covers whole (all of them when it covers none whole):
+        a part year would look safer than a whole one."""
+        assert self.fault_year_days is not None
+        whole = self.fault_year_days >= 365
+        return whole if whole.any() else np.ones_like(whole)
+
+    def fault_years(self, per_year: FloatArray) -> FloatArray:
+        """A ``(samples, years)`` fault figure over the whole years only, flattened."""
+        return per_year[:, self.whole_years].ravel()
 
     def p_fault_loss_above(self, level: float) -> float:
-        """Chance that faults take more than ``level`` of a year's demand, over samples and years."""
+        """Chance that faults take more than ``level`` of a year's demand, over the samples and
+        the years the period covers whole."""
         assert self.fault_year_share is not None
-        return float(np.mean(self.fault_year_share > level))
+        return float(np.mean(self.fault_years(self.fault_year_share) > level))
 
     def outcome_quantile(self, name: str, q: float) -> float:
         """The ``q`` quantile over samples of a per-sample outcome (inverted CDF: a value some
@@ -296,6 +311,7 @@ def run_monte_carlo(
     year_loss = np.empty((samples, len(years))) if has_faults else None
     year_demand = np.empty((samples, len(years))) if has_faults else None
     counts = np.empty(samples, dtype=np.int64) if has_faults else None
+    year_days = None
     if carried_at is not None and not scenario.period.start <= carried_at <= scenario.period.end:
         raise ValueError(f"carried_at {carried_at} is outside the period")
     carried_index = -1 if carried_at is None else carried_at - scenario.period.start
@@ -316,6 +332,7 @@ def run_monte_carlo(
             year_loss[start : start + len(rows)] = faults.lost_tbps_days
             year_demand[start : start + len(rows)] = faults.demand_tbps_days
             counts[start : start + len(rows)] = faults.faults
+            year_days = faults.days
         chunk_outcomes = sample_outcomes(scenario, result, len(rows), carried_index, faults)
         for name, chunk_values in chunk_outcomes.items():
             per_sample[name][start : start + len(rows)] = chunk_values
@@ -370,6 +387,7 @@ def run_monte_carlo(
         if year_loss is None or year_demand is None
         else np.divide(year_loss, year_demand, out=np.zeros_like(year_loss), where=year_demand > 0),
         fault_counts=counts,
+        fault_year_days=year_days,
     )
 
 

@@ -61,12 +61,33 @@ class Network:
         return np.maximum(0.0, self.demand_gbps(stream_id) - self.carried_gbps(stream_id))
 
     def tightest(self, stream_id: str, month: int) -> str | None:
-        """The corridor of a stream's route with the least usable capacity left for it in a month
-        (the one that limits it), or None when it carries all its demand then."""
+        """The corridor of a stream's route that limits it in a month, or None when it carries
+        all its demand then: of the corridors of its route that are full, the one whose usable
+        capacity is smallest against the demand routed over it (the first to fill as the
+        streams grow together)."""
         if self.unserved_gbps(stream_id)[month] <= 1e-9 * max(1.0, float(self.demand_gbps(stream_id)[month])):
             return None
-        left = {c: float(self.routed.left_gbps[self._index(c)][..., month]) for c in self.route_of(stream_id)}
-        return min(left, key=left.__getitem__)
+        route = self.route_of(stream_id)
+        full = [
+            c
+            for c in route
+            if self.spare_gbps(c)[month] <= 1e-9 * max(1.0, float(self.usable_gbps(c)[month]))
+        ]
+        ratio = {
+            c: float(self.usable_gbps(c)[month]) / max(float(self.routed_demand_gbps(c)[month]), 1e-12)
+            for c in full or route
+        }
+        return min(ratio, key=ratio.__getitem__)
+
+    def routed_demand_gbps(self, corridor_id: str) -> FloatArray:
+        """Demand of the streams whose own route crosses a corridor [Gbps]."""
+        return self.corridors[corridor_id].demand_gbps
+
+    def spare_gbps(self, corridor_id: str) -> FloatArray:
+        """Usable capacity of a corridor left after every stream [Gbps]."""
+        return np.broadcast_to(
+            np.maximum(0.0, self.routed.left_gbps[self._index(corridor_id)]), self.months.shape
+        )
 
     def usable_gbps(self, corridor_id: str) -> FloatArray:
         """A corridor's usable capacity ``u·C`` [Gbps]."""

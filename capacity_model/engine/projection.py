@@ -24,7 +24,7 @@ from .events import (
 )
 from .outages import OutageLosses, OutageWindow, month_start_days, outage_losses
 from .readiness import InPlace, TargetNeed, capacity_in_place, link_installed_gbps, target_needs
-from .resilience import Loss, group_loss, largest_link_loss
+from .resilience import Loss, activated, group_loss, largest_link_loss
 from .shortfalls import Episode
 from .upgrades import CapacityPlan, capacity_plan
 
@@ -85,6 +85,11 @@ class Projection:
     """Losing the largest link in each month (see :mod:`.resilience`)."""
     group_losses: dict[str, Loss]
     """Losing each risk group, by group id."""
+    n_minus_1_activated: Loss | None
+    """Losing the largest link with the survivors' unlit capacity switched on, when
+    ``planning.activation_delay`` is given (else None)."""
+    group_losses_activated: dict[str, Loss]
+    """Losing each risk group, the survivors' unlit capacity on (empty without an activation delay)."""
     outage_windows: tuple[OutageWindow, ...]
     """The scenario's outages in resolved form, in its order."""
     outages: OutageLosses | None
@@ -197,6 +202,11 @@ def project(scenario: Scenario) -> Projection:
 
     threshold = scenario.planning.max_utilisation
     emergency = scenario.planning.emergency_utilisation
+    n_minus_1 = largest_link_loss(result.link_capacity_gbps, result.demand_gbps, emergency)
+    group_losses = {
+        g.id: group_loss(result.link_capacity_gbps, result.demand_gbps, emergency, g.id, g.links)
+        for g in scenario.risk_groups
+    }
     ids = [s.id for s in scenario.demand]
     carried = allocate(
         [result.stream_demand_gbps[i] for i in ids],
@@ -228,9 +238,22 @@ def project(scenario: Scenario) -> Projection:
         link_installed_gbps=installed,
         in_place=(in_place := capacity_in_place(scenario)),
         needs=target_needs(scenario, in_place),
-        n_minus_1=largest_link_loss(result.link_capacity_gbps, result.demand_gbps, emergency),
-        group_losses={
-            g.id: group_loss(result.link_capacity_gbps, result.demand_gbps, emergency, g.id, g.links)
+        n_minus_1=n_minus_1,
+        group_losses=group_losses,
+        n_minus_1_activated=None
+        if scenario.planning.activation_delay is None
+        else activated(n_minus_1, result.link_capacity_gbps, installed, result.demand_gbps, emergency),
+        group_losses_activated={}
+        if scenario.planning.activation_delay is None
+        else {
+            g.id: activated(
+                group_losses[g.id],
+                result.link_capacity_gbps,
+                installed,
+                result.demand_gbps,
+                emergency,
+                {g.id: g.links},
+            )
             for g in scenario.risk_groups
         },
         outage_windows=windows,

@@ -8,6 +8,9 @@ utilisation ``e`` (``planning.emergency_utilisation``, default 100%), so what is
 ``e·left``: the **N-1 headroom** is ``e·left − D`` and the **traffic at risk**
 ``max(0, D − e·left)``. N-1 **fails** in the months where the traffic at risk is above 0.
 
+**After activation** (``planning.activation_delay`` given): the survivors' installed but unlit
+capacity ``Σ_{l survives} (I_l − C_l)`` is switched on and added to what is left.
+
 All functions broadcast over leading (sample) axes, with no loop over months.
 """
 
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Loss", "group_loss", "largest_link_loss"]
+__all__ = ["Loss", "activated", "group_loss", "largest_link_loss"]
 
 FloatArray = NDArray[np.float64]
 
@@ -107,3 +110,43 @@ def group_loss(
     demand = np.asarray(demand_gbps, dtype=float)
     which = np.zeros(np.shape(demand), dtype=np.int64)
     return _loss(stacked.sum(axis=0), lost, demand, emergency_utilisation, (group_id,), which)
+
+
+def activated(
+    loss: Loss,
+    link_capacity_gbps: Mapping[str, FloatArray],
+    link_installed_gbps: Mapping[str, FloatArray],
+    demand_gbps: FloatArray,
+    emergency_utilisation: float,
+    members: Mapping[str, Sequence[str]] | None = None,
+) -> Loss:
+    """The same loss with the survivors' unlit capacity switched on (see the module).
+
+    Parameters
+    ----------
+    loss
+        A loss of :func:`largest_link_loss` (``members`` None: each name is one link) or of
+        :func:`group_loss` (``members``: the group's links by its id).
+    link_installed_gbps
+        Installed capacity of each link, lit and dark [Gbps].
+    """
+    ids = list(link_capacity_gbps)
+    dark = np.stack(
+        [
+            np.maximum(
+                0.0,
+                np.asarray(link_installed_gbps[i], dtype=float)
+                - np.asarray(link_capacity_gbps[i], dtype=float),
+            )
+            for i in ids
+        ]
+    )
+    lost_dark = np.zeros(dark.shape[1:])
+    for k, name in enumerate(loss.names):
+        taken = [ids.index(i) for i in (members[name] if members else [name])]
+        lost_dark = np.where(loss.which == k, dark[taken].sum(axis=0), lost_dark)
+    switched_on = np.where(loss.which >= 0, dark.sum(axis=0) - lost_dark, 0.0)
+    left = loss.left_gbps + switched_on
+    usable = emergency_utilisation * left
+    demand = np.asarray(demand_gbps, dtype=float)
+    return Loss(left, usable - demand, np.maximum(0.0, demand - usable), loss.names, loss.which)

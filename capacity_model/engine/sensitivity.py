@@ -99,7 +99,7 @@ def _field_table(scenario: Scenario, quantiles: FloatArray) -> FloatArray:
     )
 
 
-def tornado(scenario: Scenario) -> tuple[dict[str, float], tuple[TornadoBar, ...]]:
+def tornado(scenario: Scenario, seed: int | None = None) -> tuple[dict[str, float], tuple[TornadoBar, ...]]:
     """Outcomes at the medians, and with each parameter alone at its P10 and at its P90."""
     count = len(scenario.parameters())
     probabilities = np.full((2 * count + 1, count), 0.5)
@@ -114,7 +114,7 @@ def tornado(scenario: Scenario) -> tuple[dict[str, float], tuple[TornadoBar, ...
             scenario,
             np.repeat(table, streams, axis=0),
             positions=np.tile(np.arange(streams), len(table)),
-            seed=scenario.uncertainty.seed if scenario.uncertainty else 0,
+            seed=seed if seed is not None else scenario.uncertainty.seed if scenario.uncertainty else 0,
         )
         results = {name: repeated[name].reshape(len(table), streams).mean(axis=1) for name in names}
     else:
@@ -229,6 +229,14 @@ def saltelli_rows(a: FloatArray, b: FloatArray, start: int, stop: int) -> FloatA
     return table
 
 
+def _fault_streams(start: int, stop: int, n: int) -> NDArray[np.int64]:
+    """The fault stream of rows ``start:stop`` of the Sobol' runs: the faults are one more input,
+    drawn like the others: row ``j`` of A and of every ``AB_i`` (which take it from A) stream
+    ``j``, row ``j`` of B stream ``n + j``."""
+    block, column = np.divmod(np.arange(start, stop), n)
+    return np.where(block == 1, n + column, column).astype(np.int64)
+
+
 def sobol(
     scenario: Scenario,
     base_samples: int | None = None,
@@ -269,7 +277,7 @@ def sobol(
             saltelli_rows(a, b, start, stop),
             years,
             chunk_size=stop - start,
-            positions=np.arange(start, stop) % n,  # A, B and each AB_i row j share faults
+            positions=_fault_streams(start, stop, n),
             seed=seed,
         )
         outputs[:, start:stop] = np.vstack([result[name] for name in names] + [result["utilisation_peak"].T])
@@ -314,7 +322,7 @@ def sobol(
         )
         for k, name in enumerate(names)
     )
-    baseline, bars = tornado(scenario)
+    baseline, bars = tornado(scenario, seed)
     return Sensitivity(
         paths=tuple(p.path for p in parameters),
         outcomes=tuple(names),

@@ -8,6 +8,7 @@ run never leaves a half-written report behind.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -307,7 +308,29 @@ def stage_network(
         )
         if name not in contents
     ]
-    return stage(folder, contents, stale)
+    ids = {c.id for c in network.scenario.corridors}
+    gone = [name for name in corridor_folders_written(folder) if name not in ids]
+    return stage(folder, contents, stale, gone, REMOVABLE)
+
+
+#: Every file a run may write into a folder: what a stale corridor folder may hold to be removed.
+REMOVABLE = frozenset(
+    {*OUTPUT_FILES, "outages.csv", "timeline_quantiles.csv", "timeline_iamc.csv", "routes.csv"}
+)
+
+
+def corridor_folders_written(folder: Path) -> list[str]:
+    """The corridors' folders an earlier run with corridors wrote into ``folder``, as its
+    ``summary.json`` lists them (none when it has none, or is not a network's)."""
+    try:
+        data = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    corridors = data.get("corridors") if isinstance(data, dict) else None
+    if not isinstance(corridors, list):
+        return []
+    names = [c.get("folder") for c in corridors if isinstance(c, dict)]
+    return [n for n in names if isinstance(n, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", n)]
 
 
 def provenance_text(scenario_file: str, scenario_sha256: str, inputs: str = "", outages: bool = False) -> str:
@@ -406,4 +429,4 @@ def stage_outputs(
         for name in ("outages.csv", "timeline_quantiles.csv", "timeline_iamc.csv", "routes.csv")
         if name not in contents
     ]
-    return stage(folder, contents, stale)
+    return stage(folder, contents, stale, corridor_folders_written(folder), REMOVABLE)

@@ -18,6 +18,15 @@ from .style import OKABE_ITO, month_middles
 
 __all__ = ["network_pages"]
 
+#: Streams (or corridors) drawn on one chart: one colour each, and a legend that fits.
+MOST_LINES = 6
+
+
+def _largest(sizes: dict[str, float], most: int) -> list[str]:
+    """The ``most`` largest keys, in their own order."""
+    keep = set(sorted(sizes, key=lambda k: -sizes[k])[:most])
+    return [k for k in sizes if k in keep]
+
 
 def network_pages(network: Network) -> list[Figure]:
     """The network report's pages: the summary, then the streams and the corridors over time."""
@@ -46,33 +55,41 @@ def network_pages(network: Network) -> list[Figure]:
 
 def _streams_figure(network: Network) -> Figure:
     months = network.months
+    shown = _largest(
+        {s.id: float(network.demand_gbps(s.id).max()) for s in network.scenario.demand}, MOST_LINES
+    )
+    streams = [s for s in network.scenario.demand if s.id in shown]
+    left_out = len(network.scenario.demand) - len(streams)
     figure, axes = chart_page(
         "Streams end to end: demand and traffic carried",
-        "Lines: each stream's demand (thin) and what it carries end to end (thick), over every corridor of its "
-        "route and its backups. Where the thick line falls below the thin one, the tightest corridor of the "
-        "route limits the stream.",
+        "Lines, one colour a stream: its demand (thin, dashed) and what it carries end to end (thick), over "
+        "every corridor of its route and its backups. Where the thick line falls below the thin one, the tightest corridor of "
+        "the route limits the stream."
+        + (
+            f" The {len(streams)} largest streams are drawn; {left_out} more are in routes.csv."
+            if left_out
+            else ""
+        ),
         months,
     )
-    streams = network.scenario.demand
     every = np.concatenate([network.demand_gbps(s.id) for s in streams])
     divisor = rate_axis(axes, every, "Peak rate")
     middles = month_middles(months)
     for k, stream in enumerate(streams):
-        colour = OKABE_ITO[k % 6]
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
         axes.plot(
             middles,
             network.demand_gbps(stream.id) / divisor,
             color=colour,
             lw=1,
             ls="--",
-            label=f"{stream.display_name}: demand",
         )
         axes.plot(
             middles,
             network.carried_gbps(stream.id) / divisor,
             color=colour,
             lw=2.2,
-            label=f"{stream.display_name}: carried",
+            label=stream.display_name,
         )
     legend_below(figure, axes)
     return figure
@@ -80,32 +97,38 @@ def _streams_figure(network: Network) -> Figure:
 
 def _corridors_figure(network: Network) -> Figure:
     months = network.months
+    names = {c.id: c.display_name for c in network.scenario.corridors}
+    shown = _largest({c: float(network.usable_gbps(c).max()) for c in network.corridors}, MOST_LINES)
+    left_out = len(network.corridors) - len(shown)
     figure, axes = chart_page(
         "Corridors: traffic carried against usable capacity",
-        "Steps: each corridor's usable capacity (its capacity times the utilisation threshold). Lines: the "
-        "traffic carried over it, on routes and backups. A corridor whose line meets its steps is full.",
+        "One colour a corridor. Steps: its usable capacity (its capacity times the utilisation threshold). "
+        "Thick lines: the traffic carried over it, on routes and backups. A corridor whose line meets its steps is full."
+        + (
+            f" The {len(shown)} largest corridors are drawn; {left_out} more are in routes.csv."
+            if left_out
+            else ""
+        ),
         months,
     )
-    names = {c.id: c.display_name for c in network.scenario.corridors}
-    every = np.concatenate([network.usable_gbps(c) for c in network.corridors])
+    every = np.concatenate([network.usable_gbps(c) for c in shown])
     divisor = rate_axis(axes, every, "Peak rate")
     edges = month_edges(months)
-    for k, corridor in enumerate(network.corridors):
-        colour = OKABE_ITO[k % 6]
+    for k, corridor in enumerate(shown):
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
         axes.stairs(
             extend_last(network.usable_gbps(corridor))[:-1] / divisor,
             edges,
             baseline=None,
             color=colour,
             lw=1.2,
-            label=f"{names[corridor]}: usable capacity",
         )
         axes.plot(
             month_middles(months),
             network.used_gbps(corridor) / divisor,
             color=colour,
             lw=2.2,
-            label=f"{names[corridor]}: carried",
+            label=names[corridor],
         )
     legend_below(figure, axes)
     return figure

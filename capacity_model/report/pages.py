@@ -13,9 +13,11 @@ from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..results.narrative import (
     NEED_LABELS,
+    faults_not_drawn,
     headlines,
     percent,
     plan_rule_text,
+    samples_phrase,
     target_status_text,
     uncertain_headlines,
     verdict,
@@ -49,12 +51,13 @@ def summary_pages(projection: Projection, provenance: str, mc: MonteCarlo | None
     if scenario.description:
         flow.paragraph(scenario.description, size=9.5, color="#444444")
     if mc is not None:
-        flow.heading(f"Over {mc.samples:,} samples of the uncertain inputs")
+        flow.heading(f"Over {samples_phrase(mc)}")
         flow.bullets(uncertain_headlines(mc))
         flow.heading("Central case: the values written in the scenario")
     else:
         flow.heading("Headline results")
-    flow.bullets(headlines(projection))
+    missing = faults_not_drawn(projection) if mc is None else None
+    flow.bullets(headlines(projection) + ([missing] if missing else []))
 
     if projection.targets:
         flow.heading("Capacity targets")

@@ -43,6 +43,11 @@ class Staged:
     """The files, in the order they are moved."""
     stale: tuple[str, ...] = ()
     """Files of an earlier run to remove from the destination (outputs this run does not write)."""
+    stale_folders: tuple[str, ...] = ()
+    """Sub-folders of an earlier run to remove from the destination, each only if it holds
+    nothing but files named in :attr:`removable` (a folder a user added to stays)."""
+    removable: frozenset[str] = frozenset()
+    """Names of the files a stale sub-folder may hold to be removed."""
 
 
 def _alive(pid: int) -> bool:
@@ -77,7 +82,13 @@ def _remove_abandoned(parent: Path, name: str) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-def stage(folder: Path, contents: Mapping[str, Content], stale: Sequence[str] = ()) -> Staged:
+def stage(
+    folder: Path,
+    contents: Mapping[str, Content],
+    stale: Sequence[str] = (),
+    stale_folders: Sequence[str] = (),
+    removable: frozenset[str] = frozenset(),
+) -> Staged:
     """Write ``contents`` (file name -> text, or a function writing the file at a path) into a
     staging folder beside ``folder``. On any error, or an interruption, the staging folder is
     removed and the error raised."""
@@ -86,7 +97,9 @@ def stage(folder: Path, contents: Mapping[str, Content], stale: Sequence[str] = 
     staging = Path(
         tempfile.mkdtemp(prefix=f"{_prefix(folder.name)}{os.getpid()}.", suffix=".partial", dir=folder.parent)
     )
-    staged = Staged(folder, staging, stale=tuple(stale))
+    staged = Staged(
+        folder, staging, stale=tuple(stale), stale_folders=tuple(stale_folders), removable=removable
+    )
     try:
         for name, content in contents.items():
             if isinstance(content, str):
@@ -149,9 +162,25 @@ def commit(staged: Sequence[Staged]) -> list[Path]:
                     for name in item.stale:
                         with contextlib.suppress(FileNotFoundError):
                             (item.folder / name).unlink()
+                    for name in item.stale_folders:
+                        _remove_outputs_folder(item.folder / name, item.removable)
     finally:
         discard(staged)
     return written
+
+
+def _remove_outputs_folder(folder: Path, removable: frozenset[str]) -> None:
+    """Remove ``folder`` if it is a real folder (not a link) holding only files named in
+    ``removable``; leave it otherwise."""
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    entries = list(folder.iterdir())
+    if all(e.name in removable and e.is_file() and not e.is_symlink() for e in entries):
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def discard(staged: Sequence[Staged]) -> None:

@@ -11,7 +11,6 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..engine import Projection
 from ..engine.montecarlo import FAULT_OUTCOMES, MonteCarlo
-from ..engine.outages import month_start_days
 from ..engine.sensitivity import TORNADO_FAULT_STREAMS, Sensitivity, outcome_label
 from ..results.narrative import parameter_label
 from ..schema import Scenario
@@ -430,9 +429,7 @@ def uncertainty_figures(mc: MonteCarlo, projection: Projection) -> list[Figure]:
 def fault_figure(mc: MonteCarlo) -> Figure:
     """Faults at random: how much traffic they cost in a year, and how likely a bad year is."""
     assert mc.fault_year_share is not None and mc.fault_year_loss_tbps_days is not None
-    starts = month_start_days(mc.months)
-    year_days = np.bincount(np.searchsorted(mc.years, mc.months // 12), np.diff(starts))
-    whole = year_days >= 365  # years the period covers whole: a part year would look safer
+    whole = mc.whole_years  # a part year would look safer
     figure, left, right = _two_panels(
         "Faults at random: traffic lost in a year",
         "Traffic lost because of faults drawn at random (Poisson arrivals, lognormal repair times), beyond what "
@@ -441,9 +438,8 @@ def fault_figure(mc: MonteCarlo) -> Figure:
         "the mean. Right: the chance that faults take more than a given share of a year's demand. "
         f"{mc.samples:,} samples; each draws its own faults.",
     )
-    loss = mc.fault_year_loss_tbps_days[:, whole] if whole.any() else mc.fault_year_loss_tbps_days
-    share = mc.fault_year_share[:, whole] if whole.any() else mc.fault_year_share
-    values = loss.ravel()
+    share = mc.fault_years(mc.fault_year_share)
+    values = mc.fault_years(mc.fault_year_loss_tbps_days)
     top = float(np.quantile(values, 0.995)) if values.size else 0.0
     unit, scale = ("Gbps·days", 1000.0) if top < 1 else ("Tbps·days", 1.0)
     shown = np.minimum(values, top) * scale

@@ -68,8 +68,10 @@ def faults_summary(mc: MonteCarlo) -> dict[str, Any] | None:
         "loss_tbps_days_per_year": spread("fault_loss_tbps_days_per_year"),
         "availability": spread("fault_availability"),
         "year_loss_tbps_days": {
-            f"p{q}": float(np.quantile(year_loss, q / 100, method="inverted_cdf")) for q in (50, 90, 99)
+            f"p{q}": float(np.quantile(mc.fault_years(year_loss), q / 100, method="inverted_cdf"))
+            for q in (50, 90, 99)
         },
+        "whole_years": int(mc.whole_years.sum()),
         "p_year_loss_above": {
             format_percent(level): mc.p_fault_loss_above(level) for level in FAULT_LOSS_LEVELS
         },

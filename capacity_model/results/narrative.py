@@ -25,12 +25,14 @@ if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with un
 __all__ = [
     "NEED_LABELS",
     "carried_lines",
+    "faults_not_drawn",
     "headlines",
     "n_minus_1_line",
     "need_text",
     "needs_line",
     "percent",
     "plan_rule_text",
+    "samples_phrase",
     "shortfall_line",
     "target_status_text",
     "uncertain_headlines",
@@ -312,7 +314,24 @@ def n_minus_1_line(projection: Projection) -> str | None:
             f"{_rate(float(projection.demand_gbps[first]))} of demand; short in {months:,} of "
             f"{len(projection.months):,} months"
         )
-    return f"N-1 (links run at up to {emergency} while one is down): " + "; ".join(parts) + "."
+    line = f"N-1 (links run at up to {emergency} while one is down): " + "; ".join(parts) + "."
+    after = projection.n_minus_1_activated
+    if after is not None:
+        delay = format_days(scenario.planning.activation_delay or 0.0)
+        first = after.first_failure()
+        if first is None:
+            line += (
+                f" With the survivors' unlit capacity switched on (after {delay}), losing the largest link "
+                "never leaves too little."
+            )
+        else:
+            line += (
+                f" With the survivors' unlit capacity switched on (after {delay}), losing the largest link "
+                f"leaves too little from {format_month(int(projection.months[first]))} "
+                f"({_rate(float(after.left_gbps[first]))} for {_rate(float(projection.demand_gbps[first]))}); "
+                f"short in {int(np.count_nonzero(after.failing)):,} months."
+            )
+    return line
 
 
 def _joined(names: list[str]) -> str:
@@ -507,11 +526,27 @@ def verdict(projection: Projection, mc: MonteCarlo | None = None) -> list[str]:
     return sentences
 
 
+def samples_phrase(mc: MonteCarlo) -> str:
+    """``'10,000 samples of the uncertain inputs'``, or of the faults when nothing else is drawn."""
+    drawn = "the uncertain inputs" if mc.scenario.parameters() else "the faults drawn at random"
+    return f"{mc.samples:,} samples of {drawn}"
+
+
+def faults_not_drawn(projection: Projection) -> str | None:
+    """What a run without samples says of its fault rates, or None without any."""
+    if not projection.scenario.fault_sources():
+        return None
+    return (
+        "Faults at random are drawn only in Monte Carlo runs: the fault rates are not used here "
+        "(run without --deterministic)."
+    )
+
+
 def _uncertain_answer(mc: MonteCarlo) -> str:
     short = mc.per_sample["months_short"]
     p_short = float(np.mean(short > 0))
     answer = "Yes" if p_short == 0 else ("Probably" if p_short < 0.5 else "No")
-    text = f"{answer}. Over {mc.samples:,} samples of the uncertain inputs, the corridor "
+    text = f"{answer}. Over {samples_phrase(mc)}, the corridor "
     if p_short == 0:
         text += "never runs short"
     else:
@@ -587,7 +622,7 @@ def _readable(parameter: Parameter, value: float) -> str:
     if kind in ("fault rate", "fault rate per 1000 km"):
         return format_fault_rate(value, per_1000_km=kind != "fault rate")
     if kind == "length":
-        return f"{value:.3g} km"
+        return f"{value:,.0f} km" if value >= 999.5 else f"{value:.3g} km"
     return f"{value:.3g}"
 
 

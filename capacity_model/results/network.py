@@ -76,14 +76,34 @@ def network_lines(network: Network) -> list[str]:
     for corridor, projection in network.corridors.items():
         lines.append(f"{names[corridor]} ({corridor}/): {verdict(projection)[0]}")
     lines += [stream_line(network, s.id) for s in network.scenario.demand]
-    used = {
-        c: float(np.max(network.used_gbps(c) / np.maximum(network.usable_gbps(c), 1e-12)))
+    full = [
+        c
         for c in network.corridors
-    }
-    busiest = max(used, key=used.__getitem__)
-    lines.append(
-        f"Busiest corridor: {names[busiest]}, carrying up to {percent(used[busiest])} of its usable capacity."
-    )
+        if np.any(
+            (network.spare_gbps(c) <= 1e-9 * np.maximum(1.0, network.usable_gbps(c)))
+            & (network.used_gbps(c) > 0)
+        )
+    ]
+    if full:
+        months = {
+            c: int(np.count_nonzero(network.spare_gbps(c) <= 1e-9 * np.maximum(1.0, network.usable_gbps(c))))
+            for c in full
+        }
+        lines.append(
+            "Full (all their usable capacity carrying traffic): "
+            + "; ".join(f"{names[c]} in {months[c]:,} of {len(network.months):,} months" for c in full)
+            + "."
+        )
+    else:
+        used = {
+            c: float(np.max(network.used_gbps(c) / np.maximum(network.usable_gbps(c), 1e-12)))
+            for c in network.corridors
+        }
+        busiest = max(used, key=used.__getitem__)
+        lines.append(
+            f"No corridor is full; the busiest, {names[busiest]}, carries up to {percent(used[busiest])} of its "
+            "usable capacity."
+        )
     return lines
 
 

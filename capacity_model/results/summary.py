@@ -91,7 +91,7 @@ def _n_minus_1(projection: Projection) -> dict[str, Any] | None:
     if not projection.resilience_applies:
         return None
     scenario = projection.scenario
-    return {
+    result: dict[str, Any] = {
         "emergency_utilisation": scenario.planning.emergency_utilisation,
         "largest_link": _loss_summary(projection, projection.n_minus_1),
         "risk_groups": [
@@ -104,6 +104,16 @@ def _n_minus_1(projection: Projection) -> dict[str, Any] | None:
             for g in scenario.risk_groups
         ],
     }
+    if projection.n_minus_1_activated is not None:  # only with an activation delay
+        result["after_activation"] = {
+            "activation_delay_days": scenario.planning.activation_delay,
+            "largest_link": _loss_summary(projection, projection.n_minus_1_activated),
+            "risk_groups": [
+                {"id": g.id, **_loss_summary(projection, projection.group_losses_activated[g.id])}
+                for g in scenario.risk_groups
+            ],
+        }
+    return result
 
 
 def summary(

@@ -120,7 +120,9 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
     ``total_demand_gbps``, ``utilisation``, ``headroom_gbps``, ``required_capacity_gbps``,
     ``gap_gbps``, ``unserved_gbps``; with two links or more (or risk groups)
     ``n1_capacity_gbps``, ``n1_headroom_gbps``, ``n1_at_risk_gbps`` and, per risk group,
-    ``n1_<group>_capacity_gbps`` and so on; per stream ``carried_<stream>_gbps`` and
+    ``n1_<group>_capacity_gbps`` and so on; with an activation delay, the same with the
+    survivors' unlit capacity on, ``n1_activated_capacity_gbps``, ``n1_activated_at_risk_gbps``
+    (and per group); per stream ``carried_<stream>_gbps`` and
     ``unserved_<stream>_gbps``, and ``carried_share_<stream>`` for streams with a share;
     then ``plan_added_gbps`` and ``capacity_with_plan_gbps``.
 
@@ -154,6 +156,16 @@ def timeline_columns(projection: Projection) -> dict[str, NDArray[Any]]:
             table.add(f"n1_{prefix}capacity_gbps", loss.left_gbps, origin)
             table.add(f"n1_{prefix}headroom_gbps", loss.headroom_gbps, origin)
             table.add(f"n1_{prefix}at_risk_gbps", loss.at_risk_gbps, origin)
+        if projection.n_minus_1_activated is not None:
+            after = {"": projection.n_minus_1_activated} | {
+                f"{g}_": loss for g, loss in projection.group_losses_activated.items()
+            }
+            for prefix, loss in after.items():
+                origin = (
+                    Origin(f"risk group id '{prefix[:-1]}'", "risk group") if prefix else "the N-1 analysis"
+                )
+                table.add(f"n1_activated_{prefix}capacity_gbps", loss.left_gbps, origin)
+                table.add(f"n1_activated_{prefix}at_risk_gbps", loss.at_risk_gbps, origin)
     for stream_id, carried in projection.stream_carried_gbps.items():
         table.add(f"carried_{stream_id}_gbps", carried, _stream(stream_id, "its carried traffic"))
         table.add(

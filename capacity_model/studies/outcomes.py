@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import Projection, project
-from ..engine.montecarlo import MonteCarlo, run_monte_carlo
+from ..engine.montecarlo import FAULT_OUTCOMES, MonteCarlo, run_monte_carlo
 from ..schema import Scenario
 
 __all__ = ["Outcome", "Run", "outcome", "run"]
@@ -90,7 +90,15 @@ class Outcome:
     """With uncertain inputs: months by which 10%, 50%, 90% of samples have had a shortfall."""
     quantiles: dict[str, tuple[float, float, float]] | None = None
     """With uncertain inputs: P10, P50, P90 over samples of ``months_short``,
-    ``unserved_tbps_months`` and ``carried_share:<id>`` (at ``carried_at``)."""
+    ``unserved_tbps_months``, ``carried_share:<id>`` (at ``carried_at``) and, with fault rates,
+    ``fault_loss_tbps_days_per_year`` and ``fault_availability``."""
+    n1_first_failure: int | None = None
+    """With two links or more (or risk groups): the first month losing the largest link leaves
+    too little; None if never, or without N-1."""
+    n1_months_failing: int | None = None
+    """With N-1: the months losing the largest link leaves too little."""
+    outages_lost_tbps_days: float | None = None
+    """With outages: traffic they lose because of them, all together [Tbps·days]."""
 
 
 def outcome(result: Run, carried_at: int | None = None) -> Outcome:
@@ -134,10 +142,17 @@ def outcome(result: Run, carried_at: int | None = None) -> Outcome:
                 mc.outcome_quantile(name, 0.9),
             )
             for name in mc.per_sample
-            if name in ("months_short", "unserved_tbps_months")
+            if name in ("months_short", "unserved_tbps_months", *FAULT_OUTCOMES)
             or (inside and name.startswith("carried_share:"))
         },
+        n1_first_failure=_month_of(p, p.n_minus_1.first_failure()) if p.resilience_applies else None,
+        n1_months_failing=int(np.count_nonzero(p.n_minus_1.failing)) if p.resilience_applies else None,
+        outages_lost_tbps_days=None if p.outages is None else float(p.outages.lost_tbps_days()),
     )
+
+
+def _month_of(projection: Projection, position: int | None) -> int | None:
+    return None if position is None else int(projection.months[position])
 
 
 def p_no_shortfall_before(mc: MonteCarlo, month: int) -> float:

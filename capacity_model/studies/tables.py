@@ -101,6 +101,15 @@ def _add_outcomes(table: Columns[list[Any]], outcomes: Sequence[Outcome]) -> Non
                     [_number((o.quantiles or {}).get(quantity, (None, None, None))[k]) for o in outcomes],
                     origin,
                 )
+    if any(o.n1_months_failing is not None for o in outcomes):
+        add("n1_first_failure_month", [_month(o.n1_first_failure) for o in outcomes], "the first N-1 failure")
+        add("n1_months_failing", [_number(o.n1_months_failing) for o in outcomes], "the months N-1 fails")
+    if any(o.outages_lost_tbps_days is not None for o in outcomes):
+        add(
+            "outages_lost_tbps_days",
+            [_number(o.outages_lost_tbps_days) for o in outcomes],
+            "the traffic the outages lose",
+        )
     if any(o.p_on_time is not None for o in outcomes):
         add(
             "p_no_shortfall", [_number(o.p_no_shortfall) for o in outcomes], "the probability of no shortfall"

@@ -3,6 +3,8 @@ summed by hand, and each class of target at and beyond its boundary."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -233,3 +235,26 @@ def test_the_json_schema_takes_a_potential_written_as_a_bit_rate_or_from_fibre()
     data["links"][0]["potential"] = "lots"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
+
+
+def test_set_changes_a_links_fibre_counts(tmp_path: Path) -> None:
+    text = """\
+name: P
+period: {start: 2026-01, end: 2026-12}
+links:
+  - id: ofc
+    potential: {fibre_pairs: 2, wavelengths: 64, rate: 400 Gbps}
+    phases: [{capacity: 450 Gbps, in_service: 2025-01}]
+demand:
+  - id: d
+    base: {value: 100 Gbps, at: 2026-01}
+    growth: {model: cagr, rate: 0%}
+"""
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load(path, ["links.ofc.potential.fibre_pairs=4"]).scenario.links[0].potential_gbps == 4 * 64 * 400
+    with pytest.raises(
+        ScenarioError,
+        match=r"--set links.ofc.potential.wavelengths=2.5: .* is not a whole number; write a count",
+    ):
+        load(path, ["links.ofc.potential.wavelengths=2.5"])

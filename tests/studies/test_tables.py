@@ -100,3 +100,26 @@ def test_compare_refuses_a_stream_named_month_and_writes_nothing(tmp_path: Path)
     assert result.returncode == 2
     assert result.stderr == "error: " + MONTH_MESSAGE.format(file="comparison.csv") + "\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_compare_gives_n1_outages_and_faults_when_the_scenarios_have_them() -> None:
+    """The Pakistan scenario by hand (see tests/test_scenarios.py): N-1 fails first in 2025-02
+    and in 171 of 180 months; its two outages do not overlap, so together they lose what each
+    loses alone. A single link has no N-1 columns."""
+    from capacity_model.scenario_files import load_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    scenario = load_scenario(root / "scenarios" / "pakistan-international.yaml")
+    result = run(scenario, uncertain=False)
+    pakistan = outcome(result)
+    assert pakistan.n1_first_failure == parse_month("2025-02") and pakistan.n1_months_failing == 171
+    assert result.projection.outages is not None
+    alone = sum(float(o.lost_tbps_days(0)) for o in result.projection.outages_alone)
+    assert pakistan.outages_lost_tbps_days == pytest.approx(alone)
+    single = outcome(Run(project(build(one_link(end="2026-12")))))
+    columns = compare_columns(["Pakistan", "one link"], ["a.yaml", "b.yaml"], [pakistan, single])
+    assert columns["n1_first_failure_month"] == ["2025-02", ""]
+    assert columns["n1_months_failing"] == [171, ""]
+    assert columns["outages_lost_tbps_days"][1] == ""
+    only_single = compare_columns(["one"], ["b.yaml"], [single])
+    assert "n1_months_failing" not in only_single and "outages_lost_tbps_days" not in only_single
