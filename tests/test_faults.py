@@ -334,3 +334,12 @@ def test_deterministic_runs_say_that_no_fault_is_drawn(tmp_path: Path) -> None:
     ran = cli("run", write(tmp_path, FAULTY), "-o", "out", "--deterministic", cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr
     assert "Faults at random are drawn only in Monte Carlo runs" in ran.stdout
+
+
+def test_the_faults_drawn_are_counted_beside_targets(tmp_path: Path) -> None:
+    # A target's months counted late share nothing with the faults drawn: λT = 2 x 730 / 365.2425.
+    text = FAULTY.replace("demand:", "targets: [{name: Big, capacity: 30 Gbps, by: 2026-06}]\ndemand:", 1)
+    mc = run_monte_carlo(load(write(tmp_path, text)).scenario, samples=1000)
+    assert mc.fault_counts is not None
+    expected = 2.0 * 730 / DAYS_PER_YEAR
+    assert abs(mc.fault_counts.mean() - expected) < 4 * np.sqrt(expected / 1000)

@@ -310,7 +310,7 @@ def run_monte_carlo(
     has_faults = bool(scenario.fault_sources())
     year_loss = np.empty((samples, len(years))) if has_faults else None
     year_demand = np.empty((samples, len(years))) if has_faults else None
-    counts = np.empty(samples, dtype=np.int64) if has_faults else None
+    faults_drawn = np.empty(samples, dtype=np.int64) if has_faults else None
     year_days = None
     if carried_at is not None and not scenario.period.start <= carried_at <= scenario.period.end:
         raise ValueError(f"carried_at {carried_at} is outside the period")
@@ -328,10 +328,10 @@ def run_monte_carlo(
             else None
         )
         if faults is not None:
-            assert year_loss is not None and year_demand is not None and counts is not None
+            assert year_loss is not None and year_demand is not None and faults_drawn is not None
             year_loss[start : start + len(rows)] = faults.lost_tbps_days
             year_demand[start : start + len(rows)] = faults.demand_tbps_days
-            counts[start : start + len(rows)] = faults.faults
+            faults_drawn[start : start + len(rows)] = faults.faults
             year_days = faults.days
         chunk_outcomes = sample_outcomes(scenario, result, len(rows), carried_index, faults)
         for name, chunk_values in chunk_outcomes.items():
@@ -386,7 +386,7 @@ def run_monte_carlo(
         fault_year_share=None
         if year_loss is None or year_demand is None
         else np.divide(year_loss, year_demand, out=np.zeros_like(year_loss), where=year_demand > 0),
-        fault_counts=counts,
+        fault_counts=faults_drawn,
         fault_year_days=year_days,
     )
 

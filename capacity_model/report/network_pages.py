@@ -41,15 +41,23 @@ def network_pages(network: Network) -> list[Figure]:
     )
     flow.heading("Corridors")
     flow.table(
-        ["Corridor", "Folder", "Verdict"],
+        [
+            "Corridor",
+            "Folder",
+            "Verdict as its own corridor (as if it were the only leg of its streams; no backup traffic)",
+        ],
         [[c.display_name, f"{c.id}/", verdict(network.corridors[c.id])[0]] for c in scenario.corridors],
         [2.0, 1.2, 6.0],
         keep_together=False,
     )
     flow.heading("Streams end to end")
+    flow.paragraph(
+        "Values as written: the network is not sampled, and outages and faults stay in each corridor's "
+        "report."
+    )
     flow.bullets([stream_line(network, s.id) for s in scenario.demand])
     flow.heading("In short")
-    flow.bullets(network_lines(network)[len(scenario.corridors) + len(scenario.demand) :])
+    flow.bullets(network_lines(network)[len(scenario.corridors) + 1 + len(scenario.demand) :])
     return [*flow.pages, _streams_figure(network), _corridors_figure(network)]
 
 

@@ -29,17 +29,25 @@ def n_minus_1_figure(projection: Projection) -> Figure:
         "Losing the largest link (N-1)",
         f"Steps: the capacity left when the largest link in service is lost (or each risk group, whose "
         f"links fail together), times the emergency utilisation of {format_percent(emergency)}: what can "
-        "still be carried. Solid line: total peak demand. Shaded: months when losing the largest link "
+        "still be carried"
+        + (
+            "; dotted, with the survivors' installed but unlit capacity switched on"
+            if projection.n_minus_1_activated is not None
+            else ""
+        )
+        + ". Solid line: total peak demand. Shaded: months when losing the largest link "
         "leaves too little for demand; steps at zero are not drawn on a log scale.",
         projection.months,
     )
     left = [emergency * loss.left_gbps for _, loss in losses]
+    if projection.n_minus_1_activated is not None:
+        left.append(emergency * projection.n_minus_1_activated.left_gbps)
     # A log scale from one decade on: where demand crosses what is left is the story, and a
     # linear axis squashes it under the demand of the last years.
     divisor = rate_axis(axes, np.concatenate([projection.demand_gbps, *left]), "Peak rate", decades=1.0)
     shade_months(axes, projection.months, projection.n_minus_1.failing, "Months N-1 fails")
     edges = month_edges(projection.months)
-    for i, ((label, _), usable) in enumerate(zip(losses, left, strict=True)):
+    for i, ((label, _), usable) in enumerate(zip(losses, left[: len(losses)], strict=True)):
         shown = np.where(usable > 0, usable, np.nan) if axes.get_yscale() == "log" else usable
         axes.stairs(
             extend_last(shown)[:-1] / divisor,
@@ -49,6 +57,22 @@ def n_minus_1_figure(projection: Projection) -> Figure:
             lw=2.0 if i == 0 else 1.6,
             ls="-" if i == 0 else "--",
             label=f"{label}: capacity left x {format_percent(emergency)}",
+        )
+    after = projection.n_minus_1_activated
+    if after is not None:
+        shown = (
+            np.where(after.left_gbps > 0, emergency * after.left_gbps, np.nan)
+            if axes.get_yscale() == "log"
+            else emergency * after.left_gbps
+        )
+        axes.stairs(
+            extend_last(shown)[:-1] / divisor,
+            edges,
+            baseline=None,
+            color=OKABE_ITO[0],
+            lw=1.4,
+            ls=":",
+            label=f"Largest link lost, unlit capacity on: capacity left x {format_percent(emergency)}",
         )
     axes.plot(
         month_middles(projection.months),

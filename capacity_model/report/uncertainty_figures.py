@@ -7,7 +7,7 @@ import math
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ..engine import Projection
 from ..engine.montecarlo import FAULT_OUTCOMES, MonteCarlo
@@ -284,6 +284,7 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
             axes.axvline(middle / divisor, color="#000000", lw=1)
             axes.set_yticks(range(len(order)), [labels[sensitivity.bars[k].path] for k in order], fontsize=8)
             axes.set_xlabel(fill(title, 2.8, 10.5))
+            axes.xaxis.set_major_locator(MaxNLocator(5))  # long tick labels must not run together
         _labelled_panels(left, right, len(pair))
         pages.append(figure)
     return pages

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..engine import Episode, Projection, TargetNeed, TargetOutcome
+from ..engine.resilience import Loss
 from ..paths import format_value
 from ..schema import PiecewiseGrowth, Scenario
 from ..uncertainty import Parameter
@@ -283,17 +284,36 @@ def needs_line(projection: Projection) -> str | None:
 
 def n_minus_1_line(projection: Projection) -> str | None:
     """N-1 in one sentence: when losing the largest link (then each risk group) first leaves
-    too little for demand, or that it never does (None with one link and no risk groups)."""
+    too little for demand, or that it never does (None with one link and no risk groups); with
+    an activation delay, the same with the survivors' unlit capacity switched on."""
     if not projection.resilience_applies:
         return None
     scenario = projection.scenario
-    names = {link.id: link.display_name for link in scenario.links}
-    names |= {g.id: g.display_name for g in scenario.risk_groups}
     emergency = percent(scenario.planning.emergency_utilisation)
+    line = (
+        f"N-1 (links run at up to {emergency} while one is down): "
+        + "; ".join(_loss_parts(projection, projection.n_minus_1, projection.group_losses))
+        + "."
+    )
+    after = projection.n_minus_1_activated
+    if after is not None:
+        delay = format_days(scenario.planning.activation_delay or 0.0)
+        line += (
+            f" With the survivors' unlit capacity switched on (after {delay}): "
+            + "; ".join(_loss_parts(projection, after, projection.group_losses_activated))
+            + "."
+        )
+    return line
+
+
+def _loss_parts(projection: Projection, largest: Loss, groups: dict[str, Loss]) -> list[str]:
+    """Each loss (the largest link, then each risk group) in words."""
+    scenario = projection.scenario
+    names = {link.id: link.display_name for link in scenario.links}
     parts = []
     for label, loss in [
-        ("the largest link", projection.n_minus_1),
-        *((f"risk group {g.display_name}", projection.group_losses[g.id]) for g in scenario.risk_groups),
+        ("the largest link", largest),
+        *((f"risk group {g.display_name}", groups[g.id]) for g in scenario.risk_groups),
     ]:
         first = loss.first_failure()
         if first is None:
@@ -302,36 +322,27 @@ def n_minus_1_line(projection: Projection) -> str | None:
             continue
         months = int(np.count_nonzero(loss.failing))
         lost = loss.lost_at(first)
-        left = _rate(float(loss.left_gbps[first]))
+        left, demand = _apart(float(loss.left_gbps[first]), float(projection.demand_gbps[first]))
         if lost is None:
             then = "no capacity is in service then"
-        elif loss is projection.n_minus_1:
+        elif loss is largest:
             then = f"losing {names[lost]} then leaves {left}"
         else:
             then = f"that leaves {left}"
         parts.append(
             f"losing {label} leaves too little from {format_month(int(projection.months[first]))}: {then} for "
-            f"{_rate(float(projection.demand_gbps[first]))} of demand; short in {months:,} of "
-            f"{len(projection.months):,} months"
+            f"{demand} of demand; short in {months:,} of {len(projection.months):,} months"
         )
-    line = f"N-1 (links run at up to {emergency} while one is down): " + "; ".join(parts) + "."
-    after = projection.n_minus_1_activated
-    if after is not None:
-        delay = format_days(scenario.planning.activation_delay or 0.0)
-        first = after.first_failure()
-        if first is None:
-            line += (
-                f" With the survivors' unlit capacity switched on (after {delay}), losing the largest link "
-                "never leaves too little."
-            )
-        else:
-            line += (
-                f" With the survivors' unlit capacity switched on (after {delay}), losing the largest link "
-                f"leaves too little from {format_month(int(projection.months[first]))} "
-                f"({_rate(float(after.left_gbps[first]))} for {_rate(float(projection.demand_gbps[first]))}); "
-                f"short in {int(np.count_nonzero(after.failing)):,} months."
-            )
-    return line
+    return parts
+
+
+def _apart(low: float, high: float) -> tuple[str, str]:
+    """Two rates written with enough digits to tell them apart (3 at least, 6 at most)."""
+    for digits in range(3, 7):
+        a, b = format_bit_rate(low, digits), format_bit_rate(high, digits)
+        if a != b:
+            return a, b
+    return a, b
 
 
 def _joined(names: list[str]) -> str:
@@ -552,9 +563,8 @@ def _uncertain_answer(mc: MonteCarlo) -> str:
     else:
         months = short[short > 0]  # the typical length of a shortfall, among the samples that have one
         p10, p50, p90 = (int(np.quantile(months, q, method="inverted_cdf")) for q in (0.1, 0.5, 0.9))
-        text += (
-            f"runs short in {percent(p_short)} of them, for a median of {p50:,} months when it does "
-            f"(80% of those between {p10:,} and {p90:,})"
+        text += f"runs short in {percent(p_short)} of them, for a median of {p50:,} months when it does " + (
+            f"(80% of those between {p10:,} and {p90:,})" if p10 != p90 else f"(80% of those {p50:,})"
         )
     chances = [t for t in mc.targets if t.p_on_time < 1.0]
     if chances:
@@ -597,8 +607,11 @@ def parameter_label(scenario: Scenario, parameter: Parameter) -> str:
     for target in scenario.targets:
         if owner is target:
             return f"the {field} of target {target.name}"
+    names = {link.id: link.display_name for link in scenario.links} | {
+        g.id: g.display_name for g in scenario.risk_groups
+    }
     for source in scenario.fault_sources():
-        name = source.id
+        name = names[source.id]
         if owner is source.faults:
             return f"the fault rate of {name}" + (" per 1,000 km" if field == "rate_per_1000_km" else "")
         if owner is source.faults.repair:
@@ -649,7 +662,12 @@ def central_case_differences(scenario: Scenario, most: int = 3) -> list[str]:
             tolerance = 0.01 * max(abs(written), 1e-12)
         if abs(median - written) > tolerance:
             others.append(
-                f"the median of {label} is {_readable(parameter, median)}, "
+                (
+                    f"the range of {label} has its median at"
+                    if label.startswith("the median")
+                    else f"the median of {label} is"
+                )
+                + f" {_readable(parameter, median)}, "
                 f"not the {format_value(parameter.ref, written)} written"
             )
     parts = []
@@ -674,7 +692,12 @@ def uncertain_headlines(mc: MonteCarlo) -> list[str]:
     p10, p50, p90 = (mc.first_exhaustion_quantile(q) for q in (0.1, 0.5, 0.9))
     if p50 is not None:
         show = [format_month(m) if m is not None else f"after {end}" for m in (p10, p50, p90)]
-        lines.append(f"First shortfall: median {show[1]}; 80% of samples between {show[0]} and {show[2]}.")
+        spread = (
+            f"80% of samples between {show[0]} and {show[2]}"
+            if show[0] != show[2]
+            else f"80% of samples in {show[0]}"
+        )
+        lines.append(f"First shortfall: median {show[1]}; {spread}.")
     q = {name: [mc.outcome_quantile(name, p) for p in (0.1, 0.5, 0.9)] for name in mc.per_sample}
     months = q["months_short"]
     lines.append(

@@ -74,7 +74,13 @@ def network_lines(network: Network) -> list[str]:
     lines = []
     names = _corridor_names(network)
     for corridor, projection in network.corridors.items():
-        lines.append(f"{names[corridor]} ({corridor}/): {verdict(projection)[0]}")
+        lines.append(
+            f"{names[corridor]} ({corridor}/), as if it were the only leg of its streams: {verdict(projection)[0]}"
+        )
+    lines.append(
+        "End to end (values as written: the network is not sampled, and outages and faults stay in each "
+        "corridor's report):"
+    )
     lines += [stream_line(network, s.id) for s in network.scenario.demand]
     full = [
         c
