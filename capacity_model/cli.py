@@ -616,7 +616,11 @@ def _writing(folder: Path) -> Iterator[None]:
 def _run(arguments: argparse.Namespace) -> int:
     files: list[Path] = arguments.files
     loaded = _load_all(files, arguments.overrides, _samples(arguments))
-    networks = [_named(item, partial(_network_of, item)) for item in loaded]
+    sampled = not arguments.deterministic
+    networks = [
+        _named(item, partial(_network_of, item, sampled, arguments.samples, arguments.seed))
+        for item in loaded
+    ]
     top_items = list(loaded)
     # A scenario with corridors is run as one scenario per corridor, each in its own folder,
     # and the network (the streams over their routes) is written beside them.
@@ -1158,11 +1162,19 @@ def _corridor_parts(item: LoadedScenario) -> list[tuple[str | None, LoadedScenar
     return parts
 
 
-def _network_of(item: LoadedScenario) -> Network | None:
-    """The streams routed over the corridors, or None for a scenario without corridors."""
-    from .engine.network import project_network
+def _network_of(
+    item: LoadedScenario, sampled: bool = False, samples: int | None = None, seed: int | None = None
+) -> Network | None:
+    """The streams routed over the corridors (with ``sampled`` and uncertain inputs, also over
+    their samples), or None for a scenario without corridors."""
+    from .engine.network import network_monte_carlo, project_network
 
-    return project_network(item.scenario) if corridor_ids(item.scenario) else None
+    if not corridor_ids(item.scenario):
+        return None
+    network = project_network(item.scenario)
+    if sampled and item.scenario.parameters():
+        network = dataclasses.replace(network, mc=network_monte_carlo(item.scenario, samples, seed))
+    return network
 
 
 def _network_text(network: Network, file: Path, folder: Path) -> str:

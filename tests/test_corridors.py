@@ -275,3 +275,40 @@ def test_an_outage_rate_cannot_be_shared_between_corridors(tmp_path: Path) -> No
     network = project_network(load(write(tmp_path, shared)).scenario)
     assert [o.id for o in network.corridors["china-link"].scenario.outages] == ["cut"]
     assert network.corridors["china-link"].scenario.outages[0].links == ["ofc"]
+
+
+def test_the_network_over_the_samples(tmp_path: Path) -> None:
+    """The subsea's capacity C drawn from 400 to 600 Gbps: its usable 0.7 C is shared pro rata
+    by transit (300) and local (200), so transit carries 0.42 C and loses 300 - 0.42 C each
+    month: 24 x (300 - 0.42 C) / 1000 Tbps·months. Its P10, P50 and P90 come from C's P90,
+    P50 and P10: 580, 500 and 420 Gbps."""
+    from capacity_model.engine.network import network_monte_carlo
+
+    text = TWO_LEGS + (
+        "uncertainty:\n  samples: 4000\n  method: latin-hypercube\n  parameters:\n"
+        '    "links.subsea.phases[0].capacity": {dist: uniform, low: 400 Gbps, high: 600 Gbps}\n'
+    )
+    scenario = load(write(tmp_path, text)).scenario
+    mc = network_monte_carlo(scenario)
+    expected = [24 * (300 - 0.42 * c) / 1000 for c in (580, 500, 420)]
+    assert_allclose(mc.quantiles("transit", "unserved_tbps_months"), expected, rtol=2e-3)
+    assert mc.p_short("transit") == 1.0
+    assert_allclose(mc.quantiles("transit", "carried_fraction_at_horizon")[1], 0.42 * 500 / 300, rtol=2e-3)
+    chunked = network_monte_carlo(scenario, samples=1000, chunk_size=77)
+    whole = network_monte_carlo(scenario, samples=1000)
+    assert np.array_equal(
+        chunked.per_stream["local"]["unserved_tbps_months"], whole.per_stream["local"]["unserved_tbps_months"]
+    )
+    # a run says so in the network's summary
+    ran = cli(
+        "run",
+        write(tmp_path, text.replace("samples: 4000", "samples: 200\n  sobol_samples: 64")),
+        "-o",
+        "out",
+        cwd=tmp_path,
+    )
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads((tmp_path / "out" / "legs" / "summary.json").read_text())
+    assert summary["uncertainty"]["samples"] == 200
+    assert [s["stream"] for s in summary["uncertainty"]["streams"]] == ["transit", "local"]
+    assert "Over 200 samples of the uncertain inputs, end to end:" in ran.stdout

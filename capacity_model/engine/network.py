@@ -21,7 +21,7 @@ from ..schema import Scenario
 from .projection import Projection, project
 from .routing import Routed, route
 
-__all__ = ["Network", "project_network"]
+__all__ = ["Network", "NetworkMonteCarlo", "network_monte_carlo", "project_network"]
 
 FloatArray = NDArray[np.float64]
 
@@ -35,6 +35,8 @@ class Network:
     """Each corridor's projection, by corridor id, in the scenario's order."""
     routed: Routed
     """Carried on each stream's route and backups, in the scenario's stream order [Gbps]."""
+    mc: NetworkMonteCarlo | None = None
+    """Each stream end to end over the samples of the uncertain inputs, when they were run."""
 
     @property
     def months(self) -> NDArray[np.int64]:
@@ -118,3 +120,83 @@ def project_network(scenario: Scenario) -> Network:
         backups.append([[position[c] for c in b] for b in stream.backup])
     usable = [p.capacity_gbps * p.max_utilisation for p in corridors.values()]
     return Network(scenario, corridors, route(demands, priorities, routes, usable, backups))
+
+
+@dataclass(frozen=True)
+class NetworkMonteCarlo:
+    """Each stream end to end over the samples of the scenario's uncertain inputs."""
+
+    samples: int
+    per_stream: dict[str, dict[str, FloatArray]]
+    """By stream id: each sample's ``months_short`` (months the stream is not carried in full),
+    ``unserved_tbps_months`` (its demand not carried, summed over the months / 1000) and
+    ``carried_fraction_at_horizon`` (carried over demand in the period's last month), ``(samples,)``."""
+
+    def quantiles(self, stream_id: str, name: str) -> tuple[float, float, float]:
+        """P10, P50 and P90 of one outcome of a stream (inverted CDF: values some sample has)."""
+        values = self.per_stream[stream_id][name]
+        low, mid, high = (float(np.quantile(values, q, method="inverted_cdf")) for q in (0.1, 0.5, 0.9))
+        return low, mid, high
+
+    def p_short(self, stream_id: str) -> float:
+        """Share of samples in which a stream is not carried in full in some month."""
+        return float(np.mean(self.per_stream[stream_id]["months_short"] > 0))
+
+
+def network_monte_carlo(
+    scenario: Scenario, samples: int | None = None, seed: int | None = None, chunk_size: int | None = None
+) -> NetworkMonteCarlo:
+    """Route every sample of the scenario's uncertain inputs over the corridors.
+
+    The inputs are drawn once for the whole scenario (as :func:`~.montecarlo.draw` does for
+    one corridor); each corridor evaluates the columns of the inputs it keeps, and the streams
+    are routed sample by sample at once (:func:`.routing.route` broadcasts over samples). Faults
+    and outages stay in each corridor's own run. Chunks of ``chunk_size`` samples (default
+    :func:`~.montecarlo.chunk_rows` of the largest corridor); the results do not depend on it.
+    """
+    from ..corridors import id_path
+    from .evaluation import evaluate, period_months
+    from .montecarlo import chunk_rows, draw, values_for
+
+    spec = scenario.uncertainty
+    assert spec is not None, "a network Monte Carlo run needs an uncertainty section"
+    samples = samples or spec.samples
+    seed = spec.seed if seed is None else seed
+    table = draw(scenario, samples, seed, spec.method)
+    paths = [id_path(scenario, p.ref.location) for p in scenario.parameters()]
+    ids = corridor_ids(scenario)
+    parts = {c: corridor_scenario(scenario, c) for c in ids}
+    columns = {c: [paths.index(p.path) for p in parts[c].parameters()] for c in ids}
+    months = period_months(scenario)
+    rows_per_chunk = chunk_size or min(chunk_rows(part, len(months)) for part in parts.values())
+    position = {c: k for k, c in enumerate(ids)}
+    streams = scenario.demand
+    routes = [[position[c] for c in (s.route or ids[:1])] for s in streams]
+    backups = [[[position[c] for c in b] for b in s.backup] for s in streams]
+    names = ("months_short", "unserved_tbps_months", "carried_fraction_at_horizon")
+    out = {s.id: {n: np.empty(samples) for n in names} for s in streams}
+    for start in range(0, samples, rows_per_chunk):
+        rows = table[start : start + rows_per_chunk]
+        n = len(rows)
+        evaluated = {
+            c: evaluate(parts[c], months, values_for(parts[c].parameters(), rows[:, columns[c]])) for c in ids
+        }
+        demands = [
+            np.broadcast_to(evaluated[ids[r[0]]].stream_demand_gbps[s.id], (n, len(months)))
+            for s, r in zip(streams, routes, strict=True)
+        ]
+        usable = [
+            np.broadcast_to(evaluated[c].capacity_gbps * evaluated[c].max_utilisation, (n, len(months)))
+            for c in ids
+        ]
+        routed = route(demands, [s.priority for s in streams], routes, usable, backups)
+        for s, demand, carried in zip(streams, demands, routed.carried_gbps, strict=True):
+            unserved = np.maximum(0.0, demand - np.broadcast_to(carried, demand.shape))
+            short = unserved > 1e-9 * np.maximum(1.0, demand)
+            last = demand[:, -1]
+            out[s.id]["months_short"][start : start + n] = short.sum(axis=1)
+            out[s.id]["unserved_tbps_months"][start : start + n] = unserved.sum(axis=1) / 1000
+            out[s.id]["carried_fraction_at_horizon"][start : start + n] = np.divide(
+                np.broadcast_to(carried, demand.shape)[:, -1], last, out=np.ones(n), where=last > 0
+            )
+    return NetworkMonteCarlo(samples, out)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ..engine.network import Network
 from ..results.narrative import verdict
-from ..results.network import network_lines, stream_line
+from ..results.network import load_line, stream_line, uncertain_stream_lines
 from .axes import chart_page, extend_last, legend_below, month_edges, rate_axis
 from .layout import TextFlow
 from .style import OKABE_ITO, month_middles
@@ -50,14 +50,14 @@ def network_pages(network: Network) -> list[Figure]:
         [2.0, 1.2, 6.0],
         keep_together=False,
     )
-    flow.heading("Streams end to end")
-    flow.paragraph(
-        "Values as written: the network is not sampled, and outages and faults stay in each corridor's "
-        "report."
-    )
+    flow.heading("Streams end to end, with the values written")
+    flow.paragraph("Outages and faults stay in each corridor's report.")
     flow.bullets([stream_line(network, s.id) for s in scenario.demand])
-    flow.heading("In short")
-    flow.bullets(network_lines(network)[len(scenario.corridors) + 1 + len(scenario.demand) :])
+    if network.mc is not None:
+        flow.heading(f"Streams end to end, over {network.mc.samples:,} samples of the uncertain inputs")
+        flow.bullets(uncertain_stream_lines(network))
+    flow.heading("Corridors' load")
+    flow.bullets([load_line(network)])
     return [*flow.pages, _streams_figure(network), _corridors_figure(network)]
 
 

@@ -13,7 +13,14 @@ from ..engine.network import Network
 from ..units import format_bit_rate, format_month
 from .narrative import percent, verdict, volume
 
-__all__ = ["network_columns", "network_lines", "network_summary"]
+__all__ = [
+    "load_line",
+    "network_columns",
+    "network_lines",
+    "network_summary",
+    "stream_line",
+    "uncertain_stream_lines",
+]
 
 
 def _rate(gbps: float) -> str:
@@ -65,52 +72,75 @@ def stream_line(network: Network, stream_id: str) -> str:
     )
 
 
+def _uncertain_stream_line(network: Network, stream_id: str) -> str:
+    """One stream end to end over the samples: the chance it is short, its unserved traffic and
+    the share of its demand it carries at the horizon."""
+    mc = network.mc
+    assert mc is not None
+    stream = next(s for s in network.scenario.demand if s.id == stream_id)
+    low, mid, high = mc.quantiles(stream_id, "unserved_tbps_months")
+    share = mc.quantiles(stream_id, "carried_fraction_at_horizon")
+    end = format_month(int(network.months[-1]))
+    return (
+        f"{stream.display_name}: short in {percent(mc.p_short(stream_id))} of samples; unserved median "
+        f"{volume(mid)} (P10 {volume(low)}, P90 {volume(high)}); at {end} it carries a median "
+        f"{percent(share[1])} of its demand (P10 {percent(share[0])}, P90 {percent(share[2])})."
+    )
+
+
 def _index(network: Network, stream_id: str) -> int:
     return [s.id for s in network.scenario.demand].index(stream_id)
 
 
 def network_lines(network: Network) -> list[str]:
-    """The network in sentences: each corridor's verdict, then each stream end to end."""
-    lines = []
+    """The network in sentences: each corridor's verdict, each stream end to end (and over the
+    samples, when they were run), then which corridors are full."""
     names = _corridor_names(network)
-    for corridor, projection in network.corridors.items():
-        lines.append(
-            f"{names[corridor]} ({corridor}/), as if it were the only leg of its streams: {verdict(projection)[0]}"
-        )
-    lines.append(
-        "End to end (values as written: the network is not sampled, and outages and faults stay in each "
-        "corridor's report):"
-    )
-    lines += [stream_line(network, s.id) for s in network.scenario.demand]
-    full = [
-        c
-        for c in network.corridors
-        if np.any(
-            (network.spare_gbps(c) <= 1e-9 * np.maximum(1.0, network.usable_gbps(c)))
-            & (network.used_gbps(c) > 0)
-        )
+    lines = [
+        f"{names[c]} ({c}/), as if it were the only leg of its streams: {verdict(p)[0]}"
+        for c, p in network.corridors.items()
     ]
+    lines.append("End to end, with the values written (outages and faults stay in each corridor's report):")
+    lines += [stream_line(network, s.id) for s in network.scenario.demand]
+    if network.mc is not None:
+        lines.append(f"Over {network.mc.samples:,} samples of the uncertain inputs, end to end:")
+        lines += uncertain_stream_lines(network)
+    lines.append(load_line(network))
+    return lines
+
+
+def uncertain_stream_lines(network: Network) -> list[str]:
+    """Each stream end to end over the samples (empty when they were not run)."""
+    return (
+        [] if network.mc is None else [_uncertain_stream_line(network, s.id) for s in network.scenario.demand]
+    )
+
+
+def load_line(network: Network) -> str:
+    """Which corridors are full, and in how many months; or the busiest when none is."""
+    names = _corridor_names(network)
+    full_months = {
+        c: int(
+            np.count_nonzero(
+                (network.spare_gbps(c) <= 1e-9 * np.maximum(1.0, network.usable_gbps(c)))
+                & (network.used_gbps(c) > 0)
+            )
+        )
+        for c in network.corridors
+    }
+    full = [c for c, n in full_months.items() if n]
     if full:
-        months = {
-            c: int(np.count_nonzero(network.spare_gbps(c) <= 1e-9 * np.maximum(1.0, network.usable_gbps(c))))
-            for c in full
-        }
-        lines.append(
+        return (
             "Full (all their usable capacity carrying traffic): "
-            + "; ".join(f"{names[c]} in {months[c]:,} of {len(network.months):,} months" for c in full)
+            + "; ".join(f"{names[c]} in {full_months[c]:,} of {len(network.months):,} months" for c in full)
             + "."
         )
-    else:
-        used = {
-            c: float(np.max(network.used_gbps(c) / np.maximum(network.usable_gbps(c), 1e-12)))
-            for c in network.corridors
-        }
-        busiest = max(used, key=used.__getitem__)
-        lines.append(
-            f"No corridor is full; the busiest, {names[busiest]}, carries up to {percent(used[busiest])} of its "
-            "usable capacity."
-        )
-    return lines
+    used = {
+        c: float(np.max(network.used_gbps(c) / np.maximum(network.usable_gbps(c), 1e-12)))
+        for c in network.corridors
+    }
+    busiest = max(used, key=used.__getitem__)
+    return f"No corridor is full; the busiest, {names[busiest]}, carries up to {percent(used[busiest])} of its usable capacity."
 
 
 def network_columns(network: Network) -> dict[str, Any]:
@@ -162,6 +192,26 @@ def network_summary(network: Network, scenario_sha256: str | None = None) -> dic
                 "demand_at_horizon_gbps": float(demand[-1]),
             }
         )
+    uncertainty = None
+    if network.mc is not None:
+        mc = network.mc
+
+        def spread(stream_id: str, name: str) -> dict[str, float]:
+            return dict(zip(("p10", "p50", "p90"), mc.quantiles(stream_id, name), strict=True))
+
+        uncertainty = {
+            "samples": mc.samples,
+            "streams": [
+                {
+                    "stream": s.id,
+                    "p_short": mc.p_short(s.id),
+                    "months_short": spread(s.id, "months_short"),
+                    "unserved_tbps_months": spread(s.id, "unserved_tbps_months"),
+                    "carried_fraction_at_horizon": spread(s.id, "carried_fraction_at_horizon"),
+                }
+                for s in network.scenario.demand
+            ],
+        }
     return {
         "scenario": network.scenario.name,
         "corridors": [
@@ -169,6 +219,7 @@ def network_summary(network: Network, scenario_sha256: str | None = None) -> dic
             for c in network.scenario.corridors
         ],
         "streams": streams,
+        **({"uncertainty": uncertainty} if uncertainty is not None else {}),
         "scenario_sha256": scenario_sha256,
         "version": __version__,
     }
