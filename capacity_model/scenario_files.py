@@ -919,7 +919,23 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
     else:
         message = str(error["msg"])
     where, line = _mark(marks, line_path, file)
+    if kind == "scenario" and not str(where or "").startswith("--set "):
+        message += _with_set_values(marks, line_path)
     return Problem(message, file=where, line=line, field=field)
+
+
+def _with_set_values(marks: Marks, line_path: Path_) -> str:
+    """``' (with --set PATH=VALUE)'`` when a value set on the command line sits in the same list
+    entry (or section) as the field a rule reports, which the value may have caused; else ``''``."""
+    depth = min(2, len(line_path))
+    if depth == 0:
+        return ""
+    labels = [
+        str(label)
+        for location, (label, _) in marks.items()
+        if str(label or "").startswith("--set ") and tuple(location[:depth]) == tuple(line_path[:depth])
+    ]
+    return f" (with {', '.join(dict.fromkeys(labels))})" if labels else ""
 
 
 def _expected_tags(ctx: Mapping[str, Any], line_path: Path_) -> tuple[str, ...]:

@@ -282,3 +282,12 @@ def test_the_aae1_outages_of_the_pakistan_scenario_by_hand() -> None:
     assert what_if.lost_first_day_gbps == pytest.approx(demand_gbps(2027, 2, 23.5, 28) - 11730, rel=1e-9)
     # after two days the 3.01 Tbps of unlit capacity come on: 14.74 Tbps carry the demand a week on
     assert demand_gbps(2027, 3, 3.5, 31) < 14740 and what_if.lost_after_week_gbps == 0.0
+
+
+def test_a_rule_broken_by_a_set_value_names_it(tmp_path: Path) -> None:
+    path = write(tmp_path, A_FOR_TEN_DAYS)
+    with pytest.raises(ScenarioError) as caught:
+        load(path, ["outages[cut].start=2025-12-30"])
+    message = str(caught.value)
+    assert f"{path}:20: outages[cut].duration: the outage runs from 2025-12-30 for 10 days" in message
+    assert message.endswith("(with --set outages[cut].start=2025-12-30)")
