@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine import Projection
-from ..results.outages import outage_rows, tbps_days
+from ..results.outages import activation_words, outage_rows, tbps_days
 from ..units import format_day, format_days, format_percent
 from .axes import CAPTION_WIDTH_IN
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, SHORTFALL_COLOUR, rate_unit
@@ -34,10 +34,7 @@ def outage_figures(projection: Projection) -> list[Figure]:
     activation = (
         "Unlit capacity stays off (planning.activation_delay is not given)."
         if planning.activation_delay is None
-        else "Unlit capacity of the links not hit comes on at once."
-        if planning.activation_delay == 0
-        else f"Unlit capacity of the links not hit comes on {format_days(planning.activation_delay)} after "
-        "an outage starts."
+        else f"Of the links not hit, {activation_words(planning.activation_delay)} from an outage's start."
     )
     caption = (
         f"Each outage alone. Steps: what the links can carry during the outage, their capacity left times "

@@ -18,7 +18,15 @@ from ..engine import Projection
 from ..engine.outages import WEEK_DAYS
 from ..units import first_day_of_month, format_bit_rate, format_day, format_days, format_percent
 
-__all__ = ["OutageResult", "outage_columns", "outage_lines", "outage_rows", "outages_summary", "tbps_days"]
+__all__ = [
+    "OutageResult",
+    "activation_words",
+    "outage_columns",
+    "outage_lines",
+    "outage_rows",
+    "outages_summary",
+    "tbps_days",
+]
 
 #: Outages listed one by one in the headline; with more, the headline gives the worst and the total.
 HEADLINE_OUTAGES = 3
@@ -136,15 +144,19 @@ def outage_text(row: OutageResult) -> str:
     )
 
 
+def activation_words(delay_days: float | None) -> str:
+    """What becomes of the unlit capacity of the links an outage does not hit: ``'unlit capacity
+    stays off'``, ``'... switched on at once'`` or ``'... switched on after 2 days'``."""
+    if delay_days is None:
+        return "unlit capacity stays off"
+    if delay_days == 0:
+        return "unlit capacity switched on at once"
+    return f"unlit capacity switched on after {format_days(delay_days)}"
+
+
 def _conditions(projection: Projection) -> str:
     planning = projection.scenario.planning
-    activation = (
-        "unlit capacity stays off"
-        if planning.activation_delay is None
-        else "unlit capacity switched on at once"
-        if planning.activation_delay == 0
-        else f"unlit capacity switched on after {format_days(planning.activation_delay)}"
-    )
+    activation = activation_words(planning.activation_delay)
     return f"links run at up to {format_percent(planning.emergency_utilisation)}, {activation}"
 
 
