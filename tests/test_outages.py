@@ -13,8 +13,9 @@ from pypdf import PdfReader
 
 from capacity_model.engine import project
 from capacity_model.errors import ScenarioError
-from capacity_model.results.outages import outage_columns, outage_lines, outage_rows, tbps_days
+from capacity_model.results.outages import outage_columns, outage_lines, outage_rows
 from capacity_model.results.summary import summary
+from capacity_model.results.words import tbps_days
 from capacity_model.scenario_files import dump_scenario_yaml, load
 from tests.cli_helpers import cli
 

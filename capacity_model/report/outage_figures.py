@@ -10,7 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine import Projection
-from ..results.outages import activation_words, outage_rows, tbps_days
+from ..results.outages import activation_words, outage_rows
+from ..results.words import tbps_days
 from ..units import format_day, format_days, format_percent
 from .axes import CAPTION_WIDTH_IN
 from .style import DEMAND_COLOUR, OKABE_ITO, PAGE_SIZE, SHORTFALL_COLOUR, rate_unit

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..engine.faults import DAYS_PER_YEAR
 from ..units import format_percent
-from .outages import tbps_days
+from .words import percent, tbps_days
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
     from ..engine.montecarlo import MonteCarlo
@@ -20,10 +21,10 @@ __all__ = ["fault_line", "faults_summary"]
 HEADLINE_LEVEL = 0.01
 
 
-def _percent(fraction: float) -> str:
-    from .narrative import percent
-
-    return percent(fraction)
+def _years(mc: MonteCarlo) -> float:
+    """Length of the period [years of 365.2425 days]."""
+    assert mc.fault_year_days is not None
+    return float(mc.fault_year_days.sum()) / DAYS_PER_YEAR
 
 
 def fault_line(mc: MonteCarlo) -> str | None:
@@ -32,21 +33,15 @@ def fault_line(mc: MonteCarlo) -> str | None:
         return None
     loss = mc.per_sample["fault_loss_tbps_days_per_year"]
     low, high = (mc.outcome_quantile("fault_loss_tbps_days_per_year", q) for q in (0.1, 0.9))
-    years = float(np.sum(np.diff(_month_days(mc)))) / 365.2425
+    years = _years(mc)
     availability = float(np.mean(mc.per_sample["fault_availability"]))
     return (
         f"Faults at random ({mc.fault_counts.mean() / years:.2g} a year on average): they cost "
         f"{tbps_days(float(loss.mean()))} of traffic a year on average (P10 {tbps_days(low)}, "
         f"P90 {tbps_days(high)}), beyond what is lost anyway; nothing is lost to them "
-        f"{_percent(availability)} of the time; in {_percent(mc.p_fault_loss_above(HEADLINE_LEVEL))} of "
+        f"{percent(availability)} of the time; in {percent(mc.p_fault_loss_above(HEADLINE_LEVEL))} of "
         f"years they take more than {format_percent(HEADLINE_LEVEL)} of the year's demand."
     )
-
-
-def _month_days(mc: MonteCarlo) -> Any:
-    from ..engine.outages import month_start_days
-
-    return month_start_days(mc.months)
 
 
 def faults_summary(mc: MonteCarlo) -> dict[str, Any] | None:
@@ -55,7 +50,7 @@ def faults_summary(mc: MonteCarlo) -> dict[str, Any] | None:
 
     if mc.fault_year_share is None or mc.fault_counts is None or mc.fault_year_loss_tbps_days is None:
         return None
-    years = float(np.sum(np.diff(_month_days(mc)))) / 365.2425
+    years = _years(mc)
 
     def spread(name: str) -> dict[str, float]:
         return {"mean": float(np.mean(mc.per_sample[name]))} | {

@@ -19,6 +19,9 @@ from ..uncertainty import Parameter
 from ..units import format_bit_rate, format_days, format_duration, format_fault_rate, format_month
 from .faults import fault_line
 from .outages import outage_lines
+from .words import names as _names
+from .words import percent, volume
+from .words import rate as _rate
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
     from ..engine.montecarlo import MonteCarlo
@@ -40,54 +43,6 @@ __all__ = [
     "verdict",
     "volume",
 ]
-
-
-# --- numbers in words ----------------------------------------------------------------------
-
-
-def percent(fraction: float) -> str:
-    """A fraction as a readable percentage: one decimal from 1% to 100%, a trailing ``.0``
-    dropped (``'70%'``, ``'14.6%'``, ``'2.3%'``), whole percents above 100% (``'872%'``), two
-    significant digits below 1% (``'0.78%'``), ``'<0.01%'`` below that; never rounds a part up to
-    ``'100%'`` or down to ``'0%'``. Negative values keep their sign."""
-    value = float(fraction) * 100
-    if not np.isfinite(value):
-        return f"{value}%"
-    if value < 0:
-        return "-" + percent(-fraction)
-    if value == 0:
-        return "0%"
-    if value >= 1e6:
-        return f"{value:.3g}%"
-    if value >= 100:
-        return f"{value:,.0f}%"
-    if value >= 99.95:
-        return "99.9%"
-    if value >= 0.995:
-        return f"{value:.1f}".removesuffix(".0") + "%"
-    if value < 0.01:
-        return "<0.01%"
-    return f"{value:.2g}%"
-
-
-def volume(tbps_months: float) -> str:
-    """Unserved traffic in Tbps·months, to three significant digits (``'4,788 Tbps·months'``)."""
-    if tbps_months >= 1e6:
-        return f"{tbps_months:.3g} Tbps·months"
-    if tbps_months >= 100:
-        return f"{tbps_months:,.0f} Tbps·months"
-    if tbps_months == 0:
-        return "0 Tbps·months"
-    return f"{tbps_months:.3g} Tbps·months"
-
-
-def _rate(gbps: float) -> str:
-    return format_bit_rate(gbps, 3)
-
-
-def _names(items: list[str]) -> str:
-    """``'a'``, ``'a and b'``, ``'a, b and c'``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _count(n: int, word: str) -> str:
@@ -275,7 +230,7 @@ def needs_line(projection: Projection) -> str | None:
     groups: dict[str, list[str]] = {}
     for need in needs:
         groups.setdefault(need_text(need, projection.scenario, brief=True), []).append(need.name)
-    parts = [f"{_joined(names)}: {text}" for text, names in groups.items()]
+    parts = [f"{_names(names)}: {text}" for text, names in groups.items()]
     return (
         f"What meeting the targets takes, from what is in place at {format_month(first.at)} "
         f"({_rate(first.lit_gbps)} lit, {_rate(first.installed_gbps)} installed): " + "; ".join(parts) + "."
@@ -343,10 +298,6 @@ def _apart(low: float, high: float) -> tuple[str, str]:
         if a != b:
             return a, b
     return a, b
-
-
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _count_targets(n: int) -> str:

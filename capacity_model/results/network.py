@@ -10,8 +10,10 @@ import numpy as np
 
 from .. import __version__
 from ..engine.network import Network
-from ..units import format_bit_rate, format_month
-from .narrative import percent, verdict, volume
+from ..units import format_month
+from .narrative import verdict
+from .words import percent, volume
+from .words import rate as _rate
 
 __all__ = [
     "load_line",
@@ -21,10 +23,6 @@ __all__ = [
     "stream_line",
     "uncertain_stream_lines",
 ]
-
-
-def _rate(gbps: float) -> str:
-    return format_bit_rate(gbps, 3)
 
 
 def _corridor_names(network: Network) -> dict[str, str]:

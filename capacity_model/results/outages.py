@@ -16,7 +16,10 @@ import numpy as np
 
 from ..engine import Projection
 from ..engine.outages import WEEK_DAYS
-from ..units import first_day_of_month, format_bit_rate, format_day, format_days, format_percent
+from ..units import first_day_of_month, format_day, format_days, format_percent
+from .words import names as _names
+from .words import percent, tbps_days
+from .words import rate as _rate
 
 __all__ = [
     "OutageResult",
@@ -25,7 +28,6 @@ __all__ = [
     "outage_lines",
     "outage_rows",
     "outages_summary",
-    "tbps_days",
 ]
 
 #: Outages listed one by one in the headline; with more, the headline gives the worst and the total.
@@ -95,32 +97,6 @@ def outage_rows(projection: Projection) -> list[OutageResult]:
     return rows
 
 
-def _names(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _rate(gbps: float) -> str:
-    return format_bit_rate(gbps, 3)
-
-
-def tbps_days(value: float) -> str:
-    """A volume of traffic: ``'0 Tbps·days'``, ``'83.3 Gbps·days'`` below 1 Tbps·day,
-    ``'5.22 Tbps·days'``, ``'1,838 Tbps·days'``: three significant digits, never an exponent."""
-    if value == 0:
-        return "0 Tbps·days"
-    if value * 1000 < 0.001:
-        return "under 0.001 Gbps·days"
-    if value * 1000 < 999.5:
-        return f"{value * 1000:.3g} Gbps·days"
-    return f"{value:.3g} Tbps·days" if value < 999.5 else f"{value:,.0f} Tbps·days"
-
-
-def _percent(fraction: float) -> str:
-    from .narrative import percent
-
-    return percent(fraction)
-
-
 def _cost(row: OutageResult) -> str:
     if row.lost_tbps_days == 0:
         return "no traffic lost because of it: the rest carries it"
@@ -130,7 +106,7 @@ def _cost(row: OutageResult) -> str:
         parts.append(f"{_rate(after)} a week later" if after > 0 else "none a week later")
     return (
         ", ".join(parts)
-        + f"; {tbps_days(row.lost_tbps_days)} in all, {_percent(row.lost_share)} of the demand in that time, "
+        + f"; {tbps_days(row.lost_tbps_days)} in all, {percent(row.lost_share)} of the demand in that time, "
         "beyond what is lost anyway"
     )
 
