@@ -616,18 +616,13 @@ def _writing(folder: Path) -> Iterator[None]:
 def _run(arguments: argparse.Namespace) -> int:
     files: list[Path] = arguments.files
     loaded = _load_all(files, arguments.overrides, _samples(arguments))
-    sampled = not arguments.deterministic
-    networks = [
-        _named(item, partial(_network_of, item, sampled, arguments.samples, arguments.seed))
-        for item in loaded
-    ]
     top_items = list(loaded)
     # A scenario with corridors is run as one scenario per corridor, each in its own folder,
     # and the network (the streams over their routes) is written beside them.
     top_folders = _output_folders(files, arguments.output)
     expanded = [
-        (file, part, folder if corridor is None else folder / corridor, corridor)
-        for file, item, folder in zip(files, loaded, top_folders, strict=True)
+        (file, part, folder if corridor is None else folder / corridor, corridor, top)
+        for top, (file, item, folder) in enumerate(zip(files, loaded, top_folders, strict=True))
         for corridor, part in _corridor_parts(item)
     ]
     labels = [str(e[0]) if e[3] is None else f"{e[0]} (corridor {e[3]})" for e in expanded]
@@ -669,6 +664,21 @@ def _run(arguments: argparse.Namespace) -> int:
                     f"{file}: no uncertainty section; --samples and --seed have no effect", file=sys.stderr
                 )
             results.append((projection, mc, sensitivity))
+        # The network of each scenario with corridors, from its corridors' projections.
+        networks = [
+            _named(
+                item,
+                partial(
+                    _network_of,
+                    item,
+                    not deterministic,
+                    samples,
+                    seed,
+                    {e[3]: r[0] for e, r in zip(expanded, results, strict=True) if e[4] == top and e[3]},
+                ),
+            )
+            for top, item in enumerate(top_items)
+        ]
         for file, item, folder, (projection, mc, sensitivity) in zip(
             files, loaded, folders, results, strict=True
         ):
@@ -738,11 +748,12 @@ def _watch(arguments: argparse.Namespace) -> int:
 
     def check() -> tuple[list[Path], str]:
         item = load(file, arguments.overrides)
+        projected = {corridor: _project(part) for corridor, part in _corridor_parts(item)}
         texts = [
-            _summary_text(_project(part), file, folder if corridor is None else folder / corridor)
-            for corridor, part in _corridor_parts(item)
+            _summary_text(projection, file, folder if corridor is None else folder / corridor)
+            for corridor, projection in projected.items()
         ]
-        network = _network_of(item)
+        network = _network_of(item, projections=projected)
         if network is not None:
             texts.append(_network_text(network, file, folder))
         return [Path(f) for f in item.files], _printable("\n".join(texts))
@@ -1163,15 +1174,21 @@ def _corridor_parts(item: LoadedScenario) -> list[tuple[str | None, LoadedScenar
 
 
 def _network_of(
-    item: LoadedScenario, sampled: bool = False, samples: int | None = None, seed: int | None = None
+    item: LoadedScenario,
+    sampled: bool = False,
+    samples: int | None = None,
+    seed: int | None = None,
+    projections: dict[str | None, Projection] | None = None,
 ) -> Network | None:
     """The streams routed over the corridors (with ``sampled`` and uncertain inputs, also over
-    their samples), or None for a scenario without corridors."""
+    their samples), or None for a scenario without corridors. ``projections``: those of the
+    corridors' scenarios, when already made."""
     from .engine.network import network_monte_carlo, project_network
 
     if not corridor_ids(item.scenario):
         return None
-    network = project_network(item.scenario)
+    made = {str(c): p for c, p in (projections or {}).items()}
+    network = project_network(item.scenario, made or None)
     if sampled and item.scenario.parameters():
         network = dataclasses.replace(network, mc=network_monte_carlo(item.scenario, samples, seed))
     return network

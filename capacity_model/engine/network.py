@@ -106,10 +106,11 @@ class Network:
         return list(self.corridors).index(corridor_id)
 
 
-def project_network(scenario: Scenario) -> Network:
-    """Project each corridor of a scenario with corridors, and route the streams over them."""
+def project_network(scenario: Scenario, projections: dict[str, Projection] | None = None) -> Network:
+    """Project each corridor of a scenario with corridors (or take ``projections``, those of
+    its corridors' scenarios, already made), and route the streams over them."""
     ids = corridor_ids(scenario)
-    corridors = {c: project(corridor_scenario(scenario, c)) for c in ids}
+    corridors = {c: projections[c] if projections else project(corridor_scenario(scenario, c)) for c in ids}
     position = {c: k for k, c in enumerate(ids)}
     demands, priorities, routes, backups = [], [], [], []
     for stream in scenario.demand:
