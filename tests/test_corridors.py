@@ -217,6 +217,16 @@ def test_the_shipped_two_legs_scenario() -> None:
     assert not short[:2].any() and short[2]
     assert network.tightest("chinese-transit", 2) == "karachi-subsea"
     assert np.all(network.carried_gbps("chinese-transit") <= network.demand_gbps("chinese-transit") + 1e-6)
+    # The 2027 what-if cut of AAE-1 (3.58 Tbps lit) for 142 days: end to end, no more can be lost
+    # than what the cut takes, 3.58 Tbps x 142 days at 100%; national traffic moves onto the OFC.
+    assert network.outages is not None
+    (cut,) = network.outages.alone
+    assert float(cut.totals.outage_capacity_lost_gbps[0, 0]) == pytest.approx(3580.0)
+    lost = float(cut.totals.lost_tbps_days(0))
+    assert 0 < lost <= 3.58 * 142
+    national = [s.id for s in scenario.demand].index("national")
+    assert cut.stream_moved_tbps_days(national, 0) > 0
+    assert sum(cut.stream_lost_tbps_days(i, 0) for i in range(3)) == pytest.approx(lost)
 
 
 def test_the_corridor_that_limits_a_stream_is_the_first_to_fill(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ the formulas by topic: ``capacity`` and ``demand`` (the models), ``planning``
 ``allocation`` (carried traffic by priority), ``upgrades`` (the capacity plan),
 ``events`` (exhaustions, phases, targets), ``readiness`` (what meeting a target takes:
 activation, an upgrade or a new system), ``routing`` (traffic over corridors in series),
+``network``, ``network_loss`` and ``network_events`` (streams end to end over the corridors,
+and while links are down),
 ``evaluation`` (every monthly quantity, for
 one run or many samples), ``montecarlo`` and ``sensitivity``.
 """

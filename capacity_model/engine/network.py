@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from ..corridors import corridor_ids, corridor_scenario
 from ..schema import Scenario
+from .network_events import NetworkOutages, network_outages
 from .projection import Projection, project
 from .routing import Routed, route
 
@@ -37,6 +38,8 @@ class Network:
     """Carried on each stream's route and backups, in the scenario's stream order [Gbps]."""
     mc: NetworkMonteCarlo | None = None
     """Each stream end to end over the samples of the uncertain inputs, when they were run."""
+    outages: NetworkOutages | None = None
+    """The scripted outages, each stream end to end while links are down; None without outages."""
 
     @property
     def months(self) -> NDArray[np.int64]:
@@ -120,7 +123,8 @@ def project_network(scenario: Scenario, projections: dict[str, Projection] | Non
         routes.append([position[c] for c in path])
         backups.append([[position[c] for c in b] for b in stream.backup])
     usable = [p.capacity_gbps * p.max_utilisation for p in corridors.values()]
-    return Network(scenario, corridors, route(demands, priorities, routes, usable, backups))
+    routed = route(demands, priorities, routes, usable, backups)
+    return Network(scenario, corridors, routed, outages=network_outages(scenario, corridors))
 
 
 @dataclass(frozen=True)

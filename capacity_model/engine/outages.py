@@ -41,7 +41,18 @@ from numpy.typing import NDArray
 from .. import units
 from .shortfalls import positive_part_integral
 
-__all__ = ["OutageLosses", "OutageWindow", "Segments", "month_start_days", "outage_losses", "segments"]
+__all__ = [
+    "LinkStates",
+    "OutageLosses",
+    "OutageWindow",
+    "Segments",
+    "demand_at_ends",
+    "link_states",
+    "month_start_days",
+    "outage_losses",
+    "segment_months",
+    "segments",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -181,6 +192,95 @@ class OutageLosses:
         return self.segments.active[outage]
 
 
+@dataclass(frozen=True)
+class LinkStates:
+    """Each link's capacity in each segment: lit, taken by the active outages, switched on.
+
+    Arrays have shape ``(..., links, n)``: leading sample axes, links, segments.
+    """
+
+    lit_gbps: FloatArray
+    """Lit capacity of the segment's month, without the outages [Gbps]."""
+    lost_gbps: FloatArray
+    """Lit capacity taken by the active outages [Gbps]."""
+    activated_gbps: FloatArray
+    """Unlit capacity switched on: ``I_l − C_l`` of a link no active outage hits, once unlit
+    capacity is switched on in the segment; 0 otherwise [Gbps]."""
+    outage_lost_gbps: FloatArray
+    """Lit capacity taken by each outage, ``(..., outages, n)``; 0 where inactive [Gbps]."""
+
+    @property
+    def up_gbps(self) -> FloatArray:
+        """What each link has in service in the segment: lit, less lost, plus switched on [Gbps]."""
+        return self.lit_gbps - self.lost_gbps + self.activated_gbps
+
+
+def segment_months(seg: Segments, month_start_days: FloatArray) -> NDArray[np.int64]:
+    """Position in the period of each segment's month, ``(n,)``."""
+    n_months = len(month_start_days) - 1
+    position = np.searchsorted(month_start_days, seg.mid_days, side="right") - 1
+    return np.clip(position, 0, n_months - 1).astype(np.int64)
+
+
+def demand_at_ends(
+    demand_gbps: FloatArray, month_start_days: FloatArray, seg: Segments, position: NDArray[np.int64]
+) -> tuple[FloatArray, FloatArray]:
+    """Demand at the start and the end of each segment, linear between the months' first days
+    (through the period's last month, its value) [Gbps], each ``(..., n)``.
+
+    ``demand_gbps`` is by month, ``(..., months)``; ``position`` the segments' months
+    (:func:`segment_months`).
+    """
+    n_months = len(month_start_days) - 1
+    after = np.minimum(position + 1, n_months - 1)
+    demand = np.asarray(demand_gbps, dtype=float)
+    month_days = np.diff(month_start_days)[position]
+    here, there = demand[..., position], demand[..., after]
+    d0, d1 = (
+        here + (there - here) * (t - month_start_days[position]) / month_days
+        for t in (seg.start_days, seg.start_days + seg.length_days)
+    )
+    return d0, d1
+
+
+def link_states(
+    windows: list[OutageWindow],
+    seg: Segments,
+    link_capacity_gbps: FloatArray,
+    link_installed_gbps: FloatArray,
+    position: NDArray[np.int64],
+) -> LinkStates:
+    """Each link's lit, lost and switched-on capacity in each segment (see the module).
+
+    Parameters
+    ----------
+    windows, seg
+        The outages and their segments (:func:`segments`).
+    link_capacity_gbps, link_installed_gbps
+        Lit and installed capacity of each link by month [Gbps], ``(..., links, months)``.
+    position
+        The segments' months (:func:`segment_months`).
+    """
+    lit = np.asarray(link_capacity_gbps, dtype=float)[..., position]  # (..., links, n)
+    dark = np.asarray(link_installed_gbps, dtype=float)[..., position] - lit
+    own = np.zeros((*lit.shape[:-2], len(windows), lit.shape[-1]))  # (..., outages, n)
+    lost = np.zeros(lit.shape)
+    hit = np.zeros(lit.shape[-2:], dtype=bool)  # (links, n)
+    for o, w in enumerate(windows):  # a loop over outages (at most 50), not over time
+        links = list(w.links)
+        on_links = lit[..., links, :].sum(axis=-2)
+        if w.lost_share is not None:
+            taken = w.lost_share * on_links
+        else:  # a rate, shared in proportion to the links' capacity, at most what they have
+            taken = np.minimum(float(w.lost_gbps or 0.0), on_links)
+        fraction = np.divide(taken, on_links, out=np.zeros(on_links.shape), where=on_links > 0)
+        own[..., o, :] = taken * seg.active[o]
+        lost[..., links, :] += (fraction * seg.active[o])[..., None, :] * lit[..., links, :]
+        hit[links, :] |= seg.active[o]
+    activated = dark * (~hit & seg.activated)
+    return LinkStates(lit_gbps=lit, lost_gbps=lost, activated_gbps=activated, outage_lost_gbps=own)
+
+
 def outage_losses(
     windows: list[OutageWindow],
     link_capacity_gbps: FloatArray,
@@ -209,33 +309,12 @@ def outage_losses(
         ``a`` [days], or None when unlit capacity stays off.
     """
     seg = segments(windows, activation_delay_days)
-    mid = seg.mid_days
-    n_months = len(month_start_days) - 1
-    position = np.clip(np.searchsorted(month_start_days, mid, side="right") - 1, 0, n_months - 1)
-    after = np.minimum(position + 1, n_months - 1)
-    demand = np.asarray(demand_gbps, dtype=float)
-    month_days = np.diff(month_start_days)[position]
-    d0, d1 = (
-        demand[..., position]
-        + (demand[..., after] - demand[..., position]) * (t - month_start_days[position]) / month_days
-        for t in (seg.start_days, seg.start_days + seg.length_days)
-    )
-    lit = np.asarray(link_capacity_gbps, dtype=float)[..., position]  # (..., links, n)
-    dark = np.asarray(link_installed_gbps, dtype=float)[..., position] - lit
-    own = np.zeros((*lit.shape[:-2], len(windows), len(mid)))  # (..., outages, n)
-    hit = np.zeros(lit.shape[-2:], dtype=bool)  # (links, n)
-    for o, w in enumerate(windows):  # a loop over outages (at most 50), not over time
-        links = list(w.links)
-        on_links = lit[..., links, :].sum(axis=-2)
-        if w.lost_share is not None:
-            taken = w.lost_share * on_links
-        else:
-            taken = np.minimum(float(w.lost_gbps or 0.0), on_links)  # shared in proportion
-        own[..., o, :] = taken * seg.active[o]
-        hit[links, :] |= seg.active[o]
-    capacity = lit.sum(axis=-2)
-    lost_capacity = own.sum(axis=-2)
-    activated = (dark * (~hit & seg.activated)).sum(axis=-2)
+    position = segment_months(seg, month_start_days)
+    d0, d1 = demand_at_ends(demand_gbps, month_start_days, seg, position)
+    states = link_states(windows, seg, link_capacity_gbps, link_installed_gbps, position)
+    capacity = states.lit_gbps.sum(axis=-2)
+    lost_capacity = states.outage_lost_gbps.sum(axis=-2)
+    activated = states.activated_gbps.sum(axis=-2)
     usable = emergency_utilisation * (capacity - lost_capacity + activated)
     anyway = emergency_utilisation * capacity
     length = seg.length_days
@@ -249,7 +328,7 @@ def outage_losses(
         demand_gbps=(d0 + d1) / 2,
         capacity_gbps=capacity,
         capacity_lost_gbps=lost_capacity,
-        outage_capacity_lost_gbps=own,
+        outage_capacity_lost_gbps=states.outage_lost_gbps,
         activated_gbps=activated,
         usable_gbps=usable,
         lost_gbps=lost / length,

@@ -32,6 +32,7 @@ from ..results import (
     uncertainty_summary,
 )
 from ..results.network import network_columns, network_summary
+from ..results.network_outages import network_outage_columns
 from ..results.outages import outage_columns
 from .assumptions import Location, assumption_pages
 from .figures import chart_figures
@@ -297,6 +298,8 @@ def stage_network(
         "scenario.resolved.yaml": resolved_yaml,
         "report.pdf": lambda path: save_pdf(network_pages(network), path, network.scenario.name, footer),
     }
+    if network.outages is not None:
+        contents["outages.csv"] = csv_text(network_outage_columns(network))
     stale = [
         name
         for name in (

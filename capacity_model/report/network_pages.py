@@ -12,6 +12,10 @@ from matplotlib.figure import Figure
 from ..engine.network import Network
 from ..results.narrative import verdict
 from ..results.network import load_line, stream_line, uncertain_stream_lines
+from ..results.network_outages import network_outage_rows, stream_cost_words
+from ..results.outages import conditions
+from ..results.words import percent, rate, tbps_days
+from ..units import format_day, format_days
 from .axes import chart_page, extend_last, legend_below, month_edges, rate_axis
 from .layout import TextFlow
 from .style import OKABE_ITO, month_middles
@@ -51,8 +55,51 @@ def network_pages(network: Network) -> list[Figure]:
         keep_together=False,
     )
     flow.heading("Streams end to end, with the values written")
-    flow.paragraph("Outages and faults stay in each corridor's report.")
     flow.bullets([stream_line(network, s.id) for s in scenario.demand])
+    rows = network_outage_rows(network)
+    if rows:
+        flow.heading("Outages end to end")
+        flow.paragraph(
+            f"Each outage alone, over the whole network: {conditions(scenario.planning)}, and traffic "
+            "spills onto the surviving links of each corridor and onto the streams' backup routes. "
+            "Lost: traffic not carried end to end because of the outage, beyond what is not carried "
+            "anyway; on its first day and a week later as the mean rate over that day. Share: of all "
+            "streams' demand during the outage. On backups: traffic the backup routes carry because "
+            "of it. Day by day in outages.csv."
+        )
+        flow.table(
+            [
+                "Outage",
+                "Hit, from, for",
+                "Lost, first day",
+                "A week later",
+                "Lost in all",
+                "Share",
+                "On backups",
+            ],
+            [
+                [
+                    r.outage.name,
+                    f"{r.outage.hit}, {format_day(r.outage.start_day)}, {format_days(r.outage.duration_days)}",
+                    rate(r.outage.lost_first_day_gbps),
+                    "–" if r.outage.lost_after_week_gbps is None else rate(r.outage.lost_after_week_gbps),
+                    tbps_days(r.outage.lost_tbps_days),
+                    percent(r.outage.lost_share),
+                    tbps_days(r.moved_tbps_days),
+                ]
+                for r in rows
+            ],
+            [1.8, 2.4, 1.0, 1.0, 1.2, 0.7, 1.2],
+            keep_together=False,
+        )
+        streams = [
+            f"{r.outage.name}: " + "; ".join(stream_cost_words(network, c) for c in r.streams) + "."
+            for r in rows
+            if r.streams
+        ]
+        if streams:
+            flow.paragraph("By stream:")
+            flow.bullets(streams)
     if network.mc is not None:
         flow.heading(f"Streams end to end, over {network.mc.samples:,} samples of the uncertain inputs")
         flow.bullets(uncertain_stream_lines(network))

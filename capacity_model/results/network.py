@@ -12,6 +12,7 @@ from .. import __version__
 from ..engine.network import Network
 from ..units import format_month
 from .narrative import verdict
+from .network_outages import network_outage_lines, network_outages_summary
 from .words import percent, volume
 from .words import rate as _rate
 
@@ -65,7 +66,15 @@ def stream_line(network: Network, stream_id: str) -> str:
         + (f", limited by {names[limit]}" if limit else "")
         + f"; {len(short):,} of {len(months):,} months short, {volume(float(unserved.sum()) / 1000)} unserved; "
         + f"at {format_month(int(months[-1]))} it carries {_rate(float(carried[-1]))} of {_rate(float(demand[-1]))}"
-        + (f" ({_rate(float(on_backup[-1]))} on backups)" if float(on_backup.max(initial=0.0)) > 0 else "")
+        + (
+            (
+                f" ({_rate(float(on_backup[-1]))} on backups)"
+                if on_backup[-1] > 0
+                else " (none on backups then)"
+            )
+            if float(on_backup.max(initial=0.0)) > 0
+            else ""
+        )
         + "."
     )
 
@@ -98,8 +107,9 @@ def network_lines(network: Network) -> list[str]:
         f"{names[c]} ({c}/), as if it were the only leg of its streams: {verdict(p)[0]}"
         for c, p in network.corridors.items()
     ]
-    lines.append("End to end, with the values written (outages and faults stay in each corridor's report):")
+    lines.append("End to end, with the values written:")
     lines += [stream_line(network, s.id) for s in network.scenario.demand]
+    lines += network_outage_lines(network)
     if network.mc is not None:
         lines.append(f"Over {network.mc.samples:,} samples of the uncertain inputs, end to end:")
         lines += uncertain_stream_lines(network)
@@ -217,6 +227,7 @@ def network_summary(network: Network, scenario_sha256: str | None = None) -> dic
             for c in network.scenario.corridors
         ],
         "streams": streams,
+        **({"outages": outages} if (outages := network_outages_summary(network)) is not None else {}),
         **({"uncertainty": uncertainty} if uncertainty is not None else {}),
         "scenario_sha256": scenario_sha256,
         "version": __version__,

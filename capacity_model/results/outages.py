@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from ..engine import Projection
-from ..engine.outages import WEEK_DAYS
+from ..engine.outages import WEEK_DAYS, OutageLosses, OutageWindow
+from ..schema import Planning, Scenario
 from ..units import first_day_of_month, format_day, format_days, format_percent
 from .words import names as _names
 from .words import percent, tbps_days
@@ -24,10 +25,13 @@ from .words import rate as _rate
 __all__ = [
     "OutageResult",
     "activation_words",
+    "conditions",
     "outage_columns",
     "outage_lines",
+    "outage_results",
     "outage_rows",
     "outages_summary",
+    "segment_columns",
 ]
 
 #: Outages listed one by one in the headline; with more, the headline gives the worst and the total.
@@ -61,17 +65,28 @@ class OutageResult:
 
 def outage_rows(projection: Projection) -> list[OutageResult]:
     """One :class:`OutageResult` per outage of the scenario, in its order (empty without)."""
-    together = projection.outages
-    if together is None:
+    if projection.outages is None:
         return []
-    scenario = projection.scenario
+    return outage_results(
+        projection.scenario, projection.outage_windows, projection.outages, projection.outages_alone
+    )
+
+
+def outage_results(
+    scenario: Scenario,
+    windows: tuple[OutageWindow, ...],
+    together: OutageLosses,
+    alone: tuple[OutageLosses, ...],
+) -> list[OutageResult]:
+    """One :class:`OutageResult` per outage: from the losses of all outages ``together`` (for the
+    overlaps) and of each ``alone`` (its own cost), in the scenario's order."""
     names = {link.id: link.display_name for link in scenario.links}
     groups = {g.id: g.display_name for g in scenario.risk_groups}
     ids = [o.id for o in scenario.outages]
     active = together.segments.active
     rows = []
-    for k, (outage, window) in enumerate(zip(scenario.outages, projection.outage_windows, strict=True)):
-        losses = projection.outages_alone[k]
+    for k, (outage, window) in enumerate(zip(scenario.outages, windows, strict=True)):
+        losses = alone[k]
         hit = (
             f"risk group {groups[outage.group]}"
             if outage.group is not None
@@ -131,7 +146,12 @@ def activation_words(delay_days: float | None) -> str:
 
 
 def _conditions(projection: Projection) -> str:
-    planning = projection.scenario.planning
+    return conditions(projection.scenario.planning)
+
+
+def conditions(planning: Planning) -> str:
+    """The conditions during an outage in words: the emergency utilisation and what becomes of
+    unlit capacity."""
     activation = activation_words(planning.activation_delay)
     return f"links run at up to {format_percent(planning.emergency_utilisation)}, {activation}"
 
@@ -214,12 +234,20 @@ def outage_columns(projection: Projection) -> dict[str, list[Any]]:
     losses = projection.outages
     if losses is None:
         return {}
+    return segment_columns(
+        losses, first_day_of_month(int(projection.months[0])), [o.id for o in projection.scenario.outages]
+    )
+
+
+def segment_columns(losses: OutageLosses, first_day: int, ids: list[str]) -> dict[str, list[Any]]:
+    """The columns of :func:`outage_columns` for ``losses``, the period starting on ``first_day``
+    [day number], with the outages' ``ids``."""
     seg = losses.segments
-    first = first_day_of_month(int(projection.months[0]))
-    ids = [o.id for o in projection.scenario.outages]
     return {
-        "start": [_moment(first, float(t)) for t in seg.start_days],
-        "end": [_moment(first, float(t + d)) for t, d in zip(seg.start_days, seg.length_days, strict=True)],
+        "start": [_moment(first_day, float(t)) for t in seg.start_days],
+        "end": [
+            _moment(first_day, float(t + d)) for t, d in zip(seg.start_days, seg.length_days, strict=True)
+        ],
         "days": [float(d) for d in seg.length_days],
         "outages": [
             ";".join(ids[j] for j in np.flatnonzero(seg.active[:, k])) for k in range(seg.active.shape[1])

@@ -1,0 +1,111 @@
+"""Traffic lost in a network while capacity is down: hand calculations (corridors in series,
+backups, constant demand), the one-corridor case against the exact integral of
+:mod:`capacity_model.engine.outages`, and the error bound of the quadrature."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from capacity_model.engine.network_loss import GAUSS_NODES, GAUSS_WEIGHTS, routed_loss
+from capacity_model.engine.shortfalls import positive_part_integral
+
+
+def test_the_quadrature_integrates_polynomials_of_degree_five_exactly() -> None:
+    for degree in range(6):
+        rule = sum(w * x**degree for x, w in zip(GAUSS_NODES, GAUSS_WEIGHTS, strict=True))
+        assert rule == pytest.approx(1 / (degree + 1), rel=1e-14)
+
+
+def test_an_outage_of_one_leg_of_two_in_series_on_constant_demand() -> None:
+    # Transit 300 Gbps over the China link (usable 700) then the subsea (usable 500, of which
+    # local traffic, served first, takes 200). For 10 days the subsea keeps 350: local still
+    # gets 200, transit min(300, 700, 350 - 200) = 150. Lost: 150 Gbps x 10 days = 1.5 Tbps·days.
+    loss = routed_loss(
+        demand_start_gbps=[300.0, 200.0],
+        demand_end_gbps=[300.0, 200.0],
+        length_days=10.0,
+        usable_gbps=[700.0, 350.0],
+        usable_anyway_gbps=[700.0, 500.0],
+        priorities=[2, 1],
+        routes=[[0, 1], [1]],
+    )
+    assert float(loss.lost_gbps_days(0)) == pytest.approx(150.0 * 10)
+    assert float(loss.lost_gbps_days(1)) == 0.0
+    assert float(loss.total_lost_gbps_days) == pytest.approx(1500.0)
+    assert float(loss.total_demand_gbps_days) == pytest.approx(500.0 * 10)
+
+
+def test_a_cut_corridor_spills_onto_the_backups_spare_capacity() -> None:
+    # National 1500 over the subsea (usable 2000, of which a cut takes all), backup over the
+    # China link (usable 1000, of which its own stream takes 300): the backup carries 700,
+    # 800 are lost, for 10 days. Without the cut nothing goes on the backup.
+    loss = routed_loss(
+        [1500.0, 300.0],
+        [1500.0, 300.0],
+        10.0,
+        usable_gbps=[0.0, 1000.0],
+        usable_anyway_gbps=[2000.0, 1000.0],
+        priorities=[None, None],
+        routes=[[0], [1]],
+        backups=[[[1]], []],
+    )
+    assert float(loss.lost_gbps_days(0)) == pytest.approx(800.0 * 10)
+    assert float(loss.moved_to_backup_gbps_days(0)) == pytest.approx(700.0 * 10)
+    assert float(loss.lost_gbps_days(1)) == 0.0
+    assert float(loss.moved_to_backup_gbps_days(1)) == 0.0
+
+
+def test_a_stream_gains_what_a_stream_stopped_elsewhere_leaves_on_a_shared_corridor() -> None:
+    # Transit 6 over corridors 0 and 1, domestic 4 over corridor 1 (usable 8), one priority.
+    # Without the outage both reach theta = 0.8 (corridor 1 full): transit 4.8, domestic 3.2.
+    # With corridor 0 down to 2, transit carries 2 and domestic all 4: it gains 0.8 a day.
+    loss = routed_loss([6.0, 4.0], [6.0, 4.0], 1.0, [2.0, 8.0], [5.0, 8.0], [None, None], [[0, 1], [1]])
+    assert float(loss.lost_gbps_days(0)) == pytest.approx(4.8 - 2.0)
+    assert float(loss.lost_gbps_days(1)) == pytest.approx(-0.8)
+    assert float(loss.total_lost_gbps_days) == pytest.approx(2.0)
+
+
+def test_on_one_corridor_without_a_change_of_regime_the_rule_is_exact() -> None:
+    # Demand grows linearly from 900 to 960 over a day, always above the usable 500 (with)
+    # and 800 (without): both integrals are linear, so the rule gives the exact loss 300.
+    loss = routed_loss([900.0], [960.0], 1.0, [500.0], [800.0], [None], [[0]])
+    exact = positive_part_integral(np.array(400.0), np.array(460.0), np.array(1.0)) - positive_part_integral(
+        np.array(100.0), np.array(160.0), np.array(1.0)
+    )
+    assert float(loss.lost_gbps_days(0)) == pytest.approx(float(exact), rel=1e-12)
+
+
+def test_the_pieces_and_samples_are_evaluated_at_once() -> None:
+    # Two samples x three pieces: each piece constant, its loss max(0, D - U) - max(0, D - U0).
+    demand = np.array([[100.0, 200.0, 300.0], [50.0, 250.0, 400.0]])
+    usable = np.array([[80.0, 80.0, 80.0], [300.0, 300.0, 300.0]])
+    anyway = np.full((2, 3), 250.0)
+    length = np.array([1.0, 0.5, 0.25])
+    loss = routed_loss([demand], [demand], length, [usable], [anyway], [None], [[0]])
+    expected = (np.maximum(0, demand - usable) - np.maximum(0, demand - anyway)) * length
+    np.testing.assert_allclose(loss.lost_gbps_days(0), expected, rtol=1e-12, atol=1e-12)
+
+
+@given(
+    d0=st.floats(0.0, 1000.0),
+    slope=st.floats(-50.0, 50.0),
+    usable=st.floats(0.0, 1000.0),
+    anyway_extra=st.floats(0.0, 500.0),
+    length=st.floats(0.01, 1.0),
+)
+def test_on_one_corridor_the_error_is_within_the_stated_bound(
+    d0: float, slope: float, usable: float, anyway_extra: float, length: float
+) -> None:
+    # The module's bound: at most half of length² times demand's slope, per integral (two).
+    d1 = max(0.0, d0 + slope * length)
+    anyway = usable + anyway_extra
+    loss = routed_loss([d0], [d1], length, [usable], [anyway], [None], [[0]])
+    a, b, t = np.array(d0), np.array(d1), np.array(length)
+    exact = positive_part_integral(a - usable, b - usable, t) - positive_part_integral(
+        a - anyway, b - anyway, t
+    )
+    bound = 2 * 0.5 * length**2 * abs(d1 - d0) / length + 1e-9 * max(1.0, d0, d1)
+    assert abs(float(loss.lost_gbps_days(0)) - float(exact)) <= bound
