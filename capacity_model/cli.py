@@ -30,6 +30,7 @@ from . import __version__
 from .corridors import corridor_ids
 from .errors import CapacityModelError, Problem, ScenarioError, one_line
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
+from .schema import workload_findings
 from .signals import STOPPED_MESSAGE, Terminated, exit_code, sigterm_raises
 from .uncertainty import MAX_SAMPLES, MAX_SEED, workload_problems
 from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction, parse_month
@@ -526,6 +527,10 @@ def _load_all(
                 Problem(message, str(file), field="--samples")
                 for field, message in workload_problems(spec, period.end - period.start + 1, samples)
                 if field == "samples"
+            ]
+            problems += [
+                Problem(message, str(file), field="--samples")
+                for message, _ in workload_findings(loaded[-1].scenario, samples)
             ]
     if problems:
         raise ScenarioError(unique(problems))
@@ -1189,7 +1194,7 @@ def _network_of(
         return None
     made = {str(c): p for c, p in (projections or {}).items()}
     network = project_network(item.scenario, made or None)
-    if sampled and item.scenario.parameters():
+    if sampled and (item.scenario.parameters() or item.scenario.fault_sources()):
         network = dataclasses.replace(network, mc=network_monte_carlo(item.scenario, samples, seed))
     return network
 

@@ -103,6 +103,12 @@ MAX_FAULTS_PER_SAMPLE = 2000
 #: Most fault-source values per Monte Carlo run: samples x links x (months + 3 x faults
 #: expected), about a minute of drawing and evaluating faults.
 MAX_FAULT_WORK = 3e9
+#: Routings of a piece of time while links are down: the three nodes of the rule and the two
+#: ends, with and without the events, and halvings where the routing changes inside it.
+ROUTINGS_PER_PIECE = 20
+#: Most work of routing a network over the samples, outage windows and faults (about a
+#: nanosecond a unit on the slowest routing measured: about a minute).
+MAX_NETWORK_WORK = 6e10
 #: Most entries of ``sources``.
 MAX_SOURCES = 200
 #: Most fibre pairs and wavelengths per pair of a link's potential: far above any system built
@@ -907,6 +913,7 @@ class Scenario(StrictModel):
     @model_validator(mode="after")
     def check_faults(self) -> Scenario:
         raise_all(_fault_findings(self))
+        raise_all(workload_findings(self))
         return self
 
     def fault_sources(self) -> list[FaultSource]:
@@ -1065,22 +1072,14 @@ def _corridor_findings(scenario: Scenario) -> list[Finding]:
     return findings
 
 
-def _fault_findings(scenario: Scenario) -> list[Finding]:
-    """Faults need a Monte Carlo run (an uncertainty section), and a workload the machine can bear."""
+def _expected_faults(scenario: Scenario) -> tuple[float, bool]:
+    """The most faults a sample can be expected to draw over the period, each rate (and
+    length) at the highest value the uncertainty section can give it; and whether a sampled
+    value raised it."""
     sources = scenario.fault_sources()
-    if not sources:
-        return []
-    if scenario.uncertainty is None:
-        return [
-            (
-                "faults are drawn at random in a Monte Carlo run; add an uncertainty section, e.g. "
-                "'uncertainty: {samples: 10000}' (parameters are optional)",
-                sources[0].at,
-            )
-        ]
+    if not sources or scenario.uncertainty is None:
+        return 0.0, False
     months = scenario.period.end - scenario.period.start + 1
-    # The most faults a sample can draw: each rate (and length) at the highest value the
-    # uncertainty section can give it.
     parameters = resolve_parameters(scenario, scenario.uncertainty)[0]
     highest = {(id(p.ref.owner), p.ref.field): reach(p)[1] for p in parameters}
 
@@ -1095,34 +1094,103 @@ def _fault_findings(scenario: Scenario) -> list[Finding]:
         else:
             link = next(link for link in scenario.links if link.id == source.id)
             rates.append(top(faults, "rate_per_1000_km") * top(link, "length") / 1000)
-    expected = months / 12 * sum(rates)
-    sampled = " (with the highest rates and lengths the uncertainty section can draw)" if highest else ""
-    if expected > MAX_FAULTS_PER_SAMPLE:
+    return months / 12 * sum(rates), bool(highest)
+
+
+def _fault_findings(scenario: Scenario) -> list[Finding]:
+    """Faults need a Monte Carlo run (an uncertainty section), and a workload the machine can bear."""
+    sources = scenario.fault_sources()
+    if not sources:
+        return []
+    if scenario.uncertainty is None:
         return [
             (
-                f"the fault rates expect {expected:,.0f} faults in each sample over the period{sampled}, "
+                "faults are drawn at random in a Monte Carlo run; add an uncertainty section, e.g. "
+                "'uncertainty: {samples: 10000}' (parameters are optional)",
+                sources[0].at,
+            )
+        ]
+    expected, sampled = _expected_faults(scenario)
+    if expected > MAX_FAULTS_PER_SAMPLE:
+        with_highest = (
+            " (with the highest rates and lengths the uncertainty section can draw)" if sampled else ""
+        )
+        return [
+            (
+                f"the fault rates expect {expected:,.0f} faults in each sample over the period{with_highest}, "
                 f"more than {MAX_FAULTS_PER_SAMPLE:,}; lower the rates or shorten the period",
                 sources[0].at,
             )
         ]
-    # Samples, and with uncertain inputs the Sobol' runs and the tornado's 256 draws a row.
-    d = len(parameters)
-    spec = scenario.uncertainty
-    runs = spec.samples + (spec.sobol_samples * (d + 2) + 256 * (2 * d + 1) if d else 0)
-    work = runs * len(scenario.links) * (months + 3 * (expected + 6 * math.sqrt(expected) + 6))
-    if work > MAX_FAULT_WORK:
-        return [
-            (
-                f"{runs:,} runs of faults (samples"
-                + (", Sobol' runs and tornado" if d else "")
-                + f") over {len(scenario.links)} links and {months:,} months would take too long (about "
-                f"{work / MAX_FAULT_WORK:.1f} times the most allowed, about a minute); use fewer samples"
-                + (" or sobol_samples" if d else "")
-                + ", links or months",
-                ("uncertainty", "samples"),
-            )
-        ]
     return []
+
+
+def workload_findings(scenario: Scenario, samples: int | None = None) -> list[Finding]:
+    """Runs the machine cannot bear in about a minute: the faults drawn over the samples (and
+    the Sobol' and tornado runs), and a network of corridors routed over the samples, the
+    outage windows and the faults. ``samples`` overrides ``uncertainty.samples`` (``--samples``)."""
+    spec = scenario.uncertainty
+    months = scenario.period.end - scenario.period.start + 1
+    d = len(spec.parameters) if spec is not None else 0
+    drawn = (samples or spec.samples) if spec is not None else 0
+    expected = _expected_faults(scenario)[0]
+    findings: list[Finding] = []
+    if scenario.fault_sources() and spec is not None:
+        # Samples, and with uncertain inputs the Sobol' runs and the tornado's 256 draws a row.
+        runs = drawn + (spec.sobol_samples * (d + 2) + 256 * (2 * d + 1) if d else 0)
+        work = runs * len(scenario.links) * (months + 3 * (expected + 6 * math.sqrt(expected) + 6))
+        if work > MAX_FAULT_WORK:
+            findings.append(
+                (
+                    f"{runs:,} runs of faults (samples"
+                    + (", Sobol' runs and tornado" if d else "")
+                    + f") over {len(scenario.links)} links and {months:,} months would take too long (about "
+                    f"{work / MAX_FAULT_WORK:.1f} times the most allowed, about a minute); use fewer samples"
+                    + (" or sobol_samples" if d else "")
+                    + ", links or months",
+                    ("uncertainty", "samples"),
+                )
+            )
+    if len(scenario.corridors) > 1:
+        work = network_work(scenario, drawn, expected)
+        if work > MAX_NETWORK_WORK:
+            crossed = _crossings(scenario)
+            findings.append(
+                (
+                    f"routing {len(scenario.demand)} streams over {len(scenario.corridors)} corridors "
+                    f"({crossed:,} crossings of a corridor on routes and backups) "
+                    + (f"over {drawn:,} samples of {months:,} months" if drawn else f"over {months:,} months")
+                    + (", the outage windows" if scenario.outages else "")
+                    + (" and the faults" if expected else "")
+                    + f" would take too long (about {work / MAX_NETWORK_WORK:.1f} times the most allowed, "
+                    "about a minute); use fewer samples, shorter routes or fewer corridors",
+                    ("uncertainty", "samples") if drawn else ("corridors",),
+                )
+            )
+    return findings
+
+
+def _crossings(scenario: Scenario) -> int:
+    """Corridors crossed on every stream's route and backups, counted each time."""
+    return sum(len(s.route or [""]) + sum(len(b) for b in s.backup) for s in scenario.demand)
+
+
+def network_work(scenario: Scenario, samples: int, expected_faults: float) -> float:
+    """Work of routing a network (in units of about a nanosecond): each routing is at most
+    ``(corridors + 1) x crossings`` element operations (a filling round per corridor, each over
+    every crossing), done for every month of each sample, on about
+    :data:`ROUTINGS_PER_PIECE` pieces per day of outage windows (each outage alone and all
+    together), and in each sample on as many per month and fault event (three a fault)."""
+    months = scenario.period.end - scenario.period.start + 1
+    per_routing = (len(scenario.corridors) + 1) * _crossings(scenario)
+    outage_days = 2 * sum(math.ceil(o.duration) + 1 for o in scenario.outages)
+    fault_pieces = (
+        (months + 3 * (expected_faults + 6 * math.sqrt(expected_faults) + 6)) if expected_faults else 0
+    )
+    pieces = (
+        months + samples * (months + ROUTINGS_PER_PIECE * fault_pieces) + ROUTINGS_PER_PIECE * outage_days
+    )
+    return float(pieces * per_routing)
 
 
 def _outage_findings(scenario: Scenario) -> list[Finding]:

@@ -56,10 +56,10 @@ def test_a_monte_carlo_run_matches_the_poisson_closed_forms(tmp_path: Path) -> N
     # Expected faults: λT. a is down at t when a fault began in (t - 10 days, t]: with
     # P(t) = 1 - exp(-λ min(t, 10 days)), expected loss 2 Gbps x ∫P dt and downtime ∫P dt.
     mc = run_monte_carlo(load(write(tmp_path, FAULTY)).scenario)
-    assert mc.fault_counts is not None
+    assert mc.faults is not None
     days = 730.0
     expected_count = 2.0 * days / DAYS_PER_YEAR
-    assert abs(mc.fault_counts.mean() - expected_count) < 4 * np.sqrt(expected_count / mc.samples)
+    assert abs(mc.faults.faults.mean() - expected_count) < 4 * np.sqrt(expected_count / mc.samples)
     down = down_days(2.0, 10.0, days)
     per_year = mc.per_sample["fault_loss_tbps_days_per_year"] * 1000  # Gbps·days a year
     expected = 2.0 * down / (days / DAYS_PER_YEAR)
@@ -68,7 +68,7 @@ def test_a_monte_carlo_run_matches_the_poisson_closed_forms(tmp_path: Path) -> N
     assert abs(availability.mean() - (1 - down / days)) < 4 * availability.std() / np.sqrt(mc.samples)
     # a year loses more than 1% of its demand (12 x 365 x 1% = 43.8 Gbps·days) when a is down
     # more than 21.9 days in it: more than two faults, or overlapping ones
-    assert 0 < mc.p_fault_loss_above(0.01) < mc.p_fault_loss_above(0.0001) <= 1
+    assert 0 < mc.faults.p_loss_above(0.01) < mc.faults.p_loss_above(0.0001) <= 1
 
 
 def test_the_same_seed_draws_the_same_faults_whatever_the_chunks(tmp_path: Path) -> None:
@@ -77,8 +77,8 @@ def test_the_same_seed_draws_the_same_faults_whatever_the_chunks(tmp_path: Path)
     chunked = run_monte_carlo(scenario, samples=900, chunk_size=101)
     for name in ("fault_loss_tbps_days_per_year", "fault_availability"):
         assert np.array_equal(whole.per_sample[name], chunked.per_sample[name])
-    assert whole.fault_counts is not None and chunked.fault_counts is not None
-    assert np.array_equal(whole.fault_counts, chunked.fault_counts)
+    assert whole.faults is not None and chunked.faults is not None
+    assert np.array_equal(whole.faults.faults, chunked.faults.faults)
     other = run_monte_carlo(scenario, samples=900, seed=8)
     assert not np.array_equal(whole.per_sample["fault_availability"], other.per_sample["fault_availability"])
 
@@ -110,9 +110,9 @@ def test_a_rate_per_1000_km_uses_the_length(tmp_path: Path) -> None:
     scenario = load(write(tmp_path, text)).scenario
     assert scenario.links[0].faults_per_year == pytest.approx(2.0)
     mc = run_monte_carlo(scenario, samples=2000)
-    assert mc.fault_counts is not None
+    assert mc.faults is not None
     expected = 2.0 * 730 / DAYS_PER_YEAR
-    assert abs(mc.fault_counts.mean() - expected) < 4 * np.sqrt(expected / 2000)
+    assert abs(mc.faults.faults.mean() - expected) < 4 * np.sqrt(expected / 2000)
 
 
 @pytest.mark.parametrize(
@@ -236,11 +236,11 @@ def test_the_pakistan_scenarios_fault_rates(tmp_path: Path) -> None:
     scenario = load(ROOT / "scenarios" / "pakistan-international.yaml").scenario
     assert sum(s.rate_per_year for s in scenario.fault_sources()) == pytest.approx(1.707)
     mc = run_monte_carlo(scenario, samples=2000)
-    assert mc.fault_counts is not None
+    assert mc.faults is not None
     years = (365 * 15 + 4) / DAYS_PER_YEAR  # 2025-2039 holds 4 leap days
     expected = 1.707 * years
-    assert abs(mc.fault_counts.mean() - expected) < 4 * np.sqrt(expected / 2000)
-    line = fault_line(mc)
+    assert abs(mc.faults.faults.mean() - expected) < 4 * np.sqrt(expected / 2000)
+    line = fault_line(mc.faults)
     assert line is not None and line.startswith("Faults at random (1.7 a year on average)")
 
 
@@ -325,9 +325,9 @@ def test_year_figures_use_the_years_the_period_covers_whole(tmp_path: Path) -> N
     # bad year counts 2026 alone, so it equals that of 2026 over the samples.
     text = FAULTY.replace("period: {start: 2025-01, end: 2026-12}", "period: {start: 2025-12, end: 2027-01}")
     mc = run_monte_carlo(load(write(tmp_path, text)).scenario, samples=500)
-    assert mc.whole_years.tolist() == [False, True, False]
-    assert mc.fault_year_share is not None
-    assert mc.p_fault_loss_above(0.01) == pytest.approx(float(np.mean(mc.fault_year_share[:, 1] > 0.01)))
+    assert mc.faults.whole_years.tolist() == [False, True, False]
+    assert mc.faults is not None
+    assert mc.faults.p_loss_above(0.01) == pytest.approx(float(np.mean(mc.faults.share[:, 1] > 0.01)))
 
 
 def test_deterministic_runs_say_that_no_fault_is_drawn(tmp_path: Path) -> None:
@@ -340,6 +340,6 @@ def test_the_faults_drawn_are_counted_beside_targets(tmp_path: Path) -> None:
     # A target's months counted late share nothing with the faults drawn: λT = 2 x 730 / 365.2425.
     text = FAULTY.replace("demand:", "targets: [{name: Big, capacity: 30 Gbps, by: 2026-06}]\ndemand:", 1)
     mc = run_monte_carlo(load(write(tmp_path, text)).scenario, samples=1000)
-    assert mc.fault_counts is not None
+    assert mc.faults is not None
     expected = 2.0 * 730 / DAYS_PER_YEAR
-    assert abs(mc.fault_counts.mean() - expected) < 4 * np.sqrt(expected / 1000)
+    assert abs(mc.faults.faults.mean() - expected) < 4 * np.sqrt(expected / 1000)

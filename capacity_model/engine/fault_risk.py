@@ -5,6 +5,8 @@ scenario's shape, as :mod:`.evaluation` is for the monthly quantities.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -14,7 +16,7 @@ from .faults import DAYS_PER_YEAR, FaultLosses, draw_faults, fault_losses
 from .outages import month_start_days
 from .readiness import link_installed_gbps
 
-__all__ = ["FAULT_CELLS", "fault_risk"]
+__all__ = ["FAULT_CELLS", "SourceValues", "fault_risk", "rows_at_once", "source_values", "written_dark_gbps"]
 
 FloatArray = NDArray[np.float64]
 
@@ -26,6 +28,77 @@ FAULT_CELLS = 2_000_000
 def _column(value: object, rows: int) -> FloatArray:
     """A field's value for each sample, ``(rows,)``: a sampled ``(rows, 1)`` array or a scalar."""
     return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (rows,))
+
+
+@dataclass(frozen=True)
+class SourceValues:
+    """Each fault source's rate and repair time in each sample, and the links it takes."""
+
+    rate_per_year: FloatArray
+    """``λ`` [faults per year], ``(rows, sources)``."""
+    repair_median_days: FloatArray
+    """``m`` [days], ``(rows, sources)``."""
+    repair_sigma: FloatArray
+    """``σ`` of the lognormal repair time, ``(rows, sources)``."""
+    members: NDArray[np.bool_]
+    """Links each source takes down, ``(sources, links)`` in the scenario's link order."""
+
+
+def source_values(scenario: Scenario, values: Values, rows: int) -> SourceValues:
+    """The scenario's fault sources (:meth:`~capacity_model.schema.Scenario.fault_sources`)
+    resolved for ``rows`` samples of its uncertain inputs."""
+    sources = scenario.fault_sources()
+    link_ids = [link.id for link in scenario.links]
+    links = {link.id: link for link in scenario.links}
+    members = np.array([[i in s.links for i in link_ids] for s in sources], dtype=bool).reshape(
+        len(sources), len(link_ids)
+    )
+    rate = np.empty((rows, len(sources)))
+    median = np.empty((rows, len(sources)))
+    sigma = np.empty((rows, len(sources)))
+    for k, source in enumerate(sources):
+        faults = source.faults
+        if faults.rate is not None:
+            rate[:, k] = _column(values(faults, "rate"), rows)
+        else:
+            link = links[source.id]
+            length = _column(values(link, "length"), rows)
+            rate[:, k] = _column(values(faults, "rate_per_1000_km"), rows) * length / 1000
+        median[:, k] = _column(values(faults.repair, "median"), rows)
+        if faults.repair.p90 is None:
+            sigma[:, k] = 0.0
+        else:
+            p90 = _column(values(faults.repair, "p90"), rows)
+            sigma[:, k] = np.maximum(0.0, np.log(p90 / median[:, k])) / Z_90
+    return SourceValues(rate, median, sigma, members)
+
+
+def written_dark_gbps(scenario: Scenario, months: NDArray[np.int64]) -> FloatArray:
+    """Unlit capacity of each link as the file writes it (installed less lit, both as written),
+    ``(links, months)`` [Gbps]: a sampled date or capacity moves no equipment."""
+    return np.stack(
+        [
+            np.maximum(
+                0.0,
+                link_installed_gbps(
+                    months, link.installed_gbps, [p.in_service for p in link.phases], link.retire
+                )
+                - link_capacity_gbps(link, months),
+            )
+            for link in scenario.links
+        ]
+    )
+
+
+def rows_at_once(rate_per_year: FloatArray, horizon_days: float, links: int, months: int) -> int:
+    """Samples whose faults are costed at once, so that an array of samples x links x cuts
+    holds at most :data:`FAULT_CELLS` values (cuts: the months, and three per fault at most
+    the most faults a sample is likely to draw)."""
+    expected = (
+        float((rate_per_year.sum(axis=1) * horizon_days / DAYS_PER_YEAR).max()) if len(rate_per_year) else 0.0
+    )
+    cuts = months + 1 + 3 * int(expected + 6 * np.sqrt(expected) + 6)
+    return max(1, FAULT_CELLS // (max(links, 1) * cuts))
 
 
 def fault_risk(
@@ -51,60 +124,33 @@ def fault_risk(
         The run's seed.
     """
     rows = len(positions)
-    sources = scenario.fault_sources()
+    sources = source_values(scenario, values, rows)
     link_ids = [link.id for link in scenario.links]
-    links = {link.id: link for link in scenario.links}
-    members = np.array([[i in s.links for i in link_ids] for s in sources], dtype=bool)
-    rate = np.empty((rows, len(sources)))
-    median = np.empty((rows, len(sources)))
-    sigma = np.empty((rows, len(sources)))
-    for k, source in enumerate(sources):
-        faults = source.faults
-        if faults.rate is not None:
-            rate[:, k] = _column(values(faults, "rate"), rows)
-        else:
-            link = links[source.id]
-            length = _column(values(link, "length"), rows)
-            rate[:, k] = _column(values(faults, "rate_per_1000_km"), rows) * length / 1000
-        median[:, k] = _column(values(faults.repair, "median"), rows)
-        if faults.repair.p90 is None:
-            sigma[:, k] = 0.0
-        else:
-            p90 = _column(values(faults.repair, "p90"), rows)
-            sigma[:, k] = np.maximum(0.0, np.log(p90 / median[:, k])) / Z_90
     starts = month_start_days(months)
     year_of_month = np.searchsorted(np.unique(months // 12), months // 12)
     lit = np.stack(
         [np.broadcast_to(result.link_capacity_gbps[i], (rows, len(months))) for i in link_ids], axis=1
     )
-    # Unlit capacity as the file writes it (installed less lit, both as written), and only
-    # while the link is in service in the sample: a sampled date or capacity moves no equipment.
-    written_dark = np.stack(
-        [
-            np.maximum(
-                0.0,
-                link_installed_gbps(
-                    months, link.installed_gbps, [p.in_service for p in link.phases], link.retire
-                )
-                - link_capacity_gbps(link, months),
-            )
-            for link in scenario.links
-        ]
-    )[None]
-    installed = lit + np.where(lit > 0, written_dark, 0.0)
+    # Unlit capacity only while the link is in service in the sample.
+    installed = lit + np.where(lit > 0, written_dark_gbps(scenario, months)[None], 0.0)
     demand = np.broadcast_to(result.demand_gbps, (rows, len(months)))
-    expected = float((rate.sum(axis=1) * starts[-1] / DAYS_PER_YEAR).max()) if rows else 0.0
-    cuts = len(months) + 1 + 3 * int(expected + 6 * np.sqrt(expected) + 6)
-    step = max(1, FAULT_CELLS // (len(link_ids) * cuts))
+    step = rows_at_once(sources.rate_per_year, float(starts[-1]), len(link_ids), len(months))
     parts: list[FaultLosses] = []
     planning = scenario.planning
     for start in range(0, rows, step):
         part = slice(start, start + step)
-        draws = draw_faults(rate[part], median[part], sigma[part], float(starts[-1]), seed, positions[part])
+        draws = draw_faults(
+            sources.rate_per_year[part],
+            sources.repair_median_days[part],
+            sources.repair_sigma[part],
+            float(starts[-1]),
+            seed,
+            positions[part],
+        )
         parts.append(
             fault_losses(
                 draws,
-                members,
+                sources.members,
                 lit[part],
                 installed[part],
                 demand[part],
@@ -114,12 +160,4 @@ def fault_risk(
                 planning.activation_delay,
             )
         )
-    if len(parts) == 1:
-        return parts[0]
-    return FaultLosses(
-        lost_tbps_days=np.concatenate([p.lost_tbps_days for p in parts]),
-        demand_tbps_days=np.concatenate([p.demand_tbps_days for p in parts]),
-        losing_days=np.concatenate([p.losing_days for p in parts]),
-        days=parts[0].days,
-        faults=np.concatenate([p.faults for p in parts]),
-    )
+    return FaultLosses.joined(parts)

@@ -41,10 +41,14 @@ from .shortfalls import positive_part_integral, positive_part_time
 __all__ = [
     "BLOCK",
     "DAYS_PER_YEAR",
+    "FAULT_LOSS_LEVELS",
     "FaultDraws",
     "FaultLosses",
+    "FaultPieces",
+    "demand_at",
     "draw_faults",
     "fault_losses",
+    "fault_pieces",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -54,6 +58,8 @@ IntArray = NDArray[np.int64]
 BLOCK = 256
 #: Days in a year, for rates per year [days]: the mean Gregorian year.
 DAYS_PER_YEAR = 365.2425
+#: Shares of a year's demand whose loss to faults the summary gives the chance of [fraction].
+FAULT_LOSS_LEVELS = (0.0001, 0.001, 0.01, 0.1)
 #: Tag of the faults' random streams, apart from the uncertain inputs' (which use the bare seed).
 _FAULT_STREAM = 0x6661756C74  # "fault"
 
@@ -165,6 +171,151 @@ class FaultLosses:
     faults: IntArray
     """Faults of each sample in the period, ``(rows,)``."""
 
+    @property
+    def share(self) -> FloatArray:
+        """Traffic lost over the year's demand [fraction], ``(rows, years)``."""
+        demand = self.demand_tbps_days
+        return np.divide(
+            self.lost_tbps_days, demand, out=np.zeros_like(self.lost_tbps_days), where=demand > 0
+        )
+
+    @property
+    def loss_tbps_days_per_year(self) -> FloatArray:
+        """Traffic lost over the period, per year of 365.2425 days [Tbps·days/year], ``(rows,)``."""
+        return self.lost_tbps_days.sum(axis=1) / (float(self.days.sum()) / DAYS_PER_YEAR)
+
+    @property
+    def availability(self) -> FloatArray:
+        """Share of the period's time with nothing lost to faults [fraction], ``(rows,)``."""
+        return 1.0 - self.losing_days.sum(axis=1) / float(self.days.sum())
+
+    @property
+    def years(self) -> float:
+        """Length of the period [years of 365.2425 days]."""
+        return float(self.days.sum()) / DAYS_PER_YEAR
+
+    @property
+    def whole_years(self) -> NDArray[np.bool_]:
+        """The calendar years the period covers whole (all of them when it covers none whole):
+        a part year would look safer than a whole one."""
+        whole = self.days >= 365
+        return whole if whole.any() else np.ones_like(whole)
+
+    def in_whole_years(self, per_year: FloatArray) -> FloatArray:
+        """A ``(rows, years)`` figure over the whole years only, flattened."""
+        return per_year[:, self.whole_years].ravel()
+
+    def p_loss_above(self, level: float) -> float:
+        """Chance that faults take more than ``level`` of a year's demand, over the samples and
+        the years the period covers whole."""
+        return float(np.mean(self.in_whole_years(self.share) > level))
+
+    @staticmethod
+    def joined(parts: list[FaultLosses]) -> FaultLosses:
+        """The losses of consecutive chunks of samples as one."""
+        if len(parts) == 1:
+            return parts[0]
+        return FaultLosses(
+            lost_tbps_days=np.concatenate([p.lost_tbps_days for p in parts]),
+            demand_tbps_days=np.concatenate([p.demand_tbps_days for p in parts]),
+            losing_days=np.concatenate([p.losing_days for p in parts]),
+            days=parts[0].days,
+            faults=np.concatenate([p.faults for p in parts]),
+        )
+
+
+@dataclass(frozen=True)
+class FaultPieces:
+    """The period of each sample cut at month starts and fault events: in each piece which
+    links are down and whether unlit capacity is on. Arrays ``(rows, n)`` over the pieces."""
+
+    start_days: FloatArray
+    """Start of each piece [days from the period's first day]."""
+    length_days: FloatArray
+    """Length of each piece [days] (0 for cuts at the same time)."""
+    month: IntArray
+    """Position in the period of each piece's month."""
+    down: NDArray[np.bool_]
+    """Whether each link is down, ``(rows, links, n)``."""
+    activated: NDArray[np.bool_]
+    """Whether unlit capacity is switched on: some unrepaired fault began at least ``a`` days before."""
+
+    @property
+    def end_days(self) -> FloatArray:
+        """End of each piece [days]."""
+        return self.start_days + self.length_days
+
+
+def fault_pieces(
+    draws: FaultDraws,
+    members: NDArray[np.bool_],
+    month_start_days: FloatArray,
+    activation_delay_days: float | None,
+) -> FaultPieces:
+    """Cut each sample's period at every month's first day and every fault's start, end and
+    start plus the activation delay (see the module).
+
+    Parameters
+    ----------
+    draws
+        The faults (:func:`draw_faults`).
+    members
+        Links each source takes down, ``(sources, links)``.
+    month_start_days
+        First day of each month and of the month after the last [days], ``(months + 1,)``.
+    activation_delay_days
+        ``a`` [days], or None when unlit capacity stays off.
+    """
+    rows, faults = draws.start_days.shape
+    links = members.shape[1]
+    months = len(month_start_days) - 1
+    delay = np.inf if activation_delay_days is None else activation_delay_days
+    switch_on = np.minimum(draws.start_days + delay, draws.end_days)
+
+    # The cuts, in order, and the rank of each fault's start, end and switch-on among them.
+    months_start = np.broadcast_to(month_start_days, (rows, months + 1))
+    points = np.concatenate([months_start, draws.start_days, draws.end_days, switch_on], axis=1)
+    order = np.argsort(points, axis=1, kind="stable")
+    cuts = np.take_along_axis(points, order, axis=1)
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(points.shape[1])[None, :], axis=1)
+    first = months + 1
+    rank_start, rank_end = rank[:, first : first + faults], rank[:, first + faults : first + 2 * faults]
+    rank_on = rank[:, first + 2 * faults :]
+    n = points.shape[1]
+
+    real = draws.source >= 0
+    row = np.arange(rows)[:, None]
+    # Links down: +1 at each fault's start and -1 at its end, for each link it takes.
+    hits = members[np.where(real, draws.source, 0)] & real[..., None]  # (rows, faults, links)
+    r, f, link = np.nonzero(hits)
+    index = np.concatenate(
+        [(r * links + link) * n + rank_start[r, f], (r * links + link) * n + rank_end[r, f]]
+    )
+    weight = np.concatenate([np.ones(len(r)), -np.ones(len(r))])
+    down = (
+        np.cumsum(np.bincount(index, weight, minlength=rows * links * n).reshape(rows, links, n), axis=2)
+        > 0.5
+    )
+    # Unlit capacity on: some unrepaired fault began at least ``a`` days before.
+    on_index = np.concatenate([(row * n + rank_on)[real], (row * n + rank_end)[real]])
+    on_weight = np.concatenate([np.ones(int(real.sum())), -np.ones(int(real.sum()))])
+    activated = np.cumsum(np.bincount(on_index, on_weight, minlength=rows * n).reshape(rows, n), axis=1) > 0.5
+
+    seg_start, seg_end = cuts[:, :-1], cuts[:, 1:]
+    month = np.clip(
+        np.searchsorted(month_start_days, seg_start.ravel(), side="right").reshape(seg_start.shape) - 1,
+        0,
+        months - 1,
+    )
+    return FaultPieces(
+        start_days=seg_start,
+        length_days=seg_end - seg_start,
+        month=month,
+        down=down[:, :, :-1],
+        activated=activated[:, :-1],
+    )
+
 
 def fault_losses(
     draws: FaultDraws,
@@ -202,58 +353,20 @@ def fault_losses(
     lit = np.broadcast_to(lit, (rows, links, months))
     dark = np.maximum(0.0, np.broadcast_to(np.asarray(link_installed_gbps, dtype=float), lit.shape) - lit)
     demand = np.broadcast_to(np.asarray(demand_gbps, dtype=float), (rows, months))
-    delay = np.inf if activation_delay_days is None else activation_delay_days
-    switch_on = np.minimum(draws.start_days + delay, draws.end_days)
-
-    # The cuts, in order, and the rank of each fault's start, end and switch-on among them.
-    months_start = np.broadcast_to(month_start_days, (rows, months + 1))
-    points = np.concatenate([months_start, draws.start_days, draws.end_days, switch_on], axis=1)
-    order = np.argsort(points, axis=1, kind="stable")
-    cuts = np.take_along_axis(points, order, axis=1)
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(points.shape[1])[None, :], axis=1)
-    faults = draws.start_days.shape[1]
-    first = months + 1
-    rank_start, rank_end = rank[:, first : first + faults], rank[:, first + faults : first + 2 * faults]
-    rank_on = rank[:, first + 2 * faults :]
-    n = points.shape[1]
-
-    real = draws.source >= 0
+    pieces = fault_pieces(draws, members, month_start_days, activation_delay_days)
+    month, length = pieces.month, pieces.length_days
     row = np.arange(rows)[:, None]
-    # Links down: +1 at each fault's start and -1 at its end, for each link it takes.
-    hits = members[np.where(real, draws.source, 0)] & real[..., None]  # (rows, faults, links)
-    r, f, link = np.nonzero(hits)
-    index = np.concatenate(
-        [(r * links + link) * n + rank_start[r, f], (r * links + link) * n + rank_end[r, f]]
-    )
-    weight = np.concatenate([np.ones(len(r)), -np.ones(len(r))])
-    down = (
-        np.cumsum(np.bincount(index, weight, minlength=rows * links * n).reshape(rows, links, n), axis=2)
-        > 0.5
-    )
-    # Unlit capacity on: some unrepaired fault began at least ``a`` days before.
-    on_index = np.concatenate([(row * n + rank_on)[real], (row * n + rank_end)[real]])
-    on_weight = np.concatenate([np.ones(int(real.sum())), -np.ones(int(real.sum()))])
-    activated = np.cumsum(np.bincount(on_index, on_weight, minlength=rows * n).reshape(rows, n), axis=1) > 0.5
 
-    # Segments between consecutive cuts: their month, capacity and demand at both ends.
-    seg_start, seg_end = cuts[:, :-1], cuts[:, 1:]
-    length = seg_end - seg_start
-    month = np.clip(
-        np.searchsorted(month_start_days, seg_start.ravel(), side="right").reshape(seg_start.shape) - 1,
-        0,
-        months - 1,
-    )
-    down, activated = down[:, :, :-1], activated[:, :-1]
-    lit_now = np.take_along_axis(lit, np.broadcast_to(month[:, None, :], (rows, links, n - 1)), axis=2)
-    dark_now = np.take_along_axis(dark, np.broadcast_to(month[:, None, :], (rows, links, n - 1)), axis=2)
+    # In each piece: its month's capacity, and demand at both ends.
+    n = month.shape[1]
+    lit_now = np.take_along_axis(lit, np.broadcast_to(month[:, None, :], (rows, links, n)), axis=2)
+    dark_now = np.take_along_axis(dark, np.broadcast_to(month[:, None, :], (rows, links, n)), axis=2)
     capacity = lit_now.sum(axis=1)
-    up_lit = np.where(down, 0.0, lit_now).sum(axis=1)
-    up_dark = np.where(down, 0.0, dark_now).sum(axis=1) * activated
+    up_lit = np.where(pieces.down, 0.0, lit_now).sum(axis=1)
+    up_dark = np.where(pieces.down, 0.0, dark_now).sum(axis=1) * pieces.activated
     usable = emergency_utilisation * (up_lit + up_dark)
     usable_anyway = emergency_utilisation * capacity
-    ends = np.stack([seg_start, seg_end])
-    d0, d1 = (_demand_at(demand, month_start_days, month, t) for t in ends)
+    d0, d1 = (demand_at(demand, month_start_days, month, t) for t in (pieces.start_days, pieces.end_days))
     lost = np.maximum(
         0.0,
         positive_part_integral(d0 - usable, d1 - usable, length)
@@ -276,9 +389,7 @@ def fault_losses(
     )
 
 
-def _demand_at(
-    demand: FloatArray, month_start_days: FloatArray, month: IntArray, t: FloatArray
-) -> FloatArray:
+def demand_at(demand: FloatArray, month_start_days: FloatArray, month: IntArray, t: FloatArray) -> FloatArray:
     """Demand at times ``t`` inside months ``month``, linear between the months' first days
     (the last month holds its value) [Gbps]."""
     months = demand.shape[1]

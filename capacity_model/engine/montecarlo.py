@@ -23,7 +23,7 @@ from .aggregate import QuantileHistogram
 from .allocation import allocate, carried_share
 from .evaluation import Evaluation, Values, corridor_capacity_gbps, evaluate, period_months
 from .fault_risk import fault_risk
-from .faults import DAYS_PER_YEAR, FaultLosses
+from .faults import FAULT_LOSS_LEVELS, FaultLosses
 from .sampling import (
     Choice,
     Distribution,
@@ -65,8 +65,6 @@ QUANTITIES = ("demand_gbps", "capacity_gbps", "utilisation", "headroom_gbps", "g
 SCALAR_OUTCOMES = ("first_exhaustion_months", "gap_at_horizon_gbps", "months_short", "unserved_tbps_months")
 #: Per-sample outcomes of the faults drawn at random, in scenarios that give fault rates.
 FAULT_OUTCOMES = ("fault_loss_tbps_days_per_year", "fault_availability")
-#: Shares of a year's demand whose loss to faults the summary gives the chance of [fraction].
-FAULT_LOSS_LEVELS = (0.0001, 0.001, 0.01, 0.1)
 #: Values per ``(samples, months)`` array in one chunk (about 16 MB per float array), for a
 #: scenario whose links, streams and targets hold at most :data:`ENTRY_ARRAYS` such arrays.
 CHUNK_VALUES = 2_000_000
@@ -173,33 +171,8 @@ class MonteCarlo:
     Tbps·months, carried share of each stream with a share at ``carried_at``), ``(samples,)``."""
     carried_at: int
     """Month of the carried shares in ``per_sample`` [month index]."""
-    fault_year_loss_tbps_days: FloatArray | None = None
-    """Traffic lost because of faults in each calendar year of each sample [Tbps·days],
-    ``(samples, years)``; None without fault rates."""
-    fault_year_share: FloatArray | None = None
-    """The same over the year's demand [fraction], ``(samples, years)``."""
-    fault_counts: NDArray[np.int64] | None = None
-    """Faults drawn in each sample over the period, ``(samples,)``."""
-    fault_year_days: FloatArray | None = None
-    """Days of each calendar year inside the period, ``(years,)``."""
-
-    @property
-    def whole_years(self) -> NDArray[np.bool_]:
-        """The calendar years the period covers whole (all of them when it covers none whole):
-        a part year would look safer than a whole one."""
-        assert self.fault_year_days is not None
-        whole = self.fault_year_days >= 365
-        return whole if whole.any() else np.ones_like(whole)
-
-    def fault_years(self, per_year: FloatArray) -> FloatArray:
-        """A ``(samples, years)`` fault figure over the whole years only, flattened."""
-        return per_year[:, self.whole_years].ravel()
-
-    def p_fault_loss_above(self, level: float) -> float:
-        """Chance that faults take more than ``level`` of a year's demand, over the samples and
-        the years the period covers whole."""
-        assert self.fault_year_share is not None
-        return float(np.mean(self.fault_years(self.fault_year_share) > level))
+    faults: FaultLosses | None = None
+    """The faults drawn at random, by sample and calendar year; None without fault rates."""
 
     def outcome_quantile(self, name: str, q: float) -> float:
         """The ``q`` quantile over samples of a per-sample outcome (inverted CDF: a value some
@@ -308,10 +281,7 @@ def run_monte_carlo(
     on_time_count = [0 for _ in scenario.targets]
     per_sample = {name: np.empty(samples) for name in sample_outcome_names(scenario)}
     has_faults = bool(scenario.fault_sources())
-    year_loss = np.empty((samples, len(years))) if has_faults else None
-    year_demand = np.empty((samples, len(years))) if has_faults else None
-    faults_drawn = np.empty(samples, dtype=np.int64) if has_faults else None
-    year_days = None
+    fault_parts: list[FaultLosses] = []
     if carried_at is not None and not scenario.period.start <= carried_at <= scenario.period.end:
         raise ValueError(f"carried_at {carried_at} is outside the period")
     carried_index = -1 if carried_at is None else carried_at - scenario.period.start
@@ -328,11 +298,7 @@ def run_monte_carlo(
             else None
         )
         if faults is not None:
-            assert year_loss is not None and year_demand is not None and faults_drawn is not None
-            year_loss[start : start + len(rows)] = faults.lost_tbps_days
-            year_demand[start : start + len(rows)] = faults.demand_tbps_days
-            faults_drawn[start : start + len(rows)] = faults.faults
-            year_days = faults.days
+            fault_parts.append(faults)
         chunk_outcomes = sample_outcomes(scenario, result, len(rows), carried_index, faults)
         for name, chunk_values in chunk_outcomes.items():
             per_sample[name][start : start + len(rows)] = chunk_values
@@ -382,12 +348,7 @@ def run_monte_carlo(
         targets=tuple(targets),
         per_sample=per_sample,
         carried_at=int(months[carried_index]),
-        fault_year_loss_tbps_days=year_loss,
-        fault_year_share=None
-        if year_loss is None or year_demand is None
-        else np.divide(year_loss, year_demand, out=np.zeros_like(year_loss), where=year_demand > 0),
-        fault_counts=faults_drawn,
-        fault_year_days=year_days,
+        faults=FaultLosses.joined(fault_parts) if fault_parts else None,
     )
 
 
@@ -444,9 +405,8 @@ def sample_outcomes(
             base = _full(result.stream_base_gbps[stream.id], rows)[:, carried_at]
             out[f"carried_share:{stream.id}"] = carried_share(by_id[stream.id], base)
     if faults is not None:
-        days = float(faults.days.sum())
-        out["fault_loss_tbps_days_per_year"] = faults.lost_tbps_days.sum(axis=1) / (days / DAYS_PER_YEAR)
-        out["fault_availability"] = 1.0 - faults.losing_days.sum(axis=1) / days
+        out["fault_loss_tbps_days_per_year"] = faults.loss_tbps_days_per_year
+        out["fault_availability"] = faults.availability
     return out
 
 

@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 
 from ..corridors import corridor_ids, corridor_scenario
 from ..schema import Scenario
-from .network_events import NetworkOutages, network_outages
+from .faults import FaultLosses
+from .network_events import NetworkOutages, network_fault_risk, network_outages
 from .projection import Projection, project
 from .routing import Routed, route
 
@@ -127,6 +128,13 @@ def project_network(scenario: Scenario, projections: dict[str, Projection] | Non
     return Network(scenario, corridors, routed, outages=network_outages(scenario, corridors))
 
 
+#: Values of the ``(samples, months)`` arrays a chunk of the network's run routes at once: the
+#: routing holds about eight such arrays a stream, four a corridor and two a crossing of a
+#: corridor (on routes and backups) at a time, so a chunk holds at most about this many values
+#: (16,000,000: 128 MB).
+ROUTING_VALUES = 16_000_000
+
+
 @dataclass(frozen=True)
 class NetworkMonteCarlo:
     """Each stream end to end over the samples of the scenario's uncertain inputs."""
@@ -135,7 +143,13 @@ class NetworkMonteCarlo:
     per_stream: dict[str, dict[str, FloatArray]]
     """By stream id: each sample's ``months_short`` (months the stream is not carried in full),
     ``unserved_tbps_months`` (its demand not carried, summed over the months / 1000) and
-    ``carried_fraction_at_horizon`` (carried over demand in the period's last month), ``(samples,)``."""
+    ``carried_fraction_at_horizon`` (carried over demand in the period's last month); with
+    fault rates also ``fault_loss_tbps_days_per_year`` (its traffic lost end to end because of
+    the faults, per year of 365.2425 days) and
+    ``fault_moved_tbps_days_per_year`` (what its backups carry because of them), ``(samples,)``."""
+    faults: FaultLosses | None = None
+    """The faults drawn at random over the whole network and their cost end to end, by sample
+    and calendar year; None without fault rates."""
 
     def quantiles(self, stream_id: str, name: str) -> tuple[float, float, float]:
         """P10, P50 and P90 of one outcome of a stream (inverted CDF: values some sample has)."""
@@ -155,8 +169,9 @@ def network_monte_carlo(
 
     The inputs are drawn once for the whole scenario (as :func:`~.montecarlo.draw` does for
     one corridor); each corridor evaluates the columns of the inputs it keeps, and the streams
-    are routed sample by sample at once (:func:`.routing.route` broadcasts over samples). Faults
-    and outages stay in each corridor's own run. Chunks of ``chunk_size`` samples (default
+    are routed sample by sample at once (:func:`.routing.route` broadcasts over samples). With
+    fault rates, the faults of each sample are drawn once for the whole network and costed end
+    to end (:func:`~.network_events.network_fault_risk`). Chunks of ``chunk_size`` samples (default
     :func:`~.montecarlo.chunk_rows` of the largest corridor); the results do not depend on it.
     """
     from ..corridors import id_path
@@ -173,13 +188,22 @@ def network_monte_carlo(
     parts = {c: corridor_scenario(scenario, c) for c in ids}
     columns = {c: [paths.index(p.path) for p in parts[c].parameters()] for c in ids}
     months = period_months(scenario)
-    rows_per_chunk = chunk_size or min(chunk_rows(part, len(months)) for part in parts.values())
+    crossings = sum(len(s.route or ids[:1]) + sum(len(b) for b in s.backup) for s in scenario.demand)
+    routing_rows = ROUTING_VALUES // (len(months) * (8 * len(scenario.demand) + 4 * len(ids) + 2 * crossings))
+    rows_per_chunk = chunk_size or max(
+        1, min(routing_rows, *(chunk_rows(part, len(months)) for part in parts.values()))
+    )
     position = {c: k for k, c in enumerate(ids)}
     streams = scenario.demand
     routes = [[position[c] for c in (s.route or ids[:1])] for s in streams]
     backups = [[[position[c] for c in b] for b in s.backup] for s in streams]
-    names = ("months_short", "unserved_tbps_months", "carried_fraction_at_horizon")
+    has_faults = bool(scenario.fault_sources())
+    names = ("months_short", "unserved_tbps_months", "carried_fraction_at_horizon") + (
+        ("fault_loss_tbps_days_per_year", "fault_moved_tbps_days_per_year") if has_faults else ()
+    )
     out = {s.id: {n: np.empty(samples) for n in names} for s in streams}
+    parameters = scenario.parameters()
+    fault_parts: list[FaultLosses] = []
     for start in range(0, samples, rows_per_chunk):
         rows = table[start : start + rows_per_chunk]
         n = len(rows)
@@ -204,4 +228,16 @@ def network_monte_carlo(
             out[s.id]["carried_fraction_at_horizon"][start : start + n] = np.divide(
                 np.broadcast_to(carried, demand.shape)[:, -1], last, out=np.ones(n), where=last > 0
             )
-    return NetworkMonteCarlo(samples, out)
+        if has_faults:
+            values = values_for(parameters, rows)
+            faults = network_fault_risk(scenario, evaluated, values, np.arange(start, start + n), seed)
+            years = faults.totals.years
+            for k, s in enumerate(streams):
+                out[s.id]["fault_loss_tbps_days_per_year"][start : start + n] = (
+                    faults.stream_lost_tbps_days[k] / years
+                )
+                out[s.id]["fault_moved_tbps_days_per_year"][start : start + n] = (
+                    faults.stream_moved_tbps_days[k] / years
+                )
+            fault_parts.append(faults.totals)
+    return NetworkMonteCarlo(samples, out, FaultLosses.joined(fault_parts) if fault_parts else None)

@@ -11,6 +11,10 @@ routes and backups against both (:mod:`.network_loss`), so what an outage costs 
 what it adds to the traffic not carried anyway, with spill-over onto the surviving links of the
 corridor and onto backup routes.
 
+Faults at random are drawn once for the whole network (:func:`network_fault_risk`): a risk
+group that spans corridors takes all its links at once, and each stream is routed end to end
+while they are down (:func:`~.network_loss.network_fault_losses`).
+
 This module is the only place of the network's event code that knows the scenario's shape.
 """
 
@@ -22,7 +26,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..schema import Scenario
-from .network_loss import RoutedLoss, routed_loss
+from .evaluation import Evaluation, Values
+from .fault_risk import rows_at_once, source_values, written_dark_gbps
+from .faults import FaultLosses, draw_faults
+from .network_loss import NetworkFaultLosses, RoutedLoss, network_fault_losses, routed_loss
 from .outages import (
     OutageLosses,
     OutageWindow,
@@ -34,7 +41,7 @@ from .outages import (
 )
 from .projection import Projection, outage_windows
 
-__all__ = ["NetworkOutageLosses", "NetworkOutages", "network_outages"]
+__all__ = ["NetworkOutageLosses", "NetworkOutages", "network_fault_risk", "network_outages"]
 
 FloatArray = NDArray[np.float64]
 
@@ -56,14 +63,14 @@ class NetworkOutageLosses:
 
     def stream_lost_tbps_days(self, stream: int, outage: int | None = None) -> float:
         """A stream's traffic lost because of the outages (all of them, or while one is
-        active) [Tbps·days]; negative when it gains."""
+        active) [Tbps·days]."""
         mask = self._mask(outage)
-        return float(np.sum(self.streams.lost_gbps_days(stream) * mask)) / 1000.0
+        return float(np.sum(self.streams.lost_gbps_days[stream] * mask)) / 1000.0
 
     def stream_moved_tbps_days(self, stream: int, outage: int | None = None) -> float:
         """What a stream's backups carry because of the outages [Tbps·days]."""
         mask = self._mask(outage)
-        return float(np.sum(self.streams.moved_to_backup_gbps_days(stream) * mask)) / 1000.0
+        return float(np.sum(self.streams.moved_gbps_days[stream] * mask)) / 1000.0
 
     def _mask(self, outage: int | None) -> NDArray[np.bool_]:
         active = self.totals.segments.active
@@ -155,3 +162,84 @@ def network_outages(scenario: Scenario, corridors: dict[str, Projection]) -> Net
         return NetworkOutageLosses(totals, streams, usable, anyway)
 
     return NetworkOutages(windows, losses(list(windows)), tuple(losses([w]) for w in windows))
+
+
+def network_fault_risk(
+    scenario: Scenario,
+    corridors: dict[str, Evaluation],
+    values: Values,
+    positions: NDArray[np.int64],
+    seed: int,
+) -> NetworkFaultLosses:
+    """Draw the faults of the samples at ``positions`` over the whole network and cost them end
+    to end.
+
+    Parameters
+    ----------
+    scenario
+        A scenario with several corridors and fault rates.
+    corridors
+        Each corridor's monthly quantities for these samples, by corridor id in the scenario's
+        order (their links' capacity and streams' demand).
+    values
+        The samples' uncertain inputs, as fields of ``scenario`` (rows in the same order).
+    positions, seed
+        Position of each sample among the fault streams, and the run's seed (as
+        :func:`~.fault_risk.fault_risk`).
+    """
+    rows = len(positions)
+    ids = list(corridors)
+    first = ids[0]
+    months = np.arange(scenario.period.start, scenario.period.end + 1, dtype=np.int64)
+    link_corridor = np.array([ids.index(link.corridor or first) for link in scenario.links], dtype=np.int64)
+    lit = np.stack(
+        [
+            np.broadcast_to(corridors[ids[c]].link_capacity_gbps[link.id], (rows, len(months)))
+            for link, c in zip(scenario.links, link_corridor, strict=True)
+        ],
+        axis=1,
+    )
+    installed = lit + np.where(lit > 0, written_dark_gbps(scenario, months)[None], 0.0)
+    demands = [corridors[(s.route or ids[:1])[0]].stream_demand_gbps[s.id] for s in scenario.demand]
+    demands = [np.broadcast_to(d, (rows, len(months))) for d in demands]
+    position = {c: k for k, c in enumerate(ids)}
+    routes = [[position[c] for c in (s.route or ids[:1])] for s in scenario.demand]
+    backups = [[[position[c] for c in b] for b in s.backup] for s in scenario.demand]
+    sources = source_values(scenario, values, rows)
+    starts = month_start_days(months)
+    year_of_month = np.searchsorted(np.unique(months // 12), months // 12)
+    step = rows_at_once(sources.rate_per_year, float(starts[-1]), len(scenario.links), len(months))
+    planning = scenario.planning
+    parts = []
+    for start in range(0, rows, step):
+        part = slice(start, start + step)
+        draws = draw_faults(
+            sources.rate_per_year[part],
+            sources.repair_median_days[part],
+            sources.repair_sigma[part],
+            float(starts[-1]),
+            seed,
+            positions[part],
+        )
+        parts.append(
+            network_fault_losses(
+                draws,
+                sources.members,
+                link_corridor,
+                lit[part],
+                installed[part],
+                [d[part] for d in demands],
+                [s.priority for s in scenario.demand],
+                routes,
+                backups,
+                starts,
+                year_of_month,
+                planning.emergency_utilisation,
+                planning.activation_delay,
+            )
+        )
+    return NetworkFaultLosses(
+        FaultLosses.joined([p.totals for p in parts]),
+        np.concatenate([p.stream_lost_tbps_days for p in parts], axis=1),
+        np.concatenate([p.stream_moved_tbps_days for p in parts], axis=1),
+    )

@@ -33,6 +33,7 @@ from .allocation import priority_levels
 __all__ = ["Routed", "fill", "route"]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,21 @@ class Routed:
     """Carried on each of the stream's backup routes, in their order."""
     left_gbps: list[FloatArray]
     """Usable capacity left on each corridor after all streams."""
+    limited_by: list[IntArray] | None = None
+    """For each stream, the corridor of its route at which it stopped growing (index into the
+    corridors), -1 where it carries its whole demand on its route."""
+    backup_limited_by: list[list[IntArray]] | None = None
+    """The same on each of its backup routes."""
+
+    @property
+    def regime(self) -> IntArray:
+        """Where each stream stopped, on its route and each backup, stacked on a first axis:
+        the routing is a smooth function of the demands and capacities while this stays the
+        same (its kinks are where it changes)."""
+        assert self.limited_by is not None and self.backup_limited_by is not None
+        parts = [*self.limited_by, *(b for backups in self.backup_limited_by for b in backups)]
+        shape = np.broadcast_shapes(*(np.shape(p) for p in parts))
+        return np.stack([np.broadcast_to(p, shape) for p in parts])
 
     @property
     def carried_gbps(self) -> list[FloatArray]:
@@ -57,14 +73,15 @@ class Routed:
 
 def fill(
     demands_gbps: Sequence[FloatArray], routes: Sequence[Sequence[int]], left_gbps: list[FloatArray]
-) -> list[FloatArray]:
+) -> tuple[list[FloatArray], list[IntArray]]:
     """Progressive filling of one priority level (see the module's description) [Gbps].
 
     ``demands_gbps[i]`` travels over the corridors ``routes[i]`` (indices into
     ``left_gbps``, the usable capacity not yet given out on each corridor, negative values
     counting as 0; the list is updated in place with what is left).
     Returns what each stream carries: ``θ_i·D_i`` with ``θ_i`` in [0, 1] the fraction at which
-    stream ``i`` stopped (1 if it was never stopped).
+    stream ``i`` stopped (1 if it was never stopped); and the corridor at which it stopped (the
+    first of its route found full in that round; -1 if it was never stopped).
 
     Each round raises the common fraction by ``δ = min(1 − θ, min_c A_c / L_c)`` over the
     corridors ``c`` that a growing stream crosses, with ``L_c`` the demand of the growing
@@ -79,6 +96,7 @@ def fill(
     }
     theta = np.zeros(shape)  # the fraction the growing streams have reached
     stopped_at = [np.where(d > 0, np.nan, 0.0) for d in demands]  # NaN: still growing
+    limited_by = [np.full(shape, -1, dtype=np.int64) for _ in demands]
     # Each round ends with theta at 1 or at least one more corridor full: at most one round
     # per corridor, and one more.
     for _ in range(len(corridors) + 1):
@@ -104,12 +122,15 @@ def fill(
             left[c] = np.where(full, 0.0, remaining)
             for i, r in enumerate(routes):
                 if c in r:
-                    stopped_at[i] = np.where(growing[i] & full, theta, stopped_at[i])
+                    stops = growing[i] & full
+                    limited_by[i] = np.where(stops & (limited_by[i] < 0), c, limited_by[i])
+                    stopped_at[i] = np.where(stops, theta, stopped_at[i])
     for c in corridors:
         left_gbps[c] = left[c]
-    return [
+    carried = [
         d * np.where(np.isnan(s), np.minimum(theta, 1.0), s) for d, s in zip(demands, stopped_at, strict=True)
     ]
+    return carried, limited_by
 
 
 def route(
@@ -145,12 +166,15 @@ def route(
     demands = [np.asarray(d, dtype=float) for d in demands_gbps]
     left = [np.maximum(0.0, np.asarray(a, dtype=float)) for a in usable_gbps]
     on_route: list[FloatArray] = [np.zeros(())] * len(demands)
+    limited_by: list[IntArray] = [np.full((), -1, dtype=np.int64)] * len(demands)
     for level in priority_levels(priorities):
-        carried = fill([demands[i] for i in level], [routes[i] for i in level], left)
-        for i, value in zip(level, carried, strict=True):
+        carried, limits = fill([demands[i] for i in level], [routes[i] for i in level], left)
+        for i, value, limit in zip(level, carried, limits, strict=True):
             on_route[i] = value
+            limited_by[i] = limit
     backups = backups or [[] for _ in demands]
     on_backup: list[list[FloatArray]] = [[] for _ in demands]
+    backup_limited_by: list[list[IntArray]] = [[] for _ in demands]
     most = max((len(b) for b in backups), default=0)
     for k in range(most):  # first backups first, then second ones, each by priority
         for level in priority_levels(priorities):
@@ -158,9 +182,13 @@ def route(
             if not using:
                 continue
             still = [demands[i] - on_route[i] - sum(on_backup[i], start=np.zeros(())) for i in using]
-            carried = fill([np.maximum(s, 0.0) for s in still], [backups[i][k] for i in using], left)
-            for i, value in zip(using, carried, strict=True):
+            carried, limits = fill([np.maximum(s, 0.0) for s in still], [backups[i][k] for i in using], left)
+            for i, value, limit in zip(using, carried, limits, strict=True):
                 on_backup[i].append(value)
+                backup_limited_by[i].append(limit)
     for i in range(len(demands)):  # streams with fewer backups: nothing on the ones they lack
         on_backup[i] += [np.zeros(())] * (len(backups[i]) - len(on_backup[i]))
-    return Routed(on_route, on_backup, left)
+        backup_limited_by[i] += [np.full((), -1, dtype=np.int64)] * (
+            len(backups[i]) - len(backup_limited_by[i])
+        )
+    return Routed(on_route, on_backup, left, limited_by, backup_limited_by)

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine.network import Network
-from ..results.narrative import verdict
+from ..results.narrative import scenario_samples_phrase, verdict
 from ..results.network import load_line, stream_line, uncertain_stream_lines
 from ..results.network_outages import network_outage_rows, stream_cost_words
 from ..results.outages import conditions
@@ -101,11 +101,17 @@ def network_pages(network: Network) -> list[Figure]:
             flow.paragraph("By stream:")
             flow.bullets(streams)
     if network.mc is not None:
-        flow.heading(f"Streams end to end, over {network.mc.samples:,} samples of the uncertain inputs")
+        flow.heading(f"Streams end to end, over {scenario_samples_phrase(scenario, network.mc.samples)}")
         flow.bullets(uncertain_stream_lines(network))
     flow.heading("Corridors' load")
     flow.bullets([load_line(network)])
-    return [*flow.pages, _streams_figure(network), _corridors_figure(network)]
+    pages = [*flow.pages, _streams_figure(network), _corridors_figure(network)]
+    if network.mc is not None and network.mc.faults is not None:
+        from .uncertainty_figures import fault_figure  # loads scipy: only runs that sampled
+
+        years = len(np.unique(network.months // 12))
+        pages.append(fault_figure(network.mc.faults, years, network.mc.samples, " end to end"))
+    return pages
 
 
 def _streams_figure(network: Network) -> Figure:

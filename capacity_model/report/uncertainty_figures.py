@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ..engine import Projection
+from ..engine.faults import FaultLosses
 from ..engine.montecarlo import FAULT_OUTCOMES, MonteCarlo
 from ..engine.sensitivity import TORNADO_FAULT_STREAMS, Sensitivity, outcome_label
 from ..results.narrative import parameter_label
@@ -422,25 +423,26 @@ def uncertainty_figures(mc: MonteCarlo, projection: Projection) -> list[Figure]:
     ]
     if mc.targets:
         pages.append(targets_figure(mc))
-    if mc.fault_year_share is not None:
-        pages.append(fault_figure(mc))
+    if mc.faults is not None:
+        pages.append(fault_figure(mc.faults, len(mc.years), mc.samples))
     return pages
 
 
-def fault_figure(mc: MonteCarlo) -> Figure:
-    """Faults at random: how much traffic they cost in a year, and how likely a bad year is."""
-    assert mc.fault_year_share is not None and mc.fault_year_loss_tbps_days is not None
-    whole = mc.whole_years  # a part year would look safer
+def fault_figure(faults: FaultLosses, years: int, samples: int, subject: str = "") -> Figure:
+    """Faults at random: how much traffic they cost in a year, and how likely a bad year is;
+    over ``years`` calendar years and ``samples`` samples. ``subject`` (e.g. ``' end to end'``)
+    follows the title."""
+    whole = faults.whole_years  # a part year would look safer
     figure, left, right = _two_panels(
-        "Faults at random: traffic lost in a year",
+        f"Faults at random{subject}: traffic lost in a year",
         "Traffic lost because of faults drawn at random (Poisson arrivals, lognormal repair times), beyond what "
         "is lost anyway at the emergency utilisation. Left: how the traffic lost in a year spreads over the "
-        f"samples and the years the period covers whole ({int(whole.sum())} of {len(mc.years)}); the line marks "
+        f"samples and the years the period covers whole ({int(whole.sum())} of {years}); the line marks "
         "the mean. Right: the chance that faults take more than a given share of a year's demand. "
-        f"{mc.samples:,} samples; each draws its own faults.",
+        f"{samples:,} samples; each draws its own faults.",
     )
-    share = mc.fault_years(mc.fault_year_share)
-    values = mc.fault_years(mc.fault_year_loss_tbps_days)
+    share = faults.in_whole_years(faults.share)
+    values = faults.in_whole_years(faults.lost_tbps_days)
     top = float(np.quantile(values, 0.995)) if values.size else 0.0
     unit, scale = ("Gbps·days", 1000.0) if top < 1 else ("Tbps·days", 1.0)
     shown = np.minimum(values, top) * scale

@@ -490,8 +490,13 @@ def verdict(projection: Projection, mc: MonteCarlo | None = None) -> list[str]:
 
 def samples_phrase(mc: MonteCarlo) -> str:
     """``'10,000 samples of the uncertain inputs'``, or of the faults when nothing else is drawn."""
-    drawn = "the uncertain inputs" if mc.scenario.parameters() else "the faults drawn at random"
-    return f"{mc.samples:,} samples of {drawn}"
+    return scenario_samples_phrase(mc.scenario, mc.samples)
+
+
+def scenario_samples_phrase(scenario: Scenario, samples: int) -> str:
+    """:func:`samples_phrase` of ``samples`` of a scenario's uncertain inputs."""
+    drawn = "the uncertain inputs" if scenario.parameters() else "the faults drawn at random"
+    return f"{samples:,} samples of {drawn}"
 
 
 def faults_not_drawn(projection: Projection) -> str | None:
@@ -666,7 +671,7 @@ def uncertain_headlines(mc: MonteCarlo) -> list[str]:
                 f"{stream.display_name}, carried share at {end}: median {percent(mid)} "
                 f"(P10 {percent(low)}, P90 {percent(high)})."
             )
-    faults = fault_line(mc)
+    faults = fault_line(mc.faults)
     if faults is not None:
         lines.append(faults)
     return lines

@@ -11,14 +11,16 @@ import numpy as np
 from .. import __version__
 from ..engine.network import Network
 from ..units import format_month
-from .narrative import verdict
+from .faults import fault_line, faults_summary, loss_quantile
+from .narrative import scenario_samples_phrase, verdict
 from .network_outages import network_outage_lines, network_outages_summary
-from .words import percent, volume
+from .words import percent, tbps_days, volume
 from .words import rate as _rate
 
 __all__ = [
     "load_line",
     "network_columns",
+    "network_fault_lines",
     "network_lines",
     "network_summary",
     "stream_line",
@@ -111,17 +113,44 @@ def network_lines(network: Network) -> list[str]:
     lines += [stream_line(network, s.id) for s in network.scenario.demand]
     lines += network_outage_lines(network)
     if network.mc is not None:
-        lines.append(f"Over {network.mc.samples:,} samples of the uncertain inputs, end to end:")
+        lines.append(f"Over {scenario_samples_phrase(network.scenario, network.mc.samples)}, end to end:")
         lines += uncertain_stream_lines(network)
     lines.append(load_line(network))
     return lines
 
 
 def uncertain_stream_lines(network: Network) -> list[str]:
-    """Each stream end to end over the samples (empty when they were not run)."""
-    return (
-        [] if network.mc is None else [_uncertain_stream_line(network, s.id) for s in network.scenario.demand]
+    """Each stream end to end over the samples (empty when they were not run), then the faults
+    at random end to end (with fault rates)."""
+    if network.mc is None:
+        return []
+    return [_uncertain_stream_line(network, s.id) for s in network.scenario.demand] + network_fault_lines(
+        network
     )
+
+
+def network_fault_lines(network: Network) -> list[str]:
+    """The faults at random end to end: the network's loss in one sentence, then what each
+    stream loses and moves onto its backups a year; empty without fault rates."""
+    mc = network.mc
+    if mc is None or mc.faults is None:
+        return []
+    line = fault_line(mc.faults, " end to end, drawn once for the whole network")
+    assert line is not None
+    parts = []
+    for stream in network.scenario.demand:
+        values = mc.per_stream[stream.id]
+        loss, moved = values["fault_loss_tbps_days_per_year"], values["fault_moved_tbps_days_per_year"]
+        low, high = (loss_quantile(loss, q) for q in (0.1, 0.9))
+        text = f"{stream.display_name} "
+        if not loss.any() and not moved.any():
+            parts.append(text + "nothing")
+            continue
+        text += f"loses {tbps_days(float(loss.mean()))} (P10 {tbps_days(low)}, P90 {tbps_days(high)})"
+        if moved.any():
+            text += f", {tbps_days(float(moved.mean()))} carried on its backup routes instead"
+        parts.append(text)
+    return [line, "By stream, a year on average: " + "; ".join(parts) + "."]
 
 
 def load_line(network: Network) -> str:
@@ -207,6 +236,10 @@ def network_summary(network: Network, scenario_sha256: str | None = None) -> dic
         def spread(stream_id: str, name: str) -> dict[str, float]:
             return dict(zip(("p10", "p50", "p90"), mc.quantiles(stream_id, name), strict=True))
 
+        def with_mean(stream_id: str, name: str) -> dict[str, float]:
+            return {"mean": float(np.mean(mc.per_stream[stream_id][name]))} | spread(stream_id, name)
+
+        fault_names = ("fault_loss_tbps_days_per_year", "fault_moved_tbps_days_per_year")
         uncertainty = {
             "samples": mc.samples,
             "streams": [
@@ -217,8 +250,10 @@ def network_summary(network: Network, scenario_sha256: str | None = None) -> dic
                     "unserved_tbps_months": spread(s.id, "unserved_tbps_months"),
                     "carried_fraction_at_horizon": spread(s.id, "carried_fraction_at_horizon"),
                 }
+                | ({name: with_mean(s.id, name) for name in fault_names} if mc.faults is not None else {})
                 for s in network.scenario.demand
             ],
+            **({"faults": faults_summary(mc.faults)} if mc.faults is not None else {}),
         }
     return {
         "scenario": network.scenario.name,

@@ -31,7 +31,7 @@ class StreamCost:
     stream: str
     """The stream's id."""
     lost_tbps_days: float
-    """Traffic lost because of the outage [Tbps·days]; negative when the stream gains."""
+    """Traffic lost because of the outage [Tbps·days]."""
     moved_tbps_days: float
     """Traffic its backup routes carry because of the outage [Tbps·days]."""
 
@@ -42,7 +42,7 @@ class NetworkOutageRow:
 
     outage: OutageResult
     streams: tuple[StreamCost, ...]
-    """Streams it changes (lost, gained or moved onto backups), in the scenario's order."""
+    """Streams that lose traffic or move some onto backups because of it, in the scenario's order."""
 
     @property
     def moved_tbps_days(self) -> float:
@@ -83,8 +83,6 @@ def stream_cost_words(network: Network, cost: StreamCost) -> str:
     parts = []
     if cost.lost_tbps_days > 0:
         parts.append(f"{tbps_days(cost.lost_tbps_days)} lost")
-    elif cost.lost_tbps_days < 0:
-        parts.append(f"{tbps_days(-cost.lost_tbps_days)} more carried (capacity another stream cannot use)")
     if cost.moved_tbps_days > 0:
         parts.append(f"{tbps_days(cost.moved_tbps_days)} carried on its backup routes instead")
     return f"{stream.display_name}: " + ", ".join(parts)
@@ -157,8 +155,8 @@ def network_outage_columns(network: Network) -> dict[str, list[Any]]:
     Columns: those of the corridor's ``outages.csv`` over the whole network (``demand_gbps``
     of all streams, capacities summed over the links, ``usable_gbps`` over the corridors,
     ``lost_gbps`` and ``lost_tbps_days`` end to end), then per corridor ``usable_<id>_gbps``
-    (with the outages), and per stream ``lost_<id>_gbps`` (mean over the segment; negative when
-    it gains) and ``moved_to_backup_<id>_gbps``.
+    (with the outages), and per stream ``lost_<id>_gbps`` and ``moved_to_backup_<id>_gbps``
+    (means over the segment).
     """
     if network.outages is None:
         return {}
@@ -169,8 +167,6 @@ def network_outage_columns(network: Network) -> dict[str, list[Any]]:
     for k, corridor in enumerate(network.corridors):
         columns[f"usable_{corridor}_gbps"] = together.usable_gbps[k].tolist()
     for i, stream in enumerate(network.scenario.demand):
-        columns[f"lost_{stream.id}_gbps"] = (together.streams.lost_gbps_days(i) / length).tolist()
-        columns[f"moved_to_backup_{stream.id}_gbps"] = (
-            together.streams.moved_to_backup_gbps_days(i) / length
-        ).tolist()
+        columns[f"lost_{stream.id}_gbps"] = (together.streams.lost_gbps_days[i] / length).tolist()
+        columns[f"moved_to_backup_{stream.id}_gbps"] = (together.streams.moved_gbps_days[i] / length).tolist()
     return columns

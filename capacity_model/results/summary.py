@@ -321,7 +321,7 @@ def uncertainty_summary(mc: MonteCarlo, sensitivity: Sensitivity | None) -> dict
             if name.startswith("carried_share:")
         },
     }
-    faults = faults_summary(mc)
+    faults = faults_summary(mc.faults)
     if faults is not None:
         result["faults"] = faults
     if sensitivity is not None:
