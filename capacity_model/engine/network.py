@@ -19,7 +19,13 @@ from numpy.typing import NDArray
 from ..corridors import corridor_ids, corridor_scenario
 from ..schema import Scenario
 from .faults import FaultLosses
-from .network_events import NetworkOutages, network_fault_risk, network_outages
+from .network_events import (
+    NetworkLoss,
+    NetworkOutages,
+    network_fault_risk,
+    network_n_minus_1,
+    network_outages,
+)
 from .projection import Projection, project
 from .routing import Routed, route
 
@@ -41,6 +47,10 @@ class Network:
     """Each stream end to end over the samples of the uncertain inputs, when they were run."""
     outages: NetworkOutages | None = None
     """The scripted outages, each stream end to end while links are down; None without outages."""
+    n_minus_1: tuple[NetworkLoss, ...] = ()
+    """N-1 end to end: losing the largest link of each corridor in turn, then each risk group."""
+    n_minus_1_activated: tuple[NetworkLoss, ...] = ()
+    """The same with the survivors' unlit capacity switched on (with ``planning.activation_delay``)."""
 
     @property
     def months(self) -> NDArray[np.int64]:
@@ -125,7 +135,16 @@ def project_network(scenario: Scenario, projections: dict[str, Projection] | Non
         backups.append([[position[c] for c in b] for b in stream.backup])
     usable = [p.capacity_gbps * p.max_utilisation for p in corridors.values()]
     routed = route(demands, priorities, routes, usable, backups)
-    return Network(scenario, corridors, routed, outages=network_outages(scenario, corridors))
+    return Network(
+        scenario,
+        corridors,
+        routed,
+        outages=network_outages(scenario, corridors),
+        n_minus_1=tuple(network_n_minus_1(scenario, corridors)),
+        n_minus_1_activated=()
+        if scenario.planning.activation_delay is None
+        else tuple(network_n_minus_1(scenario, corridors, activation=True)),
+    )
 
 
 #: Values of the ``(samples, months)`` arrays a chunk of the network's run routes at once: the

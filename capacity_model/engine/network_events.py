@@ -15,6 +15,12 @@ Faults at random are drawn once for the whole network (:func:`network_fault_risk
 group that spans corridors takes all its links at once, and each stream is routed end to end
 while they are down (:func:`~.network_loss.network_fault_losses`).
 
+N-1 end to end (:func:`network_n_minus_1`): in each month, losing the largest link of each
+corridor in turn, or each risk group (whose links may lie in several corridors), leaves corridor
+``c`` usable capacity ``e·left_c``; the streams are routed over their routes and backups
+against it, and what they cannot carry is the **traffic at risk** end to end,
+``Σ_i (D_i − R_i)``, as ``max(0, D − e·left)`` is for one corridor.
+
 This module is the only place of the network's event code that knows the scenario's shape.
 """
 
@@ -40,8 +46,16 @@ from .outages import (
     segments,
 )
 from .projection import Projection, outage_windows
+from .routing import route
 
-__all__ = ["NetworkOutageLosses", "NetworkOutages", "network_fault_risk", "network_outages"]
+__all__ = [
+    "NetworkLoss",
+    "NetworkOutageLosses",
+    "NetworkOutages",
+    "network_fault_risk",
+    "network_n_minus_1",
+    "network_outages",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -243,3 +257,117 @@ def network_fault_risk(
         np.concatenate([p.stream_lost_tbps_days for p in parts], axis=1),
         np.concatenate([p.stream_moved_tbps_days for p in parts], axis=1),
     )
+
+
+@dataclass(frozen=True)
+class NetworkLoss:
+    """Losing one link (the largest of a corridor, month by month) or a risk group, end to end."""
+
+    corridor: str | None
+    """The corridor whose largest link is lost; None for a risk group."""
+    group: str | None
+    """The risk group lost; None for a corridor's largest link."""
+    lost: tuple[str | None, ...]
+    """The link lost in each month (the group's id for a group); None where the corridor has no
+    capacity in service."""
+    usable_gbps: FloatArray
+    """Usable capacity of each corridor after the loss, ``e·left`` [Gbps], ``(corridors, months)``."""
+    stream_at_risk_gbps: FloatArray
+    """Each stream's demand not carried end to end after the loss [Gbps], ``(streams, months)``
+    (0 within rounding: a relative 1e-9 of its demand)."""
+    short_anyway_gbps: FloatArray
+    """Demand not carried end to end at the emergency utilisation without any loss [Gbps],
+    ``(months,)``: part of the traffic at risk whatever is lost."""
+
+    @property
+    def at_risk_gbps(self) -> FloatArray:
+        """Traffic at risk end to end, ``Σ_i (D_i − R_i)`` [Gbps], ``(months,)``."""
+        return self.stream_at_risk_gbps.sum(axis=0)
+
+    @property
+    def failing(self) -> NDArray[np.bool_]:
+        """Months where some stream is not carried in full after the loss."""
+        return self.at_risk_gbps > 0
+
+    def first_failure(self) -> int | None:
+        """Position of the first month N-1 fails end to end, or None."""
+        failing = np.flatnonzero(self.failing)
+        return int(failing[0]) if failing.size else None
+
+
+def network_n_minus_1(
+    scenario: Scenario, corridors: dict[str, Projection], activation: bool = False
+) -> list[NetworkLoss]:
+    """N-1 end to end (see the module): losing the largest link of each corridor in turn, then
+    each risk group; with ``activation``, the survivors' unlit capacity in every corridor is
+    switched on (as :func:`~.resilience.activated` does in one corridor).
+
+    Parameters
+    ----------
+    scenario
+        A scenario with several corridors.
+    corridors
+        Each corridor's projection, by corridor id in the scenario's order.
+    """
+    ids = list(corridors)
+    first = ids[0]
+    emergency = scenario.planning.emergency_utilisation
+    position = {c: k for k, c in enumerate(ids)}
+    routes = [[position[c] for c in (s.route or ids[:1])] for s in scenario.demand]
+    backups = [[[position[c] for c in b] for b in s.backup] for s in scenario.demand]
+    priorities = [s.priority for s in scenario.demand]
+    demands = [corridors[(s.route or ids[:1])[0]].stream_demand_gbps[s.id] for s in scenario.demand]
+    capacity = np.stack([corridors[c].capacity_gbps for c in ids])
+    months = len(next(iter(corridors.values())).months)
+
+    def dark(c: str) -> FloatArray:
+        """Unlit capacity of each link of a corridor, ``(links, months)``."""
+        projection = corridors[c]
+        return np.stack(
+            [
+                np.maximum(0.0, projection.link_installed_gbps[i] - projection.link_capacity_gbps[i])
+                for i in projection.link_capacity_gbps
+            ]
+        )
+
+    def at_risk(usable: FloatArray) -> FloatArray:
+        """Each stream's demand not carried end to end, 0 within rounding (relative 1e-9)."""
+        carried = route(demands, priorities, routes, list(usable), backups).carried_gbps
+        short = [d - np.broadcast_to(r, d.shape) for d, r in zip(demands, carried, strict=True)]
+        return np.stack(
+            [np.where(u > 1e-9 * np.maximum(1.0, d), u, 0.0) for u, d in zip(short, demands, strict=True)]
+        )
+
+    anyway = at_risk(emergency * capacity).sum(axis=0)
+    dark_total = np.stack([dark(c).sum(axis=0) for c in ids]) if activation else np.zeros_like(capacity)
+    losses = []
+    for k, c in enumerate(ids):
+        projection = corridors[c]
+        link_ids = list(projection.link_capacity_gbps)
+        stacked = np.stack([projection.link_capacity_gbps[i] for i in link_ids])
+        largest = np.argmax(stacked, axis=0)  # the first on a tie, as for one corridor
+        lost_gbps = np.take_along_axis(stacked, largest[None], axis=0)[0]
+        in_service = stacked.sum(axis=0) > 0
+        left = capacity.copy()
+        left[k] = np.maximum(0.0, capacity[k] - lost_gbps)
+        on = dark_total.copy()
+        if activation:  # the lost link's own unlit capacity stays off
+            on[k] -= np.take_along_axis(dark(c), largest[None], axis=0)[0]
+        usable = emergency * (left + on)
+        names = tuple(link_ids[j] if here else None for j, here in zip(largest, in_service, strict=True))
+        losses.append(NetworkLoss(c, None, names, usable, at_risk(usable), anyway))
+    link_corridor = {link.id: link.corridor or first for link in scenario.links}
+    for group in scenario.risk_groups:
+        left = capacity.copy()
+        on = dark_total.copy()
+        for member in group.links:
+            c = link_corridor[member]
+            projection = corridors[c]
+            left[position[c]] -= projection.link_capacity_gbps[member]
+            if activation:
+                on[position[c]] -= np.maximum(
+                    0.0, projection.link_installed_gbps[member] - projection.link_capacity_gbps[member]
+                )
+        usable = emergency * (np.maximum(0.0, left) + on)
+        losses.append(NetworkLoss(None, group.id, (group.id,) * months, usable, at_risk(usable), anyway))
+    return losses

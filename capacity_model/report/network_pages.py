@@ -13,12 +13,13 @@ from ..engine.network import Network
 from ..results.narrative import scenario_samples_phrase, verdict
 from ..results.network import load_line, stream_line, uncertain_stream_lines
 from ..results.network_outages import network_outage_rows, stream_cost_words
+from ..results.network_resilience import loss_label, network_n1_lines
 from ..results.outages import conditions
 from ..results.words import percent, rate, tbps_days
 from ..units import format_day, format_days
 from .axes import chart_page, extend_last, legend_below, month_edges, rate_axis
 from .layout import TextFlow
-from .style import OKABE_ITO, month_middles
+from .style import OKABE_ITO, month_middles, spans_decades
 
 __all__ = ["network_pages"]
 
@@ -100,12 +101,17 @@ def network_pages(network: Network) -> list[Figure]:
         if streams:
             flow.paragraph("By stream:")
             flow.bullets(streams)
+    if network.n_minus_1:
+        flow.heading("N-1 end to end")
+        flow.bullets(network_n1_lines(network))
     if network.mc is not None:
         flow.heading(f"Streams end to end, over {scenario_samples_phrase(scenario, network.mc.samples)}")
         flow.bullets(uncertain_stream_lines(network))
     flow.heading("Corridors' load")
     flow.bullets([load_line(network)])
     pages = [*flow.pages, _streams_figure(network), _corridors_figure(network)]
+    if network.n_minus_1:
+        pages.append(_n1_figure(network))
     if network.mc is not None and network.mc.faults is not None:
         from .uncertainty_figures import fault_figure  # loads scipy: only runs that sampled
 
@@ -191,5 +197,61 @@ def _corridors_figure(network: Network) -> Figure:
             lw=2.2,
             label=names[corridor],
         )
+    legend_below(figure, axes)
+    return figure
+
+
+def _n1_figure(network: Network) -> Figure:
+    """N-1 end to end: the traffic at risk over the months, one line per loss."""
+    months = network.months
+    losses = list(network.n_minus_1)
+    shown = [
+        int(k)
+        for k in _largest(
+            {str(k): float(loss.at_risk_gbps.max()) for k, loss in enumerate(losses)}, MOST_LINES
+        )
+    ]
+    left_out = len(losses) - len(shown)
+    planning = network.scenario.planning
+    anyway = losses[0].short_anyway_gbps
+    every = np.concatenate([losses[k].at_risk_gbps for k in shown] + [anyway])
+    log = spans_decades(every[np.isfinite(every)], 2.0)
+    figure, axes = chart_page(
+        "N-1 end to end: traffic at risk",
+        f"One line for each loss: the largest link of each corridor in turn (the largest in each month), "
+        f"then each risk group. Traffic at risk: the demand the streams cannot carry end to end, links running at "
+        f"up to {percent(planning.emergency_utilisation)}, with what a corridor cannot carry sent to the streams' "
+        "backup routes. A line at 0 means every stream is carried in full."
+        + (" Dashed: what is not carried even without a loss." if anyway.any() else "")
+        + (" On the log scale, amounts below a ten-thousandth of the largest are not drawn." if log else "")
+        + (
+            " Dotted: the same with the survivors' unlit capacity switched on."
+            if network.n_minus_1_activated
+            else ""
+        )
+        + (
+            f" The {len(shown)} largest losses are drawn; {left_out} more are in routes.csv."
+            if left_out
+            else ""
+        ),
+        months,
+    )
+    divisor = rate_axis(axes, every, "Traffic at risk")
+    if axes.get_yscale() == "log":  # four decades at most: a trickle at risk is not the story
+        bottom, top = axes.get_ylim()
+        axes.set_ylim(max(bottom, top / 1e4), top)
+    middles = month_middles(months)
+    for n, k in enumerate(shown):
+        colour = OKABE_ITO[n % len(OKABE_ITO)]
+        loss = losses[k]
+        label = loss_label(network, loss)
+        axes.plot(
+            middles, loss.at_risk_gbps / divisor, color=colour, lw=2, label=label[0].upper() + label[1:]
+        )
+        if network.n_minus_1_activated:
+            after = network.n_minus_1_activated[k]
+            axes.plot(middles, after.at_risk_gbps / divisor, color=colour, lw=1.2, ls=":")
+    if anyway.any():
+        axes.plot(middles, anyway / divisor, color="#000000", lw=1, ls="--", label="Without a loss")
     legend_below(figure, axes)
     return figure

@@ -14,6 +14,7 @@ from ..units import format_month
 from .faults import fault_line, faults_summary, loss_quantile
 from .narrative import scenario_samples_phrase, verdict
 from .network_outages import network_outage_lines, network_outages_summary
+from .network_resilience import network_n1_columns, network_n1_lines, network_n1_summary
 from .words import percent, tbps_days, volume
 from .words import rate as _rate
 
@@ -112,6 +113,7 @@ def network_lines(network: Network) -> list[str]:
     lines.append("End to end, with the values written:")
     lines += [stream_line(network, s.id) for s in network.scenario.demand]
     lines += network_outage_lines(network)
+    lines += network_n1_lines(network)
     if network.mc is not None:
         lines.append(f"Over {scenario_samples_phrase(network.scenario, network.mc.samples)}, end to end:")
         lines += uncertain_stream_lines(network)
@@ -186,7 +188,8 @@ def network_columns(network: Network) -> dict[str, Any]:
     Columns: ``date``; per stream ``demand_<id>_gbps``, ``carried_<id>_gbps`` (end to end),
     ``on_route_<id>_gbps``, ``on_backup<k>_<id>_gbps`` (k from 1, for each backup route),
     ``unserved_<id>_gbps``; per corridor ``usable_<id>_gbps`` (``u·C``), ``used_<id>_gbps``
-    (carried over it, on routes and backups) and ``spare_<id>_gbps``.
+    (carried over it, on routes and backups) and ``spare_<id>_gbps``; then the N-1 columns
+    (:func:`~.network_resilience.network_n1_columns`).
     """
     months = network.months
     columns: dict[str, Any] = {"date": [format_month(int(m)) for m in months]}
@@ -204,7 +207,7 @@ def network_columns(network: Network) -> dict[str, Any]:
         columns[f"usable_{corridor}_gbps"] = usable
         columns[f"used_{corridor}_gbps"] = used
         columns[f"spare_{corridor}_gbps"] = np.maximum(0.0, usable - used)
-    return columns
+    return columns | network_n1_columns(network)
 
 
 def network_summary(network: Network, scenario_sha256: str | None = None) -> dict[str, Any]:
@@ -262,6 +265,7 @@ def network_summary(network: Network, scenario_sha256: str | None = None) -> dic
             for c in network.scenario.corridors
         ],
         "streams": streams,
+        "n_minus_1": network_n1_summary(network),
         **({"outages": outages} if (outages := network_outages_summary(network)) is not None else {}),
         **({"uncertainty": uncertainty} if uncertainty is not None else {}),
         "scenario_sha256": scenario_sha256,
