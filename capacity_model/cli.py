@@ -30,7 +30,7 @@ from . import __version__
 from .corridors import corridor_ids
 from .errors import CapacityModelError, Problem, ScenarioError, one_line
 from .scenario_files import LoadedScenario, dump_scenario_yaml, load, unique
-from .schema import workload_findings
+from .schema import FIT_FORMS, MOST_GIVEN_BREAKS, workload_findings
 from .signals import STOPPED_MESSAGE, Terminated, exit_code, sigterm_raises
 from .uncertainty import MAX_SAMPLES, MAX_SEED, workload_problems
 from .units import format_bit_rate, format_duration, format_month, format_percent, parse_fraction, parse_month
@@ -235,6 +235,70 @@ def _parser() -> argparse.ArgumentParser:
     _where_options(solve, "1: the grid runs here")
     _debug_option(solve)
 
+    fit = commands.add_parser(
+        "fit",
+        help="fit growth models to an observed series, backtest them, and choose one",
+        description=(
+            "Fit growth models to a series in a CSV file (a date column, a value column), check each on "
+            "the points it did not see (a rolling-origin backtest) and choose the one that forecast best "
+            "(--model auto), or fit the one asked. Writes fit.pdf, fit.csv, fit.json and fit.yaml (the "
+            "growth: and uncertainty: entries to paste into a scenario) into DIR, and prints the result."
+        ),
+    )
+    fit.add_argument(
+        "data", type=Path, metavar="DATA.csv", help="CSV file: a header row, then a row per date"
+    )
+    fit.add_argument(
+        "--column", metavar="NAME", help="the values' column (default: the only column of numbers)"
+    )
+    fit.add_argument(
+        "--date-column",
+        metavar="NAME",
+        help="the dates' column (default: the column named date, year or month)",
+    )
+    fit.add_argument(
+        "--metric",
+        metavar="NAME",
+        help="keep the rows whose metric column holds NAME (a file mixing definitions)",
+    )
+    fit.add_argument(
+        "--model",
+        choices=("auto", *FIT_FORMS),
+        default="auto",
+        help="the model to fit, or auto (default): the one whose backtest forecasts erred least",
+    )
+    fit.add_argument(
+        "--breaks",
+        type=_months,
+        metavar="DATE,...",
+        help="breakpoints of the piecewise model, e.g. 2018-06,2021-01 (default: chosen by the data)",
+    )
+    fit.add_argument("--since", type=_month, metavar="DATE", help="fit the points from this date on")
+    fit.add_argument("--until", type=_month, metavar="DATE", help="fit the points up to this date")
+    fit.add_argument(
+        "--holdout",
+        type=_count(1, 1000),
+        default=0,
+        metavar="N",
+        help="also fit the chosen model without the last N points, and show its forecast of them",
+    )
+    fit.add_argument(
+        "--horizon",
+        type=_count(1, 50),
+        default=5,
+        metavar="YEARS",
+        help="the farthest a backtest forecast reaches, in years (default: %(default)s)",
+    )
+    fit.add_argument(
+        "--seed",
+        type=_count(0, MAX_SEED),
+        default=0,
+        metavar="N",
+        help="seed of the residual bootstrap (default 0)",
+    )
+    _output_option(fit, "folder for the fit's files (default: %(default)s/<data file name>-fit)", None)
+    _debug_option(fit)
+
     init = commands.add_parser(
         "init",
         help="write a commented starter scenario",
@@ -282,6 +346,31 @@ def _month(text: str) -> int:
         return parse_month(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _months(text: str) -> list[int]:
+    """Dates separated by commas: ``2018-06,2021-01``."""
+    months = [_month(part.strip()) for part in text.split(",") if part.strip()]
+    if not months:
+        raise argparse.ArgumentTypeError("give one date or more, e.g. 2018-06,2021-01")
+    if len(months) > MOST_GIVEN_BREAKS:
+        raise argparse.ArgumentTypeError(f"at most {MOST_GIVEN_BREAKS} breakpoints")
+    return months
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """An argument type: a whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value:,} is outside {low:,} to {high:,}")
+        return value
+
+    return parse
 
 
 def _set_option(command: argparse.ArgumentParser) -> None:
@@ -467,6 +556,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "compare": _compare,
         "sweep": _sweep,
         "solve": _solve,
+        "fit": _fit,
         "init": _init,
         "schema": _schema,
         "watch": _watch,
@@ -971,6 +1061,69 @@ def _solve(arguments: argparse.Namespace) -> int:
     with _writing(folder):
         written = write_solution(folder, solution, scenario.name)
     _print(solution.answer)
+    for path in written:
+        _print(path)
+    return EXIT_OK
+
+
+def _fit(arguments: argparse.Namespace) -> int:
+    from .engine.calibration import calibrate
+    from .engine.fitting import FitError
+    from .report.fit_pages import write_fit
+    from .results.fit import fit_lines, yaml_block
+    from .series import read_series
+
+    data: Path = arguments.data
+    file = str(data)
+    series = read_series(
+        data,
+        file,
+        column=arguments.column,
+        date_column=arguments.date_column,
+        metric=arguments.metric,
+        since=arguments.since,
+        until=arguments.until,
+    )
+    forms = FIT_FORMS if arguments.model == "auto" else (arguments.model,)
+    breaks = None if arguments.breaks is None else [m / 12.0 for m in arguments.breaks]
+    if breaks is not None and arguments.model not in ("auto", "piecewise"):
+        raise ScenarioError(Problem("--breaks is for the piecewise model", field="--breaks"))
+    if breaks is not None:
+        inside = [b for b in breaks if series.times[0] < b < series.times[-1]]
+        if len(inside) < len(breaks):
+            raise ScenarioError(
+                Problem(
+                    f"a breakpoint must lie between the first and last dates fitted "
+                    f"({format_month(int(series.months[0]))} to {format_month(int(series.months[-1]))})",
+                    field="--breaks",
+                )
+            )
+    try:
+        calibration = calibrate(
+            series.times,
+            series.values,
+            forms,
+            arguments.horizon,
+            breaks,
+            arguments.holdout,
+            arguments.seed,
+        )
+    except FitError as error:
+        lines = (
+            f"lines {series.lines[0]}-{series.lines[-1]}"
+            if len(series.lines) > 1
+            else f"line {series.lines[0]}"
+        )
+        raise ScenarioError(Problem(f"{error} ({lines})", file, field=series.column)) from None
+    yaml = yaml_block(calibration, series, file)
+    folder = arguments.output or DEFAULT_OUTPUT / f"{data.stem}-fit"
+    with _writing(folder):
+        written = write_fit(folder, calibration, series, yaml)
+    for line in fit_lines(calibration, series):
+        _print(_wrapped(line, 0))
+    _print("")
+    _print(yaml.rstrip("\n"))
+    _print("")
     for path in written:
         _print(path)
     return EXIT_OK

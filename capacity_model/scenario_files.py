@@ -13,7 +13,6 @@ import copy
 import dataclasses
 import os
 import re
-import stat
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -29,6 +28,7 @@ from .inheritance import Mark, Marks, merge, removal_paths
 from .paths import FieldRef, PathError, resolve, segments, written_value
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
+from .textfiles import check_characters, read_text
 from .uncertainty import DISTRIBUTIONS
 from .units import written
 
@@ -136,34 +136,13 @@ def read_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     return data, lines
 
 
-#: Control characters a scenario may not hold: all of C0 but tab, line feed and carriage
-#: return, DEL, and C1. They are invisible, and some (ESC) drive terminals.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
 #: Deepest nesting of mappings and lists a file may have; a scenario needs about eight.
 MAX_DEPTH = 64
 
 
-def _character_name(char: str) -> str:
-    names = {"\x00": "NUL", "\x1b": "ESC", "\x7f": "DEL", "\x08": "backspace", "\x0c": "form feed"}
-    return f"U+{ord(char):04X}" + (f" ({names[char]})" if char in names else "")
-
-
 def _check_characters(text: str, file: str | None) -> None:
     """Refuse control characters, naming the first one's line and column."""
-    found = _CONTROL.search(text)
-    if found is None:
-        return
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    raise ScenarioError(
-        Problem(
-            f"the control character {_character_name(found.group())} is not allowed (column {column}); "
-            "delete it: a scenario holds printable text only",
-            file=file,
-            line=line,
-        )
-    )
+    check_characters(text, file, "a scenario")
 
 
 def _check_depth(text: str, file: str | None) -> None:
@@ -252,8 +231,6 @@ MAX_VALUES = 100_000
 MAX_NUMBER_CHARACTERS = 50
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-#: Largest scenario file read [bytes]; a scenario is a few kilobytes.
-MAX_FILE_BYTES = 1_000_000
 #: Longest chain of extends: a file, its parent, its parent's parent...
 MAX_EXTENDS = 20
 
@@ -396,57 +373,8 @@ class _Builder:
 
 
 def _read_text(path: Path, file: str, at: Mark | None = None) -> str:
-    """A file's text; problems are placed at ``at`` (an ``extends:``) when given."""
-    where: dict[str, Any] = {"file": file}
-    if at is not None:  # named by an extends: say so there
-        where = {"file": at[0], "line": at[1], "field": "extends"}
-        file = f"{file} (extends is relative to the file it is written in)"
-    if "\x00" in str(path):
-        raise ScenarioError(Problem("the file name contains a NUL character; name a scenario file", **where))
-    try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(info.st_mode):
-            raise ScenarioError(
-                Problem(
-                    "is not a regular file (a device, pipe or socket); name a scenario file"
-                    + (f": {file}" if at else ""),
-                    **where,
-                )
-            )
-        if info.st_size > MAX_FILE_BYTES:
-            raise ScenarioError(
-                Problem(
-                    f"is {info.st_size:,} bytes; a scenario file may be at most {MAX_FILE_BYTES:,} bytes "
-                    "(they are a few kilobytes)" + (f": {file}" if at else ""),
-                    **where,
-                )
-            )
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:  # grew while being read
-            raise ScenarioError(Problem(f"is more than {MAX_FILE_BYTES:,} bytes", **where))
-    except FileNotFoundError:
-        raise ScenarioError(Problem(f"file not found: {file}" if at else "file not found", **where)) from None
-    except IsADirectoryError:
-        raise ScenarioError(
-            Problem("is a folder, not a scenario file" + (f": {file}" if at else ""), **where)
-        ) from None
-    except OSError as error:
-        raise ScenarioError(Problem(f"cannot read {file}: {error.strerror}", **where)) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ScenarioError(
-            Problem(
-                f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}); save it as UTF-8",
-                file=file,
-                line=line,
-            )
-        ) from None
-    return text.removeprefix("\ufeff")
+    """A scenario file's text; problems are placed at ``at`` (an ``extends:``) when given."""
+    return read_text(path, file, "scenario file", at)
 
 
 @dataclass(frozen=True)

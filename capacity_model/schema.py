@@ -95,6 +95,10 @@ __all__ = [
 MAX_ENTRIES = 50
 #: Most rates of a piecewise growth, and points of a series (one a month for 200 years).
 MAX_RATES, MAX_POINTS = 200, 2400
+#: The forms a growth curve is fitted with (``capacity-model fit``, ``growth: {model: fitted}``).
+FIT_FORMS = ("cagr", "piecewise", "logistic", "gompertz", "bass")
+#: Most breakpoints given to a piecewise fit.
+MOST_GIVEN_BREAKS = 10
 #: The standard normal's 90th percentile, for lognormal repair times given by their P90.
 Z_90 = 1.2815515655446004
 #: Most faults expected in one sample over the period (the sum over fault sources of rate x
@@ -106,6 +110,11 @@ MAX_FAULT_WORK = 3e9
 #: Routings of a piece of time while links are down: the three nodes of the rule and the two
 #: ends, with and without the events, and halvings where the routing changes inside it.
 ROUTINGS_PER_PIECE = 20
+#: Routings of one integration of pieces at most: the two ends and three nodes, with and without
+#: the events, and three nodes on either side of each of 20 halvings.
+ROUTINGS_PER_CALL = 2 * (2 + 3 * (1 + 20))
+#: Cost of one numpy operation on a small array, in units of work (about 2 µs).
+OPERATION_NS = 2000
 #: Most work of routing a network over the samples, outage windows and faults (about a
 #: nanosecond a unit on the slowest routing measured: about a minute).
 MAX_NETWORK_WORK = 6e10
@@ -1158,13 +1167,22 @@ def workload_findings(scenario: Scenario, samples: int | None = None) -> list[Fi
             findings.append(
                 (
                     f"routing {len(scenario.demand)} streams over {len(scenario.corridors)} corridors "
-                    f"({crossed:,} crossings of a corridor on routes and backups) "
-                    + (f"over {drawn:,} samples of {months:,} months" if drawn else f"over {months:,} months")
-                    + (", the outage windows" if scenario.outages else "")
-                    + (" and the faults" if expected else "")
+                    f"({crossed:,} crossings of a corridor on routes and backups) over "
+                    + " and ".join(
+                        [f"{drawn:,} samples of {months:,} months" if drawn else f"{months:,} months"]
+                        + (["the outage windows"] if scenario.outages else [])
+                        + (["the faults"] if expected else [])
+                    )
                     + f" would take too long (about {work / MAX_NETWORK_WORK:.1f} times the most allowed, "
-                    "about a minute); use fewer samples, shorter routes or fewer corridors",
-                    ("uncertainty", "samples") if drawn else ("corridors",),
+                    "about a minute); use "
+                    + ("fewer samples, " if drawn else "")
+                    + ("fewer or shorter outages, " if scenario.outages else "")
+                    + "shorter routes or fewer corridors",
+                    ("uncertainty", "samples")
+                    if drawn
+                    else ("outages",)
+                    if scenario.outages
+                    else ("corridors",),
                 )
             )
     return findings
@@ -1176,21 +1194,32 @@ def _crossings(scenario: Scenario) -> int:
 
 
 def network_work(scenario: Scenario, samples: int, expected_faults: float) -> float:
-    """Work of routing a network (in units of about a nanosecond): each routing is at most
-    ``(corridors + 1) x crossings`` element operations (a filling round per corridor, each over
-    every crossing), done for every month of each sample, on about
-    :data:`ROUTINGS_PER_PIECE` pieces per day of outage windows (each outage alone and all
-    together), and in each sample on as many per month and fault event (three a fault)."""
+    """Work of routing a network (in units of about a nanosecond on the slowest routing measured).
+
+    A routing of ``m`` values takes at most ``(corridors + 1) × crossings`` numpy operations (a
+    filling round per corridor, each over every crossing of a corridor by a stream's route or
+    backup), each costing about :data:`OPERATION_NS` plus a unit a value. The network is routed
+    for every month of each sample; in the outage windows (all outages together, then each
+    alone) on about :data:`ROUTINGS_PER_PIECE` values a day; in each sample, with faults, as
+    many a month and a fault event (three a fault, expected faults with six standard
+    deviations); and each integration of pieces routes :data:`ROUTINGS_PER_CALL` times at most,
+    once for the outages together, once for each alone, and about once for each chunk of
+    samples (at most 2,000,000 values of links × cuts, or 16,000,000 of routed months)."""
     months = scenario.period.end - scenario.period.start + 1
     per_routing = (len(scenario.corridors) + 1) * _crossings(scenario)
     outage_days = 2 * sum(math.ceil(o.duration) + 1 for o in scenario.outages)
-    fault_pieces = (
-        (months + 3 * (expected_faults + 6 * math.sqrt(expected_faults) + 6)) if expected_faults else 0
-    )
-    pieces = (
+    cuts = months + 3 * (expected_faults + 6 * math.sqrt(expected_faults) + 6)
+    fault_pieces = cuts if expected_faults else 0
+    values = (
         months + samples * (months + ROUTINGS_PER_PIECE * fault_pieces) + ROUTINGS_PER_PIECE * outage_days
     )
-    return float(pieces * per_routing)
+    calls = (1 + len(scenario.outages)) if scenario.outages else 0
+    if expected_faults and samples:
+        streams = 8 * len(scenario.demand) + 4 * len(scenario.corridors) + 2 * _crossings(scenario)
+        calls += math.ceil(samples * len(scenario.links) * cuts / 2e6) + math.ceil(
+            samples * months * streams / 16e6
+        )
+    return float(per_routing * (values + OPERATION_NS * ROUTINGS_PER_CALL * calls))
 
 
 def _outage_findings(scenario: Scenario) -> list[Finding]:

@@ -207,3 +207,11 @@ def test_the_shipped_two_legs_scenario_draws_its_faults_end_to_end() -> None:
     national = mc.per_stream["national"]
     assert national["fault_loss_tbps_days_per_year"].mean() > 0
     assert national["fault_moved_tbps_days_per_year"].mean() > 0  # onto the China link
+
+
+def test_a_chunk_of_samples_without_a_fault_costs_nothing(tmp_path: Path) -> None:
+    # A rate of 0 draws no fault in any sample: nothing to route, nothing lost.
+    mc = run(tmp_path, NETWORK.replace("rate: 2 per year", "rate: 0 per year"), samples=200)
+    assert mc.faults is not None and not mc.faults.faults.any()
+    assert not mc.faults.lost_tbps_days.any() and np.all(mc.faults.availability == 1.0)
+    assert not mc.per_stream["national"]["fault_loss_tbps_days_per_year"].any()

@@ -103,3 +103,63 @@ def test_the_network_reports_n_minus_1(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert [float(r["n1_largest_subsea_at_risk_gbps"]) for r in rows] == [200.0] * 12
     assert [float(r["n1_group_karakoram_at_risk_gbps"]) for r in rows] == [800.0] * 12
+
+
+def test_after_activation_the_part_short_anyway_is_never_more_than_the_traffic_at_risk(
+    tmp_path: Path,
+) -> None:
+    # Subsea a1 (1000 lit of 1500) and a2 (1000); China ofc (1000 of 2000) and ofc2 (500 of 800).
+    # Transit 300 (priority 1) over China then subsea; national 2500 over the subsea, China as
+    # backup; Pakistan-China 1000 over China. Without a loss:
+    # transit 300 first; national 1700 on the subsea, Pakistan-China 1000 on China, 200 spare
+    # there for national's backup: national short 600. Losing a1 with the survivors' unlit
+    # capacity on (ofc 1000 + ofc2 300): the subsea keeps 1000, transit takes 300 of it, national
+    # 700; China has 2800, Pakistan-China 1000, the backup 1500: national short 300. Of those
+    # 300 at risk, 300 would be short anyway (not the 600 short without a loss).
+    text = """\
+name: Activation
+period: {start: 2030-01, end: 2030-03}
+planning: {max_utilisation: 100%, activation_delay: 3 days}
+corridors: [{id: s}, {id: c}]
+links:
+  - {id: a1, corridor: s, phases: [{capacity: 1000 Gbps, installed: 1500 Gbps, in_service: 2029-01}]}
+  - {id: a2, corridor: s, phases: [{capacity: 1000 Gbps, in_service: 2029-01}]}
+  - {id: ofc, corridor: c, phases: [{capacity: 1000 Gbps, installed: 2000 Gbps, in_service: 2029-01}]}
+  - {id: ofc2, corridor: c, phases: [{capacity: 500 Gbps, installed: 800 Gbps, in_service: 2029-01}]}
+demand:
+  - {id: national, route: [s], backup: [[c]], base: {value: 2500 Gbps, at: 2030-01}, growth: {model: cagr, rate: 0%}}
+  - {id: pk, route: [c], base: {value: 1000 Gbps, at: 2030-01}, growth: {model: cagr, rate: 0%}}
+  - {id: transit, route: [c, s], priority: 1, base: {value: 300 Gbps, at: 2030-01}, growth: {model: cagr, rate: 0%}}
+"""
+    network = network_of(tmp_path, text)
+    subsea = network.n_minus_1_activated[0]
+    assert subsea.at_risk_gbps == pytest.approx(np.full(3, 300.0))
+    assert subsea.short_anyway_gbps == pytest.approx(np.full(3, 300.0))
+    assert network.n_minus_1[0].stream_short_anyway_gbps[0] == pytest.approx(np.full(3, 600.0))
+    for loss in network.n_minus_1 + network.n_minus_1_activated:
+        assert np.all(loss.short_anyway_gbps <= loss.at_risk_gbps + 1e-9)
+
+
+def test_a_corridor_with_nothing_in_service_loses_nothing_and_switches_nothing_on(tmp_path: Path) -> None:
+    # Corridor n's only link enters service in 2031. Pakistan-China 100 over [c, n] carries
+    # nothing; national 2500 over s (1000) with c (1000 lit of 2000) as backup: short 500.
+    # Losing n's largest link in 2030 loses nothing, so nothing is switched on: 600 at risk,
+    # as without a loss.
+    text = """\
+name: Nothing in service
+period: {start: 2030-01, end: 2030-02}
+planning: {max_utilisation: 100%, activation_delay: 3 days}
+corridors: [{id: s}, {id: c}, {id: n}]
+links:
+  - {id: a1, corridor: s, phases: [{capacity: 1000 Gbps, in_service: 2029-01}]}
+  - {id: ofc, corridor: c, phases: [{capacity: 1000 Gbps, installed: 2000 Gbps, in_service: 2029-01}]}
+  - {id: nl, corridor: n, phases: [{capacity: 1000 Gbps, in_service: 2031-01}]}
+demand:
+  - {id: national, route: [s], backup: [[c]], base: {value: 2500 Gbps, at: 2030-01}, growth: {model: cagr, rate: 0%}}
+  - {id: pk, route: [c, n], base: {value: 100 Gbps, at: 2030-01}, growth: {model: cagr, rate: 0%}}
+"""
+    network = network_of(tmp_path, text)
+    new = network.n_minus_1_activated[2]
+    assert new.corridor == "n" and new.lost == (None, None)
+    assert new.at_risk_gbps == pytest.approx(np.full(2, 600.0))
+    assert new.short_anyway_gbps == pytest.approx(np.full(2, 600.0))

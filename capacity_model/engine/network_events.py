@@ -275,14 +275,21 @@ class NetworkLoss:
     stream_at_risk_gbps: FloatArray
     """Each stream's demand not carried end to end after the loss [Gbps], ``(streams, months)``
     (0 within rounding: a relative 1e-9 of its demand)."""
-    short_anyway_gbps: FloatArray
-    """Demand not carried end to end at the emergency utilisation without any loss [Gbps],
-    ``(months,)``: part of the traffic at risk whatever is lost."""
+    stream_short_anyway_gbps: FloatArray
+    """Each stream's demand not carried end to end at the emergency utilisation without any
+    loss [Gbps], ``(streams, months)``."""
 
     @property
     def at_risk_gbps(self) -> FloatArray:
         """Traffic at risk end to end, ``Σ_i (D_i − R_i)`` [Gbps], ``(months,)``."""
         return self.stream_at_risk_gbps.sum(axis=0)
+
+    @property
+    def short_anyway_gbps(self) -> FloatArray:
+        """The part of the traffic at risk that is short even without a loss,
+        ``Σ_i min(at risk_i, short without a loss_i)`` [Gbps], ``(months,)`` (after activation a
+        stream may be short less than without a loss)."""
+        return np.minimum(self.stream_at_risk_gbps, self.stream_short_anyway_gbps).sum(axis=0)
 
     @property
     def failing(self) -> NDArray[np.bool_]:
@@ -338,7 +345,7 @@ def network_n_minus_1(
             [np.where(u > 1e-9 * np.maximum(1.0, d), u, 0.0) for u, d in zip(short, demands, strict=True)]
         )
 
-    anyway = at_risk(emergency * capacity).sum(axis=0)
+    anyway = at_risk(emergency * capacity)
     dark_total = np.stack([dark(c).sum(axis=0) for c in ids]) if activation else np.zeros_like(capacity)
     losses = []
     for k, c in enumerate(ids):
@@ -353,6 +360,7 @@ def network_n_minus_1(
         on = dark_total.copy()
         if activation:  # the lost link's own unlit capacity stays off
             on[k] -= np.take_along_axis(dark(c), largest[None], axis=0)[0]
+        on = np.where(in_service, on, 0.0)  # nothing in service: nothing lost, nothing switched on
         usable = emergency * (left + on)
         names = tuple(link_ids[j] if here else None for j, here in zip(largest, in_service, strict=True))
         losses.append(NetworkLoss(c, None, names, usable, at_risk(usable), anyway))
@@ -360,14 +368,17 @@ def network_n_minus_1(
     for group in scenario.risk_groups:
         left = capacity.copy()
         on = dark_total.copy()
+        taken = np.zeros(months)
         for member in group.links:
             c = link_corridor[member]
             projection = corridors[c]
             left[position[c]] -= projection.link_capacity_gbps[member]
+            taken += projection.link_capacity_gbps[member]
             if activation:
                 on[position[c]] -= np.maximum(
                     0.0, projection.link_installed_gbps[member] - projection.link_capacity_gbps[member]
                 )
+        on = np.where(taken > 0, on, 0.0)  # nothing in service in the group: nothing switched on
         usable = emergency * (np.maximum(0.0, left) + on)
         losses.append(NetworkLoss(None, group.id, (group.id,) * months, usable, at_risk(usable), anyway))
     return losses

@@ -177,6 +177,10 @@ def routed_loss(
             regimes.append(routed.regime.reshape(-1, len(piece)))
         return values, np.concatenate(regimes)
 
+    if length.size == 0:  # no piece (a chunk of samples without a fault): nothing to route
+        nothing = [np.zeros(shape) for _ in d0]
+        return RoutedLoss(nothing, nothing, nothing, nothing, nothing, nothing, nothing, np.zeros(shape))
+
     def part_demand(piece: IntArray, a: FloatArray, b: FloatArray) -> FloatArray:
         """``∫ D_i dt`` over the parts ``[a, b]`` of the pieces [Gbps·days], ``(streams, parts)``."""
         middle = d0[:, piece] + (d1[:, piece] - d0[:, piece]) * (a + b) / 2

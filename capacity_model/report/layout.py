@@ -108,6 +108,27 @@ class TextFlow:
             self._y += _LINE_IN * size / 9
         self._y += 0.06
 
+    def lines(self, lines: Sequence[str], size: float = 8.5) -> None:
+        """Lines kept as written (a block of YAML): each line's leading spaces kept as an indent,
+        a line too long wrapped under itself, the block on one page when it fits on one."""
+        step = _LINE_IN * size / 9
+        wrapped = []
+        for line in lines:
+            text = line.lstrip(" ")
+            indent = 0.08 * size / 8.5 * (len(line) - len(text))
+            for k, part in enumerate(wrap(text, self._width_in - indent - 0.3, size) or [""]):
+                wrapped.append((indent + (0.3 if k else 0.0), part))
+        height = len(wrapped) * step
+        if height <= PAGE_SIZE[1] - _BOTTOM_IN - _TOP_IN - 1.0:  # fits on a page: keep it whole
+            self._place_heading(height)
+        else:
+            self._place_heading(3 * step)
+        for indent, part in wrapped:
+            self._room(step)
+            self._text(_MARGIN_IN + indent, part, size=size, color="#333333")
+            self._y += step
+        self._y += 0.08
+
     def bullets(self, items: Sequence[str]) -> None:
         """A list of wrapped items, each with a bullet."""
         self._place_heading(2 * _LINE_IN * 1.15)

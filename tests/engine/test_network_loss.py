@@ -150,3 +150,16 @@ def test_in_a_network_the_adaptive_rule_matches_a_fine_midpoint_sum(
         for i in range(3):
             fine = float(np.mean(demand[i] - carried[i])) * length
             assert float(got[i]) == pytest.approx(fine, abs=1e-6 * float(sum(loss.demand_gbps_days)) + 1e-9)
+    # what a stream loses is its extra unserved traffic where it is above 0: at least the net
+    # difference, at most its unserved traffic; the time lost at most the piece
+    tolerance = 1e-9 * float(sum(loss.demand_gbps_days)) + 1e-9
+    for i in range(3):
+        net = float(loss.unserved_gbps_days[i] - loss.unserved_anyway_gbps_days[i])
+        assert (
+            max(0.0, net) - tolerance
+            <= float(loss.lost_gbps_days[i])
+            <= float(loss.unserved_gbps_days[i]) + tolerance
+        )
+        assert float(loss.moved_gbps_days[i]) >= 0.0
+    assert 0.0 <= float(loss.losing_days) <= length + 1e-9
+    assert (float(loss.losing_days) > 0) == (float(loss.total_lost_gbps_days) > 0)

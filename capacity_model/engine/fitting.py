@@ -1,0 +1,520 @@
+"""Growth curves fitted to an observed series, with the uncertainty of the fit.
+
+An observed series is ``(tᵢ, yᵢ)``, ``t`` in years (a month index / 12) and ``y > 0``. Every
+form is fitted in **log space**: the residuals are ``eᵢ = ln yᵢ − ln f(tᵢ; θ)`` (errors
+proportional to the level, as for traffic and adoption over orders of magnitude), and ``θ``
+minimises ``Σ eᵢ²``. The forms (ITU-T E.507's model classes for trend and saturation):
+
+- ``cagr`` (log-linear): ``ln f = a + b·(t − t̄)``; the growth rate is ``g = e^b − 1`` a year
+  and ``A = e^a`` the level at ``t̄``, the mean of the ``tᵢ``.
+- ``piecewise`` (log-linear with breakpoints ``τ₁ < … < τ_k``, continuous):
+  ``ln f = a + b₀·(t − t̄) + Σⱼ (bⱼ − bⱼ₋₁)·max(0, t − τⱼ)``; segment ``j`` grows at
+  ``gⱼ = e^{bⱼ} − 1``. Breakpoints are given, or chosen by the data (:func:`choose_breaks`).
+- ``logistic``: ``f = K / (1 + e^{−r(t − t_m)})``: saturation ``K``, rate ``r`` a year,
+  midpoint ``t_m``.
+- ``gompertz``: ``f = K·exp(−e^{−c(t − t_m)})``: saturation ``K``, rate ``c``, inflection ``t_m``.
+- ``bass``: ``f = m·F(t − t_s)``, ``F(τ) = (1 − e^{−(p+q)τ}) / (1 + (q/p)·e^{−(p+q)τ})`` for
+  ``τ > 0`` (Bass, 1969): market size ``m``, innovation ``p`` and imitation ``q`` a year, start
+  ``t_s``, before the first observation by at most :data:`BASS_MAX_LEAD` years, and ``p`` at
+  least :data:`BASS_MIN_P` (below it the curve is a logistic one started long before).
+
+The two log-linear forms are linear in their parameters: ordinary least squares, with the
+exact covariance ``s²(XᵀX)⁻¹`` (``s² = Σeᵢ²/(n − p)``) and Student-t intervals. The three
+saturating forms are fitted by Levenberg–Marquardt from several starts (the best kept), and
+their intervals come from a **residual bootstrap**: ``B`` series ``f(tᵢ; θ̂)·e^{e*ᵢ}``, with
+``e*`` drawn with replacement from the residuals (centred, scaled by ``√(n/(n − p))``), each
+refitted from ``θ̂``.
+
+**Prediction intervals** at a time ``t`` add the residual noise to the parameters'
+uncertainty: for the linear forms ``ln f̂(t) ± t_{n−p}·s·√(1 + x(t)ᵀ(XᵀX)⁻¹x(t))``; for the
+saturating ones the quantiles over the bootstrap draws of ``ln f(t; θ*_b) + e*_b``.
+
+All functions are pure numpy/scipy on arrays; the loops are over starting points, breakpoint
+choices and Gauss–Newton iterations, never over time points or bootstrap draws.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..schema import FIT_FORMS
+
+__all__ = [
+    "FORMS",
+    "LINEAR_FORMS",
+    "PARAMETER_NAMES",
+    "Fit",
+    "FitError",
+    "choose_breaks",
+    "fit",
+    "parameter_count",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: The forms, in the order the report compares them.
+FORMS = FIT_FORMS
+#: Forms linear in their parameters (in log space).
+LINEAR_FORMS = ("cagr", "piecewise")
+#: The natural parameters of each form, as reported (piecewise: per segment, see :class:`Fit`).
+PARAMETER_NAMES = {
+    "cagr": ("level", "rate"),
+    "logistic": ("saturation", "rate", "midpoint"),
+    "gompertz": ("saturation", "rate", "midpoint"),
+    "bass": ("market", "p", "q", "start"),
+}
+#: Bounds of a Bass fit: innovation ``p`` at least this a year (below it Bass is a logistic
+#: curve started long ago), and a start at most this many years before the first point.
+BASS_MIN_P, BASS_MAX_LEAD = 1e-4, 30.0
+#: Bootstrap draws of a saturating form's fit.
+BOOTSTRAP = 400
+#: Most breakpoints the data may choose for a piecewise fit, and the fewest points a segment holds.
+MOST_BREAKS, SEGMENT_POINTS = 3, 2
+#: Candidate breakpoints the data may choose among, at most (evenly spread over the points).
+MOST_CANDIDATES = 60
+#: A log residual this small is rounding: fits closer than it count as exact when breakpoints
+#: are chosen (so a series without noise gets no spurious breakpoint).
+SSE_FLOOR = 1e-9
+
+
+class FitError(ValueError):
+    """A series that a form cannot be fitted to (too few points, or no fit converges)."""
+
+
+def parameter_count(form: str, breaks: int = 0) -> int:
+    """Parameters a form estimates (a piecewise fit's chosen breakpoints count as parameters)."""
+    if form == "piecewise":
+        return 2 + 2 * breaks
+    return len(PARAMETER_NAMES[form])
+
+
+# --- the curves, in an unconstrained parameterisation θ (rows broadcast) -------------------
+
+
+# Each gives ln f(t) for θ of shape (p,) -> (n,) or (B, p) -> (B, n). Parameters far out
+# (tried by the optimiser) give inf or nan, never a warning: the fit rejects them.
+
+
+def _logistic(theta: FloatArray, t: FloatArray) -> FloatArray:
+    log_k, log_r, tm = (theta[..., k, None] for k in range(3))
+    with np.errstate(all="ignore"):
+        return log_k - np.logaddexp(0.0, -np.exp(log_r) * (t - tm))
+
+
+def _gompertz(theta: FloatArray, t: FloatArray) -> FloatArray:
+    log_k, log_c, tm = (theta[..., k, None] for k in range(3))
+    with np.errstate(all="ignore"):
+        return log_k - np.exp(np.clip(-np.exp(log_c) * (t - tm), -700, 700))
+
+
+def _bass(theta: FloatArray, t: FloatArray, first: float) -> FloatArray:
+    log_m, log_p, log_q, lead = (theta[..., k, None] for k in range(4))
+    with np.errstate(all="ignore"):
+        p, q = BASS_MIN_P + np.exp(log_p), np.exp(log_q)
+        tau = t - (first - BASS_MAX_LEAD / (1.0 + np.exp(-lead)))
+        decay = np.exp(np.clip(-(p + q) * tau, -700, 700))
+        log_f = np.log(-np.expm1(-(p + q) * tau)) - np.log1p(q / p * decay)
+        return log_m + log_f
+
+
+def _natural(form: str, theta: FloatArray, first: float) -> FloatArray:
+    """The reported parameters from θ (rows broadcast)."""
+    theta = np.asarray(theta, dtype=float)
+    if form in ("logistic", "gompertz"):
+        return np.stack([np.exp(theta[..., 0]), np.exp(theta[..., 1]), theta[..., 2]], axis=-1)
+    return np.stack(
+        [
+            np.exp(theta[..., 0]),
+            BASS_MIN_P + np.exp(theta[..., 1]),
+            np.exp(theta[..., 2]),
+            first - BASS_MAX_LEAD / (1.0 + np.exp(-theta[..., 3])),
+        ],
+        axis=-1,
+    )
+
+
+def _theta(form: str, natural: Sequence[float], first: float) -> FloatArray:
+    """θ from the reported parameters (the inverse of :func:`_natural`)."""
+    if form in ("logistic", "gompertz"):
+        return np.array([np.log(natural[0]), np.log(natural[1]), natural[2]])
+    lead = first - natural[3]
+    return np.array(
+        [
+            np.log(natural[0]),
+            np.log(natural[1] - BASS_MIN_P),
+            np.log(natural[2]),
+            np.log(lead / (BASS_MAX_LEAD - lead)),
+        ]
+    )
+
+
+def _log_curve(form: str, first: float) -> Callable[[FloatArray, FloatArray], FloatArray]:
+    if form == "logistic":
+        return _logistic
+    if form == "gompertz":
+        return _gompertz
+    return lambda theta, t: _bass(theta, t, first)
+
+
+# --- the fit ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fit:
+    """One form fitted to a series: its parameters, their uncertainty, and the residuals.
+
+    Times are in years (a month index / 12). For ``cagr`` the parameters are the level at
+    ``centre`` and the annual rate; for ``piecewise`` the level at ``centre`` then each
+    segment's annual rate, from the first to the last (``breaks`` between them); for the
+    saturating forms those of :data:`PARAMETER_NAMES` (a midpoint or start as a time in years).
+    """
+
+    form: str
+    times: FloatArray
+    """The observations' times [years], ``(n,)``."""
+    values: FloatArray
+    """The observations, ``(n,)``."""
+    estimates: FloatArray
+    """The natural parameters (see the class)."""
+    low: FloatArray
+    """The P10 of each parameter: the interval the fit gives it."""
+    high: FloatArray
+    """The P90 of each parameter."""
+    residual_sd: float
+    """``s``: the standard deviation of the log residuals, ``√(Σeᵢ²/(n − p))``."""
+    intervals: str
+    """How the intervals are made: ``'covariance'`` (exact, linear forms) or ``'residual bootstrap'``."""
+    centre: float = 0.0
+    """``t̄`` of the log-linear forms [years]."""
+    breaks: tuple[float, ...] = ()
+    """Breakpoints of a piecewise fit [years]."""
+    coefficients: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """The log-linear forms' coefficients ``(a, b₀, Δb₁, …)``; the saturating forms' θ."""
+    covariance: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """Covariance of ``coefficients`` (exact for the linear forms; ``s²(JᵀJ)⁻¹`` otherwise)."""
+    draws: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """Bootstrap draws of θ, ``(B, p)`` (saturating forms)."""
+    noise: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """The residual noise paired with each draw, ``(B,)`` (saturating forms)."""
+
+    @property
+    def parameters(self) -> int:
+        """Parameters estimated, breakpoints chosen by the data included."""
+        return len(self.coefficients) + (len(self.breaks) if self.form == "piecewise" else 0)
+
+    @property
+    def residuals(self) -> FloatArray:
+        """``eᵢ = ln yᵢ − ln f̂(tᵢ)``."""
+        return np.log(self.values) - self.log_level(self.times)
+
+    def log_level(self, t: FloatArray) -> FloatArray:
+        """``ln f̂(t)`` at the estimates."""
+        t = np.asarray(t, dtype=float)
+        if self.form in LINEAR_FORMS:
+            return _design(t, self.centre, self.breaks) @ self.coefficients
+        return _log_curve(self.form, float(self.times[0]))(self.coefficients, t)
+
+    def level(self, t: FloatArray) -> FloatArray:
+        """``f̂(t)``."""
+        return np.exp(self.log_level(t))
+
+    def quantiles(self, t: FloatArray, levels: Sequence[float]) -> FloatArray:
+        """Prediction quantiles of an observation at times ``t`` (see the module),
+        ``(len(levels), len(t))``."""
+        from scipy import stats
+
+        t = np.asarray(t, dtype=float)
+        if self.form in LINEAR_FORMS:
+            x = _design(t, self.centre, self.breaks)
+            unscaled = self.covariance / self.residual_sd**2 if self.residual_sd > 0 else self.covariance
+            spread = self.residual_sd * np.sqrt(1.0 + np.einsum("ij,jk,ik->i", x, unscaled, x))
+            dof = max(len(self.times) - self.parameters, 1)
+            z = stats.t.ppf(np.asarray(levels), dof)
+            return np.exp(self.log_level(t)[None, :] + z[:, None] * spread[None, :])
+        curves = _log_curve(self.form, float(self.times[0]))(self.draws, t) + self.noise[:, None]
+        return np.exp(np.quantile(curves, levels, axis=0))
+
+    def bic(self) -> float:
+        """Bayesian information criterion of the log-space fit, ``n·ln(SSE/n) + p·ln n``."""
+        n = len(self.times)
+        sse = max(float(np.sum(self.residuals**2)), 1e-300)
+        return n * np.log(sse / n) + self.parameters * np.log(n)
+
+
+def _design(t: FloatArray, centre: float, breaks: Sequence[float]) -> FloatArray:
+    """Columns ``1, t − t̄, max(0, t − τⱼ)…``."""
+    t = np.asarray(t, dtype=float)
+    return np.column_stack([np.ones_like(t), t - centre, *(np.maximum(0.0, t - b) for b in breaks)])
+
+
+def _check(times: FloatArray, values: FloatArray, parameters: int, form: str) -> None:
+    if len(times) < parameters + 1:
+        raise FitError(
+            f"the {form} model has {parameters} parameters: it needs at least {parameters + 1} points, "
+            f"and the series has {len(times)}"
+        )
+
+
+def _linear(times: FloatArray, values: FloatArray, form: str, breaks: Sequence[float]) -> Fit:
+    from scipy import stats
+
+    centre = float(np.mean(times))
+    x = _design(times, centre, breaks)
+    y = np.log(values)
+    coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
+    residuals = y - x @ coefficients
+    n, p = x.shape
+    dof = n - p - (len(breaks) if form == "piecewise" else 0)
+    s2 = float(residuals @ residuals) / dof if dof > 0 else 0.0
+    unscaled = np.linalg.inv(x.T @ x)
+    covariance = s2 * unscaled
+    # natural parameters: the level at the centre, then the rate of each segment
+    segments = np.cumsum(np.eye(len(coefficients))[1:], axis=0)  # b₀, b₀ + Δb₁, …
+    log_params = np.concatenate([[coefficients[0]], segments @ coefficients])
+    rows = np.vstack([np.eye(len(coefficients))[:1], segments])
+    sd = np.sqrt(np.maximum(0.0, np.einsum("ij,jk,ik->i", rows, covariance, rows)))
+    z = stats.t.ppf(0.9, max(dof, 1))
+    to_natural = [np.exp] + [lambda v: np.expm1(v)] * len(segments)
+    estimates = np.array([f(v) for f, v in zip(to_natural, log_params, strict=True)])
+    low = np.array([f(v - z * s) for f, v, s in zip(to_natural, log_params, sd, strict=True)])
+    high = np.array([f(v + z * s) for f, v, s in zip(to_natural, log_params, sd, strict=True)])
+    return Fit(
+        form=form,
+        times=times,
+        values=values,
+        estimates=estimates,
+        low=low,
+        high=high,
+        residual_sd=float(np.sqrt(s2)),
+        intervals="covariance",
+        centre=centre,
+        breaks=tuple(float(b) for b in breaks),
+        coefficients=np.asarray(coefficients, dtype=float),
+        covariance=np.asarray(covariance, dtype=float),
+    )
+
+
+def choose_breaks(times: FloatArray, values: FloatArray, most: int = MOST_BREAKS) -> tuple[float, ...]:
+    """Breakpoints of a piecewise log-linear fit chosen by the data: among the observation
+    times (at most :data:`MOST_CANDIDATES`, evenly spread) leaving at least
+    :data:`SEGMENT_POINTS` points in every segment, the set of 1 to ``most`` breakpoints with
+    the lowest BIC (each breakpoint counted as a parameter). Raises :class:`FitError` when no
+    breakpoint leaves enough points on both sides."""
+    n = len(times)
+    inner = np.arange(SEGMENT_POINTS, n - SEGMENT_POINTS + 1)
+    if len(inner) > MOST_CANDIDATES:
+        inner = inner[np.linspace(0, len(inner) - 1, MOST_CANDIDATES).round().astype(int)]
+    best: tuple[float, tuple[float, ...]] | None = None
+    y = np.log(values)
+    centre = float(np.mean(times))
+    floor = n * SSE_FLOOR**2  # a fit closer than rounding: fewer breakpoints win the tie
+    for k in range(1, most + 1):
+        for combination in itertools.combinations(inner.tolist(), k):
+            edges = (0, *combination, n)
+            if min(b - a for a, b in itertools.pairwise(edges)) < SEGMENT_POINTS:
+                continue
+            breaks = tuple(float(times[i]) for i in combination)
+            if len(set(breaks)) < k or n <= 2 + 2 * k:
+                continue
+            x = _design(times, centre, breaks)
+            coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
+            sse = max(float(np.sum((y - x @ coefficients) ** 2)), floor)
+            bic = n * np.log(sse / n) + (2 + 2 * k) * np.log(n)
+            if best is None or bic < best[0] - 1e-9:
+                best = (bic, breaks)
+    if best is None:
+        raise FitError(
+            f"a piecewise fit needs at least {2 * SEGMENT_POINTS + 1} points ({SEGMENT_POINTS} on each side "
+            f"of a breakpoint, and one more than its 4 parameters), and the series has {n}"
+        )
+    return best[1]
+
+
+def _starts(form: str, times: FloatArray, values: FloatArray) -> list[FloatArray]:
+    """Starting points θ₀ for the saturating forms: a grid of saturation levels (and, for
+    Bass, of p, q and start), each with the rate and midpoint of a straight line through the
+    transformed data."""
+    first, top = float(times[0]), float(np.max(values))
+    starts = []
+    if form in ("logistic", "gompertz"):
+        for ratio in (1.05, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0):
+            k = ratio * top
+            share = np.clip(values / k, 1e-9, 1 - 1e-9)
+            z = np.log(share / (1 - share)) if form == "logistic" else -np.log(-np.log(share))
+            slope, intercept = np.polyfit(times, z, 1)
+            rate = max(float(slope), 1e-3)
+            starts.append(np.array([np.log(k), np.log(rate), -intercept / rate]))
+        return starts
+    span = max(float(times[-1] - times[0]), 1.0)
+    leads = sorted({min(x, 0.9 * BASS_MAX_LEAD) for x in (0.5, 2.0, 0.5 * span, span, 10.0)})
+    for p, q, lead in itertools.product((0.003, 0.01, 0.03), (0.1, 0.3, 0.6, 1.0), leads):
+        theta = np.array([0.0, np.log(p - BASS_MIN_P), np.log(q), np.log(lead / (BASS_MAX_LEAD - lead))])
+        shape = _bass(theta, times, first)
+        if not np.all(np.isfinite(shape)):
+            continue
+        theta[0] = float(np.mean(np.log(values) - shape))
+        starts.append(theta)
+    return starts
+
+
+def _least_squares(form: str, times: FloatArray, values: FloatArray) -> FloatArray:
+    """θ̂ of a saturating form: Levenberg–Marquardt from every start, the lowest SSE kept."""
+    from scipy.optimize import least_squares
+
+    log_curve = _log_curve(form, float(times[0]))
+    y = np.log(values)
+    best: tuple[float, FloatArray] | None = None
+
+    def residuals(theta: FloatArray) -> FloatArray:
+        r = y - log_curve(theta, times)
+        return np.where(np.isfinite(r), r, 1e6)
+
+    # A quick descent from every start at once, then the best one to the arithmetic's precision.
+    starts = np.array(_starts(form, times, values))
+    descended = _refit_all(form, times, np.broadcast_to(y, (len(starts), len(y))), starts)
+    for row in descended:
+        cost = float(np.sum(residuals(row) ** 2))
+        if np.isfinite(cost) and (best is None or cost < best[0]):
+            best = (cost, row)
+    if best is None or best[0] >= 1e6:
+        raise FitError(f"no {form} curve could be fitted to the series")
+    # then the best one to the precision of the arithmetic
+    polished = least_squares(
+        residuals, best[1], method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=5000
+    )
+    return polished.x if float(np.sum(residuals(polished.x) ** 2)) <= best[0] else best[1]
+
+
+def _jacobian(
+    log_curve: Callable[[FloatArray, FloatArray], FloatArray], theta: FloatArray, t: FloatArray
+) -> FloatArray:
+    """``∂ ln f(tᵢ)/∂θⱼ`` by central differences, for rows of θ: ``(..., n, p)``."""
+    p = theta.shape[-1]
+    steps = 1e-6 * np.maximum(1.0, np.abs(theta))
+    columns = []
+    for j in range(p):
+        shift = np.zeros(p)
+        shift[j] = 1.0
+        h = steps[..., j, None]
+        up = log_curve(theta + shift * steps[..., j : j + 1], t)
+        down = log_curve(theta - shift * steps[..., j : j + 1], t)
+        columns.append((up - down) / (2 * h))
+    return np.stack(columns, axis=-1)
+
+
+def _refit_all(
+    form: str, times: FloatArray, series: FloatArray, theta: FloatArray, iterations: int = 40
+) -> FloatArray:
+    """θ of every row of ``series`` (``(B, n)``, log values) by damped Gauss–Newton
+    (Levenberg–Marquardt) from ``theta`` (one θ for all rows, or a row each), all rows at once:
+    the descents from the starting points, and the bootstrap's refits."""
+    log_curve = _log_curve(form, float(times[0]))
+    rows = np.array(np.broadcast_to(theta, (len(series), theta.shape[-1])), dtype=float)
+    damping = np.full(len(series), 1e-3)
+    cost = np.sum((series - log_curve(rows, times)) ** 2, axis=1)
+    eye = np.eye(theta.shape[-1])
+    for _ in range(iterations):
+        residual = series - log_curve(rows, times)
+        jac = _jacobian(log_curve, rows, times)
+        normal = np.einsum("bni,bnj->bij", jac, jac)
+        gradient = np.einsum("bni,bn->bi", jac, residual)
+        scaled = normal + damping[:, None, None] * (
+            np.einsum("bii->bi", normal)[:, :, None] * eye + 1e-12 * eye
+        )
+        try:
+            step = np.linalg.solve(scaled, gradient[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            break
+        trial = rows + step
+        with np.errstate(all="ignore"):
+            new_cost = np.sum((series - log_curve(trial, times)) ** 2, axis=1)
+        better = np.isfinite(new_cost) & (new_cost < cost)
+        rows = np.where(better[:, None], trial, rows)
+        cost = np.where(better, new_cost, cost)
+        damping = np.where(better, damping / 3, damping * 4)
+    return rows
+
+
+def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int) -> Fit:
+    theta = _least_squares(form, times, values)
+    first = float(times[0])
+    log_curve = _log_curve(form, first)
+    y = np.log(values)
+    residuals = y - log_curve(theta, times)
+    n, p = len(times), theta.size
+    s2 = float(residuals @ residuals) / (n - p) if n > p else 0.0
+    jac = _jacobian(log_curve, theta[None, :], times)[0]
+    try:
+        covariance = s2 * np.linalg.inv(jac.T @ jac)
+    except np.linalg.LinAlgError:
+        covariance = np.full((p, p), np.nan)
+    rng = np.random.default_rng([seed, 0x666974])  # "fit"
+    centred = (residuals - residuals.mean()) * np.sqrt(n / (n - p)) if n > p else residuals * 0.0
+    picks = rng.integers(0, n, size=(BOOTSTRAP, n))
+    fitted = log_curve(theta, times)
+    draws = _refit_all(form, times, fitted[None, :] + centred[picks], theta)
+    noise = centred[rng.integers(0, n, size=BOOTSTRAP)]
+    natural = _natural(form, draws, first)
+    ok = np.all(np.isfinite(natural), axis=1)
+    low, high = np.quantile(natural[ok], [0.1, 0.9], axis=0) if ok.any() else (natural[0], natural[0])
+    return Fit(
+        form=form,
+        times=times,
+        values=values,
+        estimates=_natural(form, theta, first),
+        low=np.asarray(low),
+        high=np.asarray(high),
+        residual_sd=float(np.sqrt(s2)),
+        intervals="residual bootstrap",
+        coefficients=theta,
+        covariance=covariance,
+        draws=draws[ok],
+        noise=noise[ok],
+    )
+
+
+def fit(
+    times: Sequence[float] | FloatArray,
+    values: Sequence[float] | FloatArray,
+    form: str,
+    breaks: Sequence[float] | None = None,
+    seed: int = 0,
+) -> Fit:
+    """Fit one form to a series (see the module).
+
+    Parameters
+    ----------
+    times
+        Times of the observations [years], increasing.
+    values
+        The observations, all above 0.
+    form
+        One of :data:`FORMS`.
+    breaks
+        Breakpoints of a piecewise fit [years]; None lets the data choose (:func:`choose_breaks`).
+    seed
+        Seed of the residual bootstrap (saturating forms).
+
+    Raises
+    ------
+    FitError
+        Too few points for the form, or no fit converges.
+    """
+    t = np.asarray(times, dtype=float)
+    y = np.asarray(values, dtype=float)
+    if form == "cagr":
+        _check(t, y, 2, form)
+        return _linear(t, y, form, ())
+    if form == "piecewise":
+        if breaks is None:
+            _check(t, y, 4, form)
+            breaks = choose_breaks(t, y)
+        _check(t, y, 2 + len(breaks), form)
+        return _linear(t, y, form, tuple(sorted(breaks)))
+    _check(t, y, parameter_count(form), form)
+    return _saturating(t, y, form, seed)

@@ -1,0 +1,102 @@
+"""Rolling-origin backtests by hand on a short series, the holdout, and the choice of a model
+by its forecast error rather than its fit in sample."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from capacity_model.engine.backtest import backtest, fewest_points, holdout
+from capacity_model.engine.calibration import calibrate
+from capacity_model.engine.fitting import FitError
+
+#: Five yearly points.
+TIMES = np.array([2020.0, 2021.0, 2022.0, 2023.0, 2024.0])
+VALUES = np.array([100.0, 200.0, 300.0, 500.0, 600.0])
+
+
+def straight_line_forecast(t: list[float], y: list[float], at: float) -> float:
+    """exp of the least-squares line through (t, ln y), at ``at``: by hand."""
+    n = len(t)
+    mean_t = sum(t) / n
+    logs = [math.log(v) for v in y]
+    mean_y = sum(logs) / n
+    slope = sum((a - mean_t) * (b - mean_y) for a, b in zip(t, logs, strict=True)) / sum(
+        (a - mean_t) ** 2 for a in t
+    )
+    return math.exp(mean_y + slope * (at - mean_t))
+
+
+def test_a_log_linear_backtest_by_hand() -> None:
+    # cagr is fitted to 3 points at least. Origin 2022 (points 2020-22) forecasts 2023 (1 year
+    # ahead) and 2024 (2 years); origin 2023 (points 2020-23) forecasts 2024 (1 year).
+    test = backtest(TIMES, VALUES, "cagr", horizon_years=5)
+    t, y = TIMES.tolist(), VALUES.tolist()
+    f23 = straight_line_forecast(t[:3], y[:3], 2023)
+    f24_from_22 = straight_line_forecast(t[:3], y[:3], 2024)
+    f24 = straight_line_forecast(t[:4], y[:4], 2024)
+    np.testing.assert_allclose(test.forecast, [f23, f24_from_22, f24], rtol=1e-12)
+    assert test.horizon.tolist() == [1, 2, 1]
+    one, two = test.by_horizon()
+    errors_one = [(f23 - 500) / 500, (f24 - 600) / 600]
+    assert one.count == 2 and one.mdape == pytest.approx(np.median(np.abs(errors_one)))
+    assert one.bias == pytest.approx(np.median(errors_one))
+    assert two.count == 1 and two.mdape == pytest.approx(abs(f24_from_22 - 600) / 600)
+    every = test.errors()
+    assert every is not None and every.count == 3
+    assert test.score == pytest.approx(np.median(np.abs([*errors_one, (f24_from_22 - 600) / 600])))
+    inside = (test.low <= test.actual) & (test.actual <= test.high)
+    assert every.coverage == pytest.approx(inside.mean())
+
+
+def test_the_horizon_limits_how_far_a_forecast_reaches() -> None:
+    test = backtest(TIMES, VALUES, "cagr", horizon_years=1)
+    assert test.horizon.tolist() == [1, 1]
+    assert [e.horizon for e in test.by_horizon()] == [1]
+
+
+def test_a_holdout_fits_without_the_last_points() -> None:
+    fitted, times, values = holdout(TIMES, VALUES, "cagr", 2)
+    assert times.tolist() == [2023.0, 2024.0] and values.tolist() == [500.0, 600.0]
+    assert float(fitted.level(np.array([2024.0]))[0]) == pytest.approx(
+        straight_line_forecast(TIMES[:3].tolist(), VALUES[:3].tolist(), 2024)
+    )
+
+
+def test_the_model_is_chosen_by_forecast_error_not_by_fit_in_sample() -> None:
+    # A logistic curve with noise: in sample the piecewise fit (more parameters) may fit as
+    # well, but the choice is the lowest backtest error, and the reason says so.
+    times = 2010 + np.arange(16) * 0.75
+    values = 150 / (1 + np.exp(-0.5 * (times - 2016))) * np.exp(np.random.default_rng(3).normal(0, 0.02, 16))
+    calibration = calibrate(times, values, horizon_years=3)
+    scores = {f: b.score for f, b in calibration.backtests.items() if b.score is not None}
+    assert calibration.chosen == min(scores, key=lambda f: scores[f])
+    assert "backtest" in calibration.reason
+    assert calibration.fits["cagr"].bic() > calibration.fits[calibration.chosen].bic()
+
+
+def test_a_series_too_short_to_backtest_falls_back_on_bic_and_says_so() -> None:
+    calibration = calibrate(TIMES[:3], VALUES[:3], horizon_years=5)
+    assert calibration.chosen == "cagr" and "too short to backtest" in calibration.reason
+    assert set(calibration.failures) == {"piecewise", "logistic", "gompertz", "bass"}
+
+
+def test_one_form_asked_is_the_choice() -> None:
+    calibration = calibrate(TIMES, VALUES, ["cagr"], holdout_points=1)
+    assert calibration.chosen == "cagr" and calibration.reason == "asked for"
+    assert calibration.holdout is not None and calibration.holdout.times.tolist() == [2024.0]
+    with pytest.raises(FitError, match="leaves too few"):
+        calibrate(TIMES, VALUES, ["cagr"], holdout_points=3)
+
+
+def test_fewest_points() -> None:
+    assert [fewest_points(f) for f in ("cagr", "piecewise", "logistic", "gompertz", "bass")] == [
+        3,
+        5,
+        4,
+        4,
+        5,
+    ]
+    assert fewest_points("piecewise", [2022.0]) == 4
