@@ -19,6 +19,7 @@ from .quantities import (
     BassCoefficient,
     BitRate,
     CapacityLostField,
+    DataMonth,
     Day,
     DelayDays,
     Duration,
@@ -66,6 +67,7 @@ SET_ONLY: dict[Any, str] = {
     DurationDays: "duration in days",
     DelayDays: "delay in days",
     CapacityLostField: "capacity lost",
+    DataMonth: "date of the data fitted",
 }
 
 _TOKEN = re.compile(r"\.?([^.\[\]]+)|\[([^\]]*)\]")
@@ -181,9 +183,14 @@ def resolve(scenario: BaseModel, path: str, settable: bool = False, study: bool 
         if k == len(tokens) - 1:
             annotation = _unwrap_optional(_hints(type(node))[name])
             if annotation in SET_ONLY and not settable:
+                why = (
+                    "the data a growth curve is fitted to is chosen, not sampled (the fit's own "
+                    "uncertainty is drawn with the uncertainty section)"
+                    if annotation is DataMonth
+                    else "outages and the activation delay are replayed as written, not varied or sampled"
+                )
                 raise PathError(
-                    f"{path!r} names {done} ({SET_ONLY[annotation]}): outages and the activation delay "
-                    f"are replayed as written, not varied or sampled; to compare values, run with "
+                    f"{path!r} names {done} ({SET_ONLY[annotation]}): {why}; to compare values, run with "
                     f"'--set {path}=...' and compare the reports"
                 )
             if study and KINDS.get(annotation) in FAULT_KINDS:

@@ -164,6 +164,10 @@ Month = Annotated[
 ]
 """A date, written ``'2029-06'``; held as the month index ``12 * year + month - 1``."""
 
+DataMonth = Annotated[Month, Field(description="A date of the data a growth curve is fitted to")]
+"""A date bounding or splitting the data a growth curve is fitted to (``since``, ``until``,
+``breaks``): a choice of the fit, which ``--set`` may change but nothing samples."""
+
 Duration = Annotated[
     int,
     BeforeValidator(_from_units(units.parse_duration_months)),
@@ -406,6 +410,35 @@ Name = Annotated[
 
 Text = Annotated[str, _checked_text("text", MAX_TEXT, multiline=True), Field(max_length=MAX_TEXT)]
 """A description or citation, at most :data:`MAX_TEXT` characters (new lines allowed)."""
+
+
+DataPath = Annotated[
+    str, _checked_text("path", MAX_TEXT, multiline=False), Field(min_length=1, max_length=MAX_TEXT)
+]
+"""The path of a data file, relative to the scenario file that names it."""
+
+ColumnName = Annotated[
+    str, _checked_text("column", MAX_NAME, multiline=False), Field(min_length=1, max_length=MAX_NAME)
+]
+"""The name of a column of a data file."""
+
+
+def _check_observed(value: object) -> float:
+    if isinstance(value, str) and re.fullmatch(units.NUMBER, value.strip()):
+        value = float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise problem(f"{value!r} is not a number; an observed value is a plain number above 0")
+    if not (0 < value < 1e300):
+        raise problem(f"{value!r} is not above 0: growth curves are fitted to the logarithm of the values")
+    return float(value)
+
+
+ObservedValue = Annotated[
+    float,
+    BeforeValidator(_check_observed),
+    WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "description": "An observed value, above 0."}),
+]
+"""A value of a data file, in its column's unit: a plain number above 0."""
 
 
 def same_name_key(name: str) -> str:

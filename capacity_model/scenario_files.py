@@ -28,9 +28,10 @@ from .inheritance import Mark, Marks, merge, removal_paths
 from .paths import FieldRef, PathError, resolve, segments, written_value
 from .quantities import did_you_mean, entry_label
 from .schema import MODEL_TAGS, Scenario
+from .series import read_series
 from .textfiles import check_characters, read_text
 from .uncertainty import DISTRIBUTIONS
-from .units import written
+from .units import UnitError, format_month, parse_month, written
 
 __all__ = [
     "LineMap",
@@ -716,12 +717,66 @@ def scenario_from_data(
                 line=lines.get((), 1),
             )
         )
+    data = _with_fitted_points(data, marks, file)
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
         problems = [p for e in error.errors() for p in _problems_from_error(e, data, marks, file)]
         problems.sort(key=lambda p: (p.file != file, p.file or "", p.line or 0))
         raise ScenarioError(unique(problems)) from None
+
+
+def _with_fitted_points(data: Mapping[str, Any], marks: Marks, file: str | None) -> Mapping[str, Any]:
+    """``data`` with the points of each ``growth: {model: fitted}`` read from its data file
+    (relative to the file that names it), and the column and metric found there written in;
+    a growth that gives its points (a resolved scenario) is left as it is.
+
+    Raises
+    ------
+    ScenarioError
+        A data file that cannot be read, or with bad rows: each problem names the data file
+        and line (or, for a file that cannot be opened, the scenario's line naming it).
+    """
+    streams = data.get("demand")
+    if not isinstance(streams, list):
+        return data
+    filled = None
+    for k, stream in enumerate(streams):
+        growth = stream.get("growth") if isinstance(stream, dict) else None
+        if not (isinstance(growth, dict) and growth.get("model") == "fitted") or growth.get("points"):
+            continue
+        named = growth.get("data")
+        if not isinstance(named, str) or not named.strip():
+            continue  # the schema says what is wrong
+        try:
+            since, until = (
+                None if growth.get(key) is None else parse_month(growth[key]) for key in ("since", "until")
+            )
+        except UnitError:
+            continue  # the schema reports the date
+        options = {key: growth.get(key) for key in ("column", "date_column", "metric")}
+        if not all(value is None or isinstance(value, str) for value in options.values()):
+            continue
+        at = marks.get(("demand", k, "growth", "data"), (file, None))
+        folder = Path(at[0]).parent if at[0] is not None else Path()
+        label = f"demand[{stream.get('id', k)}].growth.data"
+        where = folder / named.strip()
+        series = read_series(where, str(where), since=since, until=until, at=at, field=label, **options)
+        points = [
+            {"at": format_month(int(m)), "value": float(v)}
+            for m, v in zip(series.months, series.values, strict=True)
+        ]
+        if filled is None:
+            filled = copy.deepcopy(dict(data))
+        target = filled["demand"][k]["growth"]
+        target.update(
+            {
+                "points": points,
+                "column": series.column,
+                **({"metric": series.metric} if series.metric else {}),
+            }
+        )
+    return data if filled is None else filled
 
 
 def unique(problems: list[Problem]) -> list[Problem]:

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from . import units
+from .paths import FieldRef
 from .quantities import (
     MAX_FIBRE_COUNT,
     POSITIVE_BIT_RATE_SCHEMA,
@@ -30,6 +31,9 @@ from .quantities import (
     BitRate,
     CapacityLost,
     CapacityLostField,
+    ColumnName,
+    DataMonth,
+    DataPath,
     Day,
     DelayDays,
     Duration,
@@ -44,6 +48,7 @@ from .quantities import (
     LengthKm,
     Month,
     Name,
+    ObservedValue,
     PositiveBitRate,
     Priority,
     RepairDays,
@@ -67,6 +72,8 @@ __all__ = [
     "DemandStream",
     "Duration",
     "Faults",
+    "FittedGrowth",
+    "FittedPoint",
     "Fraction",
     "GrowthRate",
     "LinearShare",
@@ -679,6 +686,92 @@ class SeriesGrowth(StrictModel):
         return points
 
 
+class FittedPoint(StrictModel):
+    """One point of the data a growth curve is fitted to, as read from the data file."""
+
+    at: Month
+    """Month of the observation."""
+    value: ObservedValue
+    """The observed value, in the data column's unit."""
+
+
+#: Most points of the data a growth curve is fitted to (the rows a data file may hold).
+MAX_FITTED_POINTS = 10_000
+#: The fewest points each form is fitted to (one more than its parameters; a piecewise fit with
+#: breakpoints chosen by the data: two points each side of one, one more than its four
+#: parameters).
+FEWEST_FITTED_POINTS = {"cagr": 3, "piecewise": 5, "logistic": 4, "gompertz": 4, "bass": 5}
+
+
+class FittedGrowth(StrictModel):
+    """A growth curve fitted to observed data when the scenario is loaded (README,
+    "Calibrating demand"): the stream's demand follows the fitted curve, in the data's unit
+    when its column names a bit rate, or scaled to pass through ``base``."""
+
+    model: Literal["fitted"]
+    data: DataPath
+    """The data file (CSV), relative to the scenario file that names it."""
+    form: Literal["cagr", "piecewise", "logistic", "gompertz", "bass"]
+    """The curve fitted: cagr, piecewise, logistic, gompertz or bass."""
+    column: ColumnName | None = None
+    """The values' column; by default the file's only column of numbers."""
+    date_column: ColumnName | None = None
+    """The dates' column; by default the one named date, year or month."""
+    metric: ColumnName | None = None
+    """Keep the rows whose ``metric`` column holds this (a file that mixes definitions)."""
+    since: DataMonth | None = None
+    """Fit the points from this date on."""
+    until: DataMonth | None = None
+    """Fit the points up to this date."""
+    breaks: Annotated[list[DataMonth], Field(min_length=1, max_length=MOST_GIVEN_BREAKS)] | None = None
+    """Breakpoints of a piecewise fit; by default chosen by the data."""
+    points: Annotated[list[FittedPoint], Field(max_length=MAX_FITTED_POINTS)] = Field(default_factory=list)
+    """The points fitted, filled from ``data`` when the scenario file is loaded (a file that
+    gives them, such as a resolved scenario, is not read again)."""
+    source: SourceKey | None = None
+    """Key in ``sources`` for the data."""
+
+    @field_validator("points")
+    @classmethod
+    def check_points_in_date_order(cls, points: list[FittedPoint]) -> list[FittedPoint]:
+        _check_increasing((p.at for p in points), "points", "at")
+        return points
+
+    @model_validator(mode="after")
+    def check_fit(self) -> FittedGrowth:
+        findings: list[Finding] = []
+        if self.breaks is not None and self.form != "piecewise":
+            findings.append((f"breaks are for the piecewise form, not {self.form}", ("breaks",)))
+        if self.since is not None and self.until is not None and self.until <= self.since:
+            findings.append((f"{units.format_month(self.until)} is not after since", ("until",)))
+        fewest = FEWEST_FITTED_POINTS[self.form] if self.breaks is None else 3 + len(self.breaks)
+        if len(self.points) < fewest:
+            findings.append(
+                (
+                    f"the {self.form} form is fitted to at least {fewest} points, and "
+                    + (
+                        f"{len(self.points)} are left from {self.data}"
+                        if self.points
+                        else f"none were read: points are filled from {self.data} when the scenario file is loaded"
+                    ),
+                    ("points",) if self.points else ("data",),
+                )
+            )
+        raise_all(findings)
+        return self
+
+    @property
+    def draw(self) -> float:
+        """The central draw of the fit's joint uncertainty (the curve at the estimates): the
+        value the uncertainty section's draw of the fit stands for when nothing is sampled."""
+        return 0.5
+
+    @property
+    def gbps_per_unit(self) -> float | None:
+        """Gbps per unit of the data when its column names a bit rate; else None."""
+        return None if self.column is None else units.rate_unit_of(self.column)
+
+
 def _check_increasing(months_in_order: Iterable[int], list_name: str, field: str) -> None:
     months = list(months_in_order)
     raise_all(
@@ -780,7 +873,7 @@ class BassShare(StrictModel):
     """Key in ``sources`` for the share and the coefficients."""
 
 
-Growth = Annotated[CagrGrowth | PiecewiseGrowth | SeriesGrowth, Field(discriminator="model")]
+Growth = Annotated[CagrGrowth | PiecewiseGrowth | SeriesGrowth | FittedGrowth, Field(discriminator="model")]
 Share = Annotated[ConstantShare | LinearShare | LogisticShare | BassShare, Field(discriminator="model")]
 
 
@@ -792,9 +885,10 @@ class DemandStream(StrictModel):
     name: Name | None = None
     """Readable name for the report; the ``id`` if left out."""
     base: Base | None = None
-    """Value and month growth starts from; may be left out with ``growth.model: series``."""
+    """Value and month growth starts from; may be left out with ``growth.model: series``, and with
+    ``fitted`` when the data's column is a bit rate."""
     growth: Growth
-    """How the stream grows: ``cagr``, ``piecewise`` or ``series``."""
+    """How the stream grows: ``cagr``, ``piecewise``, ``series`` or ``fitted``."""
     share: Share | None = None
     """Optional share multiplying the stream: ``constant``, ``linear``, ``logistic`` or ``bass``."""
     priority: Priority | None = None
@@ -811,7 +905,15 @@ class DemandStream(StrictModel):
 
     @model_validator(mode="after")
     def check_base_given(self) -> DemandStream:
-        if self.base is None and not isinstance(self.growth, SeriesGrowth):
+        growth = self.growth
+        if self.base is None and isinstance(growth, FittedGrowth) and growth.gbps_per_unit is None:
+            raise problem(
+                f"base is missing; the data's column {growth.column or '(not named)'} is not a bit rate (a "
+                "name ending _gbps, _tbps, ...), so the fitted curve is scaled to pass through a base, "
+                "e.g. base: {value: 7500 Gbps, at: 2024-12}",
+                "base",
+            )
+        if self.base is None and not isinstance(growth, SeriesGrowth | FittedGrowth):
             raise problem(
                 f"base is missing; growth model {self.growth.model!r} grows from a base, "
                 "e.g. base: {value: 200 Gbps, at: 2026-01}",
@@ -950,7 +1052,13 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def check_uncertainty(self) -> Scenario:
-        if self.uncertainty is not None and not self.uncertainty.parameters and not self.fault_sources():
+        fitted = any(isinstance(s.growth, FittedGrowth) for s in self.demand)
+        if (
+            self.uncertainty is not None
+            and not self.uncertainty.parameters
+            and not self.fault_sources()
+            and not fitted
+        ):
             raise problem(
                 "the uncertainty section has no parameters: give at least one distribution, e.g. "
                 "'demand.<stream>.growth.rate: {dist: uniform, low: 20%, high: 30%}', or fault rates "
@@ -970,8 +1078,24 @@ class Scenario(StrictModel):
         return self
 
     def parameters(self) -> list[Parameter]:
-        """The uncertain inputs, resolved to fields and base units (empty without uncertainty)."""
-        return [] if self.uncertainty is None else resolve_parameters(self, self.uncertainty)[0]
+        """The uncertain inputs, resolved to fields and base units (empty without uncertainty):
+        those of the uncertainty section, then one for each fitted growth, the draw of its
+        fit's joint uncertainty (``demand.<id>.growth.draw``, uniform on 0-1: see
+        :func:`~capacity_model.engine.evaluation.fitted_growth_gbps`)."""
+        if self.uncertainty is None:
+            return []
+        fitted = [
+            Parameter(
+                FieldRef(
+                    f"demand.{s.id}.growth.draw", s.growth, "draw", Fraction, ("demand", k, "growth", "draw")
+                ),
+                "uniform",
+                {"low": 0.0, "high": 1.0},
+            )
+            for k, s in enumerate(self.demand)
+            if isinstance(s.growth, FittedGrowth)
+        ]
+        return resolve_parameters(self, self.uncertainty)[0] + fitted
 
     def resolved(self) -> Scenario:
         """Return the scenario with every default written out.

@@ -24,9 +24,9 @@ from numpy.typing import NDArray
 from .errors import Problem, ScenarioError
 from .quantities import did_you_mean
 from .textfiles import check_characters, read_text
-from .units import UnitError, format_month, parse_month
+from .units import UnitError, format_month, parse_month, rate_unit_of
 
-__all__ = ["DATE_COLUMNS", "MAX_ROWS", "METRIC_COLUMN", "Series", "rate_unit_of", "read_series"]
+__all__ = ["DATE_COLUMNS", "MAX_ROWS", "METRIC_COLUMN", "Series", "read_series"]
 
 #: Most rows a data file may hold (a month a row for 800 years).
 MAX_ROWS = 10_000
@@ -36,18 +36,7 @@ MAX_FIELD = 2_000
 DATE_COLUMNS = ("date", "year", "month")
 #: The column that tells apart the definitions a file mixes.
 METRIC_COLUMN = "metric"
-#: Bit-rate units a value column's name may end with, in Gbps.
-_RATE_SUFFIXES = {"_bps": 1e-9, "_kbps": 1e-6, "_mbps": 1e-3, "_gbps": 1.0, "_tbps": 1e3, "_pbps": 1e6}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-
-
-def rate_unit_of(column: str) -> float | None:
-    """Gbps per unit of a column named after a bit rate (``value_gbps``: 1, ``bandwidth_tbps``:
-    1000), or None for any other column (subscribers, a share)."""
-    for suffix, gbps in _RATE_SUFFIXES.items():
-        if column.lower().endswith(suffix):
-            return gbps
-    return None
 
 
 @dataclass(frozen=True)
@@ -98,6 +87,7 @@ def read_series(
     since: int | None = None,
     until: int | None = None,
     at: tuple[str | None, int | None] | None = None,
+    field: str = "data",
 ) -> Series:
     """Read one series from a CSV file (see the module).
 
@@ -115,15 +105,16 @@ def read_series(
         several.
     since, until
         Keep the points from / up to these months [month index].
-    at
-        The file and line naming the data file (a scenario's ``data:``), for problems opening it.
+    at, field
+        The file and line naming the data file (a scenario's ``data:``), and that field's path,
+        for problems opening it.
 
     Raises
     ------
     ScenarioError
         With every problem found, each naming the file, the row's line and the column.
     """
-    text = read_text(path, file, "data file", at, field="data")
+    text = read_text(path, file, "data file", at, field=field)
     check_characters(text, file, "a data file")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []

@@ -547,3 +547,20 @@ def parse_length_km(value: object) -> float:
             f"{written(value)} is outside 0 to 100,000 km; the longest systems run about 40,000 km"
         )
     return km
+
+
+#: Bit-rate units a data column's name may end with, in Gbps.
+_COLUMN_RATE_SUFFIXES = {"_bps": 1e-9, "_kbps": 1e-6, "_mbps": 1e-3, "_gbps": 1.0, "_tbps": 1e3, "_pbps": 1e6}
+
+
+def rate_unit_of(column: str) -> float | None:
+    """Gbps per unit of a data column named after a bit rate (``value_gbps``: 1,
+    ``bandwidth_tbps``: 1000), or None for any other column (subscribers, a share).
+
+    >>> rate_unit_of("value_gbps"), rate_unit_of("bandwidth_TBPS"), rate_unit_of("subscribers_millions")
+    (1.0, 1000.0, None)
+    """
+    for suffix, gbps in _COLUMN_RATE_SUFFIXES.items():
+        if column.lower().endswith(suffix):
+            return gbps
+    return None

@@ -32,6 +32,7 @@ ALLOWED = {
         "inheritance",
         "paths",
         "textfiles",
+        "series",
     },
     "engine": {"errors", "schema", "units", "quantities", "paths", "uncertainty", "corridors"},
     "results": {

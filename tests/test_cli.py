@@ -81,7 +81,7 @@ def test_two_files_with_the_same_name_are_refused(tmp_path: Path) -> None:
 def test_validate_reports_each_file(tmp_path: Path) -> None:
     result = cli("validate", *sorted(SCENARIOS.glob("*.yaml")), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count(": ok (") == 6
+    assert result.stdout.count(": ok (") == 7
     assert not any(tmp_path.iterdir())  # validate writes nothing
 
 

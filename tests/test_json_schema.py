@@ -387,6 +387,7 @@ def test_no_keyword_outside_json_schema_but_the_editors(schema: dict[str, Any]) 
         "#/$defs/CagrGrowth",
         "#/$defs/PiecewiseGrowth",
         "#/$defs/SeriesGrowth",
+        "#/$defs/FittedGrowth",
     ]
 
 

@@ -21,6 +21,7 @@ from ..schema import (
     CagrGrowth,
     ConstantShare,
     DemandStream,
+    FittedGrowth,
     LinearShare,
     Link,
     LogisticShare,
@@ -121,6 +122,8 @@ def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values)
             [values(r, "from_") for r in growth.rates],
             [values(r, "rate") for r in growth.rates],
         )
+    if isinstance(growth, FittedGrowth):
+        return _fitted_gbps(growth, months, values(growth, "draw"), base_value, base_month)
     return dem.series_growth(
         months,
         [values(p, "at") for p in growth.points],
@@ -128,6 +131,50 @@ def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values)
         base_value,
         base_month,
     )
+
+
+def _fitted_gbps(
+    growth: FittedGrowth, months: NDArray[np.int64], draw: Any, base_value: Any, base_month: Any
+) -> FloatArray:
+    """A fitted growth over ``months`` [Gbps] (README, "Calibrating demand").
+
+    The curve ``f`` fitted to the growth's points (:func:`~.fitting.fitted_curve`), in the
+    data's unit; with a ``base`` it is scaled to pass through it, ``D(t) = value · f(t) /
+    f(at)``, otherwise converted from the data's bit rate. ``draw`` is the growth's value of the
+    uncertainty section's draw of the fit: a ``(samples, 1)`` column of uniforms picks, for each
+    sample, one of the fit's joint draws of its parameters (:func:`~.fitting.joint_draws`),
+    ordered by the level they give at the period's last month, so that a higher draw is a
+    higher curve; a scalar (nothing sampled) gives the curve at the estimates.
+    """
+    from .fitting import fitted_curve, joint_draws, log_level_each, log_levels
+
+    fitted = fitted_curve(
+        growth.form,
+        tuple(p.at for p in growth.points),
+        tuple(p.value for p in growth.points),
+        None if growth.breaks is None else tuple(growth.breaks),
+    )
+    t = months / 12.0
+    if isinstance(draw, np.ndarray):
+        theta = joint_draws(fitted)
+        order = np.argsort(log_levels(fitted, theta, np.array([t[-1]]))[:, 0], kind="stable")
+        index = np.minimum(
+            (np.asarray(draw, dtype=float)[:, 0] * len(order)).astype(np.int64), len(order) - 1
+        )
+        chosen = theta[order[index]]
+        log_f = log_levels(fitted, chosen, t)  # (samples, months)
+        at_base = None
+        if base_month is not None:  # each sample's curve at its base month (which may be sampled)
+            base_t = np.broadcast_to(np.asarray(base_month, dtype=float).reshape(-1) / 12.0, (len(chosen),))
+            at_base = log_level_each(fitted, chosen, base_t)[:, None]
+    else:
+        log_f = fitted.log_level(t)
+        at_base = None if base_month is None else fitted.log_level(np.asarray(base_month, dtype=float) / 12.0)
+    if base_value is None:
+        per = growth.gbps_per_unit
+        assert per is not None  # the schema requires a base otherwise
+        return per * np.exp(log_f)
+    return np.asarray(base_value, dtype=float) * np.exp(log_f - np.asarray(at_base))
 
 
 def stream_base_gbps(

@@ -35,6 +35,7 @@ choices and Gauss–Newton iterations, never over time points or bootstrap draws
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,6 +53,10 @@ __all__ = [
     "FitError",
     "choose_breaks",
     "fit",
+    "fitted_curve",
+    "joint_draws",
+    "log_level_each",
+    "log_levels",
     "parameter_count",
 ]
 
@@ -71,6 +76,8 @@ PARAMETER_NAMES = {
 #: Bounds of a Bass fit: innovation ``p`` at least this a year (below it Bass is a logistic
 #: curve started long ago), and a start at most this many years before the first point.
 BASS_MIN_P, BASS_MAX_LEAD = 1e-4, 30.0
+#: Joint draws of a log-linear fit's coefficients (no refit needed: many are cheap).
+LINEAR_DRAWS = 10_000
 #: Bootstrap draws of a saturating form's fit.
 BOOTSTRAP = 400
 #: Most breakpoints the data may choose for a piecewise fit, and the fewest points a segment holds.
@@ -244,6 +251,54 @@ class Fit:
         n = len(self.times)
         sse = max(float(np.sum(self.residuals**2)), 1e-300)
         return n * np.log(sse / n) + self.parameters * np.log(n)
+
+
+def joint_draws(fitted: Fit) -> FloatArray:
+    """Draws of the fit's coefficients, jointly (their correlation kept), ``(B, p)``: for the
+    log-linear forms :data:`LINEAR_DRAWS` from the Student-t distribution of the estimates
+    (``β̂ + L·z·√(ν/χ²_ν)``, ``LLᵀ`` the covariance, ``ν = n − p``), for the saturating forms the
+    :data:`BOOTSTRAP` refits of the residual bootstrap. Seeded: the same fit gives the same draws."""
+    if fitted.form not in LINEAR_FORMS:
+        return fitted.draws
+    rng = np.random.default_rng([0x666974, len(fitted.times)])
+    dof = max(len(fitted.times) - fitted.parameters, 1)
+    values, vectors = np.linalg.eigh(fitted.covariance)
+    factor = vectors * np.sqrt(np.clip(values, 0.0, None))
+    z = rng.standard_normal((LINEAR_DRAWS, len(fitted.coefficients)))
+    scale = np.sqrt(dof / rng.chisquare(dof, LINEAR_DRAWS))[:, None]
+    return fitted.coefficients[None, :] + scale * (z @ factor.T)
+
+
+def log_levels(fitted: Fit, theta: FloatArray, t: FloatArray) -> FloatArray:
+    """``ln f(t; θ)`` for rows of θ (coefficients of the log-linear forms, θ of the saturating
+    ones), ``(rows, len(t))``."""
+    t = np.asarray(t, dtype=float)
+    theta = np.atleast_2d(theta)
+    if fitted.form in LINEAR_FORMS:
+        return theta @ _design(t, fitted.centre, fitted.breaks).T
+    return np.atleast_2d(_log_curve(fitted.form, float(fitted.times[0]))(theta, t))
+
+
+def log_level_each(fitted: Fit, theta: FloatArray, t: FloatArray) -> FloatArray:
+    """``ln f(tᵢ; θᵢ)``: row ``i`` of θ at its own time ``tᵢ``, ``(rows,)``."""
+    t = np.asarray(t, dtype=float)
+    if fitted.form in LINEAR_FORMS:
+        return np.sum(theta * _design(t, fitted.centre, fitted.breaks), axis=1)
+    return _log_curve(fitted.form, float(fitted.times[0]))(theta, t[:, None])[:, 0]
+
+
+@functools.lru_cache(maxsize=32)
+def fitted_curve(
+    form: str, months: tuple[int, ...], values: tuple[float, ...], breaks: tuple[int, ...] | None
+) -> Fit:
+    """The fit of a scenario's fitted growth (points as month indices and values, breakpoints
+    as month indices or None), computed once for each set of points (the fit is seeded)."""
+    return fit(
+        np.asarray(months, dtype=float) / 12.0,
+        np.asarray(values, dtype=float),
+        form,
+        None if breaks is None else [b / 12.0 for b in breaks],
+    )
 
 
 def _design(t: FloatArray, centre: float, breaks: Sequence[float]) -> FloatArray:

@@ -12,9 +12,11 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from ..engine.fitting import BOOTSTRAP, LINEAR_DRAWS, LINEAR_FORMS
 from ..quantities import entry_label
+from ..results.fit import fitted_growth_line
 from ..results.narrative import parameter_label
-from ..schema import Scenario
+from ..schema import FittedGrowth, Scenario
 from ..uncertainty import describe
 from .layout import TextFlow
 
@@ -84,6 +86,8 @@ def _input_rows(
     planning_source = scenario.planning.source
     overrides = overrides or {}
     for path, value, source, at in _leaves(resolved):
+        if len(at) > 3 and at[0] == "demand" and at[2:4] == ("growth", "points") and _fitted(scenario, at):
+            continue  # the data a curve is fitted to: summarised under "Growth fitted to data"
         if at in overrides:
             yield path, value, "command line (--set)", at
         elif path in given:
@@ -93,6 +97,11 @@ def _input_rows(
             yield path, value, default, at
         else:
             yield path, value, "default", at
+
+
+def _fitted(scenario: Scenario, at: Location) -> bool:
+    """Whether a location is inside a demand stream's fitted growth."""
+    return isinstance(scenario.demand[int(at[1])].growth, FittedGrowth)
 
 
 def _group(scenario: Scenario, at: Location) -> tuple[str, int]:
@@ -136,9 +145,25 @@ def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
         return []
     rows = []
     for parameter in scenario.parameters():
-        written = spec.parameters[parameter.path]
         label = parameter_label(scenario, parameter)
         label = "T" + label[1:] if label.startswith("the ") else label  # a link id keeps its case
+        if isinstance(parameter.ref.owner, FittedGrowth):  # the draw of a fit, not a written field
+            rows.append(
+                [
+                    label,
+                    "its parameters drawn jointly ("
+                    + (
+                        f"{LINEAR_DRAWS:,} from the estimates' Student-t distribution"
+                        if parameter.ref.owner.form in LINEAR_FORMS
+                        else f"{BOOTSTRAP} residual bootstrap refits"
+                    )
+                    + ", ordered by the curve they give at the end of the period)",
+                    parameter.ref.owner.source or "",
+                    parameter.path,
+                ]
+            )
+            continue
+        written = spec.parameters[parameter.path]
         rows.append([label, describe(written), written.source or "", parameter.path])
     return rows
 
@@ -162,6 +187,15 @@ def assumption_pages(scenario: Scenario, overrides: Mapping[Location, str] | Non
     for heading, rows in _grouped_rows(scenario, overrides).items():
         flow.heading(heading)
         flow.table(header, rows, _WIDTHS, keep_together=len(rows) <= 8)
+    fitted = [s for s in scenario.demand if isinstance(s.growth, FittedGrowth)]
+    if fitted:
+        flow.heading("Growth fitted to data")
+        flow.paragraph(
+            "Each curve is fitted to the data when the scenario is loaded, in log space, and checked on the "
+            "points it did not see (a rolling-origin backtest); see README, 'Calibrating demand'.",
+            size=9.5,
+        )
+        flow.bullets([fitted_growth_line(s) for s in fitted])
     if scenario.uncertainty is not None:
         spec = scenario.uncertainty
         flow.heading("Uncertain inputs")

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .. import __version__
+from ..engine.backtest import backtest
 from ..engine.calibration import Calibration
-from ..engine.fitting import PARAMETER_NAMES, Fit
+from ..engine.fitting import PARAMETER_NAMES, Fit, fitted_curve
+from ..schema import DemandStream, FittedGrowth
 from ..series import Series
 from ..units import format_bit_rate, format_month
 from .words import percent
@@ -24,6 +26,7 @@ __all__ = [
     "fit_columns",
     "fit_lines",
     "fit_summary",
+    "fitted_growth_line",
     "parameters",
     "yaml_block",
 ]
@@ -83,7 +86,17 @@ def parameters(fitted: Fit) -> list[Parameter]:
     ]
 
 
-def _value(series: Series, value: float) -> str:
+class Unit(Protocol):
+    """What the values of a series are: its column, and Gbps per unit when it is a bit rate."""
+
+    @property
+    def column(self) -> str | None: ...
+
+    @property
+    def gbps_per_unit(self) -> float | None: ...
+
+
+def _value(series: Unit, value: float) -> str:
     """A value of the series in its unit: a bit rate when the column names one."""
     per = series.gbps_per_unit
     if per is not None:
@@ -91,7 +104,7 @@ def _value(series: Series, value: float) -> str:
     return f"{value:,.4g} ({series.column})"
 
 
-def _shown(series: Series, parameter: Parameter, value: float) -> str:
+def _shown(series: Unit, parameter: Parameter, value: float) -> str:
     if parameter.kind == "value":
         return _value(series, value)
     if parameter.kind == "rate":
@@ -101,7 +114,7 @@ def _shown(series: Series, parameter: Parameter, value: float) -> str:
     return format_month(_month(value))
 
 
-def parameter_text(series: Series, parameter: Parameter) -> str:
+def parameter_text(series: Unit, parameter: Parameter) -> str:
     """``'growth rate 39% a year (P10 31% a year, P90 48% a year)'``."""
     return (
         f"{parameter.name} {_shown(series, parameter, parameter.estimate)} (P10 "
@@ -406,3 +419,47 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
         lines.append("  correlations:")
         lines += [f"    - {{between: [{a}, {b}], rho: {rho:.2f}}}" for a, b, rho in pairs]
     return lines
+
+
+def fitted_growth_line(stream: DemandStream, horizon_years: int = 5) -> str:
+    """A fitted growth in one sentence, for the assumptions page: the data, the form, its
+    parameters with P10-P90 and how, and its backtest error (README, "Calibrating demand")."""
+    growth = stream.growth
+    assert isinstance(growth, FittedGrowth)
+    fitted = fitted_curve(
+        growth.form,
+        tuple(p.at for p in growth.points),
+        tuple(p.value for p in growth.points),
+        None if growth.breaks is None else tuple(growth.breaks),
+    )
+    test = backtest(
+        fitted.times,
+        fitted.values,
+        growth.form,
+        horizon_years,
+        None if growth.breaks is None else fitted.breaks,
+    )
+    every = test.errors()
+    points = growth.points
+    data = (
+        f"{growth.data}, column {growth.column}"
+        + (f", metric {growth.metric}" if growth.metric else "")
+        + f", {len(points)} points {format_month(points[0].at)} to {format_month(points[-1].at)}"
+    )
+    scaled = (
+        f"; scaled to pass through the base, {format_bit_rate(stream.base.value)} at {format_month(stream.base.at)}"
+        if stream.base is not None
+        else ""
+    )
+    check = (
+        f"backtest median error {percent(every.mdape)} over {every.count} forecasts up to {horizon_years} years "
+        f"ahead, bias {'+' if every.bias > 0 else ''}{percent(every.bias)}, {percent(every.coverage)} inside P10-P90"
+        if every is not None
+        else "too few points to backtest"
+    )
+    return (
+        f"{stream.display_name}: {growth.form}, {FORM_NAMES[growth.form]}, fitted to {data}{scaled}. "
+        + "; ".join(parameter_text(growth, p) for p in parameters(fitted))
+        + f" (P10-P90 from the {'covariance of the estimates' if fitted.intervals == 'covariance' else 'residual bootstrap'}). "
+        + f"{check[0].upper()}{check[1:]}."
+    )

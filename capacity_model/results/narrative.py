@@ -545,6 +545,8 @@ def parameter_label(scenario: Scenario, parameter: Parameter) -> str:
         name = stream.display_name
         if owner is stream.base:
             return f"the base value of {name}"
+        if owner is stream.growth and field == "draw":
+            return f"the fitted growth of {name}"
         if owner is stream.growth:
             return f"the growth rate of {name}"
         rates = stream.growth.rates if isinstance(stream.growth, PiecewiseGrowth) else []
