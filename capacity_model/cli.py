@@ -296,6 +296,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="seed of the residual bootstrap (default 0)",
     )
+    fit.add_argument(
+        "--for",
+        dest="scenario",
+        type=Path,
+        metavar="SCENARIO.yaml",
+        help="the scenario the YAML block is for: its data: path is written relative to that file's folder "
+        "(default: as DATA.csv is typed)",
+    )
     _output_option(fit, "folder for the fit's files (default: %(default)s/<data file name>-fit)", None)
     _debug_option(fit)
 
@@ -346,6 +354,11 @@ def _month(text: str) -> int:
         return parse_month(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _count_of(count: int, word: str) -> str:
+    """``'1 link'``, ``'2 links'``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _months(text: str) -> list[int]:
@@ -642,8 +655,8 @@ def _validate(arguments: argparse.Namespace) -> int:
         extends = f", extends {', '.join(item.files[1:])}" if len(item.files) > 1 else ""
         corridors = f"{len(scenario.corridors)} corridors, " if len(scenario.corridors) > 1 else ""
         _print(
-            f"{item.file}: ok ({scenario.name!r}, {corridors}{len(scenario.links)} links, "
-            f"{len(scenario.demand)} demand streams{extends})"
+            f"{item.file}: ok ({scenario.name!r}, {corridors}{_count_of(len(scenario.links), 'link')}, "
+            f"{_count_of(len(scenario.demand), 'demand stream')}{extends})"
         )
     if problems:
         raise ScenarioError(unique(problems))
@@ -1115,7 +1128,11 @@ def _fit(arguments: argparse.Namespace) -> int:
             else f"line {series.lines[0]}"
         )
         raise ScenarioError(Problem(f"{error} ({lines})", file, field=series.column)) from None
-    yaml = yaml_block(calibration, series, file)
+    scenario = arguments.scenario
+    named = file if scenario is None else os.path.relpath(data.resolve(), scenario.resolve().parent)
+    yaml = yaml_block(
+        calibration, series, Path(named).as_posix(), scenario=None if scenario is None else str(scenario)
+    )
     folder = arguments.output or DEFAULT_OUTPUT / f"{data.stem}-fit"
     with _writing(folder):
         written = write_fit(folder, calibration, series, yaml)

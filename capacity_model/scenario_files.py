@@ -761,7 +761,17 @@ def _with_fitted_points(data: Mapping[str, Any], marks: Marks, file: str | None)
         folder = Path(at[0]).parent if at[0] is not None else Path()
         label = f"demand[{stream.get('id', k)}].growth.data"
         where = folder / named.strip()
-        series = read_series(where, str(where), since=since, until=until, at=at, field=label, **options)
+        try:
+            series = read_series(where, str(where), since=since, until=until, at=at, field=label, **options)
+        except ScenarioError as error:  # problems in the data file: say which scenario names it
+            if all(p.file == at[0] for p in error.problems):
+                raise
+            raise ScenarioError(
+                [
+                    *error.problems,
+                    Problem(f"the data file {named.strip()} has the problems above", at[0], at[1], label),
+                ]
+            ) from None
         points = [
             {"at": format_month(int(m)), "value": float(v)}
             for m, v in zip(series.months, series.values, strict=True)

@@ -750,7 +750,7 @@ class FittedGrowth(StrictModel):
                 (
                     f"the {self.form} form is fitted to at least {fewest} points, and "
                     + (
-                        f"{len(self.points)} are left from {self.data}"
+                        f"{len(self.points)} {'is' if len(self.points) == 1 else 'are'} left from {self.data}"
                         if self.points
                         else f"none were read: points are filled from {self.data} when the scenario file is loaded"
                     ),

@@ -120,3 +120,58 @@ def test_options_out_of_range_are_usage_errors(tmp_path: Path) -> None:
     for args in (("--horizon", "0"), ("--holdout", "abc"), ("--breaks", "2018-13"), ("--model", "linear")):
         ran = cli("fit", "data.csv", *args, cwd=tmp_path)
         assert ran.returncode == 2 and "usage:" in ran.stderr, args
+
+
+#: A share growing along a logistic curve to 12.5% (midpoint 2016, rate 0.8 a year), 3% noise.
+SHARE_TIMES = 2010 + np.arange(20) * 0.5
+SHARE = "date,share\n" + "".join(
+    f"{int(t)}-{1 + 6 * round(float(t % 1) * 2):02d},{0.125 / (1 + np.exp(-0.8 * (t - 2016))) * n:.6f}\n"
+    for t, n in zip(SHARE_TIMES, np.exp(np.random.default_rng(1).normal(0, 0.03, 20)), strict=True)
+)
+
+
+def test_a_share_series_also_gives_a_share_mapping_that_runs(tmp_path: Path) -> None:
+    write(tmp_path, SHARE)
+    ran = cli("fit", "data.csv", "--model", "logistic", "-o", "out", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    block = (tmp_path / "out" / "fit.yaml").read_text()
+    commented = [line[2:] for line in block.splitlines() if line.startswith("# share:")]
+    (share,) = commented
+    entries = [line[6:] for line in block.splitlines() if line.startswith("#     demand.ID.share.")]
+    mapping = yaml.safe_load(share)["share"]
+    assert float(mapping["end"].rstrip("%")) == pytest.approx(12.5, abs=0.5)
+    # ramp = 2 ln 9 / r years: 2 x 2.197 / 0.8 = 5.49 years, 66 months
+    assert mapping["ramp"] in ("65 months", "66 months", "67 months")
+    scenario = {
+        "name": "Share pasted",
+        "period": {"start": "2026-01", "end": "2027-12"},
+        "links": [{"id": "l", "phases": [{"capacity": "100 Tbps", "in_service": "2025-01"}]}],
+        "demand": [
+            {
+                "id": "transit",
+                "base": {"value": "30 Tbps", "at": "2026-01"},
+                "growth": {"model": "cagr", "rate": "20%"},
+                "share": mapping,
+            }
+        ],
+        "uncertainty": {
+            "samples": 50,
+            "parameters": {
+                k.replace(".ID.", ".transit."): v for e in entries for k, v in yaml.safe_load(e).items()
+            },
+        },
+        "sources": {"fit-share": "test"},
+    }
+    write(tmp_path, yaml.safe_dump(scenario), "pasted.yaml")
+    checked = cli("validate", "pasted.yaml", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_a_column_of_words_is_refused_row_by_row(tmp_path: Path) -> None:
+    write(tmp_path, "date,value_gbps,note\n2020,1,a\n2021,2,b\n2022,3,c\n")
+    ran = cli("fit", "data.csv", "--column", "note", "-o", "out", cwd=tmp_path)
+    assert ran.returncode == 2 and not (tmp_path / "out").exists()
+    assert ran.stderr.splitlines()[:3] == [
+        f"data.csv:{line}: note: '{word}' is not a number: write plain numbers (1835, 3.79)"
+        for line, word in ((2, "a"), (3, "b"), (4, "c"))
+    ]

@@ -481,9 +481,9 @@ def test_validate_says_what_a_child_extends(batch: Batch) -> None:
     relative, absolute = ran.stdout.splitlines()
     # new-cable removed: one link left
     assert relative == (
-        "ext/child.yaml: ok ('Without the new cable', 1 links, 2 demand streams, extends ext/parent.yaml)"
+        "ext/child.yaml: ok ('Without the new cable', 1 link, 2 demand streams, extends ext/parent.yaml)"
     )
-    assert absolute.startswith("ext/child_abs.yaml: ok ('Without the new cable', 1 links,")
+    assert absolute.startswith("ext/child_abs.yaml: ok ('Without the new cable', 1 link,")
     assert absolute.endswith(f"extends {BASELINE.resolve()})")
 
 

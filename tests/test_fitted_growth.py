@@ -85,7 +85,8 @@ def test_the_data_files_problems_are_named_by_its_file_and_line(tmp_path: Path) 
         load(path)
     assert [str(p) for p in error.value.problems] == [
         f"{tmp_path / 'data' / 'traffic.csv'}:5: traffic_gbps: 'x{1000 * 1.3**1.5!r}' is not a number: write "
-        "plain numbers (1835, 3.79)"
+        "plain numbers (1835, 3.79)",
+        f"{path}:7: demand[national].growth.data: the data file data/traffic.csv has the problems above",
     ]
     path.write_text(SCENARIO.replace("data/traffic.csv", "data/none.csv"), encoding="utf-8")
     with pytest.raises(ScenarioError, match=r"s\.yaml:7: demand\[national\]\.growth\.data: file not found"):

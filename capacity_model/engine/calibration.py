@@ -3,11 +3,13 @@ data it did not see, and one chosen by its forecast error (README, "Calibrating 
 
 For each form asked (:data:`~.fitting.FORMS`, or one): the fit to every point
 (:func:`~.fitting.fit`) and a rolling-origin backtest (:func:`~.backtest.backtest`). The
-choice (``auto``): the form with the lowest median absolute percentage error over all its
-backtest forecasts; on a tie, fewer parameters. A form that cannot be fitted, or has no
-forecast to score, is not chosen; when no form can be backtested (a series too short), the
-lowest BIC among the forms fitted decides, and the reason says so. A holdout refits the
-chosen form without the last points and forecasts them.
+choice (``auto``) compares the forms on the same forecasts: each form's median absolute
+percentage error over the backtest forecasts every form made (:func:`common_scores`); among
+the forms within :data:`PARSIMONY` of the lowest, the one with the fewest parameters. A form
+that cannot be fitted, or has no forecast to score, is not chosen; a choice made on fewer than
+:data:`FEW_FORECASTS` forecasts is said to be a weak test; when no form can be backtested (a
+series too short), the lowest BIC among the forms fitted decides, and the reason says so. A
+holdout refits the chosen form without the last points and forecasts them.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from numpy.typing import NDArray
 from .backtest import Backtest, backtest, fewest_points, holdout
 from .fitting import FORMS, Fit, FitError, fit, parameter_count
 
-__all__ = ["Calibration", "Holdout", "calibrate"]
+__all__ = ["FEW_FORECASTS", "PARSIMONY", "Calibration", "Holdout", "calibrate", "common_scores"]
+
+#: Models whose error is within this share of the lowest count as tied: the one with the
+#: fewest parameters is chosen among them.
+PARSIMONY = 0.05
+#: A choice made on fewer forecasts than this is said to be a weak test.
+FEW_FORECASTS = 3
 
 FloatArray = NDArray[np.float64]
 
@@ -111,6 +119,29 @@ def calibrate(
     )
 
 
+def common_scores(backtests: dict[str, Backtest]) -> tuple[dict[str, float], int]:
+    """Each model's median absolute percentage error over the backtest forecasts every model
+    made (the same origins and points: a model fitted to fewer points forecasts from earlier
+    origins too, which are left out), and how many those are; the models' own scores, and 0,
+    when they share none."""
+    scored = {f: b for f, b in backtests.items() if b.score is not None}
+    if not scored:
+        return {}, 0
+
+    def pairs(test: Backtest) -> dict[tuple[float, float], float]:
+        return {
+            (round(float(o), 9), round(float(t), 9)): abs(float(e))
+            for o, t, e in zip(test.origin, test.time, test.error, strict=True)
+        }
+
+    every = {f: pairs(b) for f, b in scored.items()}
+    shared = set.intersection(*(set(p) for p in every.values()))
+    if not shared:
+        return {f: float(b.score or 0.0) for f, b in scored.items()}, 0
+    keys = sorted(shared)
+    return {f: float(np.median([p[k] for k in keys])) for f, p in every.items()}, len(keys)
+
+
 def _choose(
     fits: dict[str, Fit],
     backtests: dict[str, Backtest],
@@ -120,18 +151,36 @@ def _choose(
 ) -> tuple[str, str]:
     if len(forms) == 1:
         return forms[0], "asked for"
-    scored = {f: b.score for f, b in backtests.items() if b.score is not None}
-    if scored:
+    scores, shared = common_scores(backtests)
+    if scores:
 
-        def rank(form: str) -> tuple[float, int]:
-            return (round(scored[form], 12), parameter_count(form, len(fits[form].breaks)))
+        def size(form: str) -> int:
+            return parameter_count(form, len(fits[form].breaks))
 
-        best = min(scored, key=rank)
-        others = sorted((f for f in scored if f != best), key=rank)
-        runner = f"; next {others[0]} at {scored[others[0]]:.1%}" if others else ""
+        lowest = min(scores.values())
+        near = [f for f in scores if scores[f] <= lowest * (1 + PARSIMONY) + 1e-12]
+        best = min(near, key=lambda f: (size(f), scores[f]))
+        others = sorted((f for f in scores if f != best), key=lambda f: scores[f])
+        runner = f"; next {others[0]} at {scores[others[0]]:.1%}" if others else ""
+        simpler = (
+            f", the fewest parameters of the models within {PARSIMONY:.0%} of the lowest"
+            if scores[best] > lowest + 1e-12
+            else ""
+        )
+        over = (
+            f"the {shared} backtest forecast{'s' if shared != 1 else ''} every model made"
+            if shared
+            else "each model's own backtest forecasts (no forecast is common to all)"
+        )
+        caution = (
+            f"; a weak test on {shared or len(backtests[best].time)} forecast"
+            f"{'s' if (shared or len(backtests[best].time)) != 1 else ''}: compare the models' curves"
+            if (shared or len(backtests[best].time)) < FEW_FORECASTS
+            else ""
+        )
         return best, (
-            f"the lowest median absolute error of its backtest forecasts up to {horizon_years} years ahead "
-            f"({scored[best]:.1%}{runner})"
+            f"the lowest median absolute error over {over}, up to {horizon_years} years ahead "
+            f"({scores[best]:.1%}{simpler}{runner}){caution}"
         )
     best = min(fits, key=lambda f: fits[f].bic())
     return best, (

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import units
 from ..errors import Problem, ScenarioError
 from ..schema import (
     BassShare,
@@ -123,7 +124,7 @@ def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values)
             [values(r, "rate") for r in growth.rates],
         )
     if isinstance(growth, FittedGrowth):
-        return _fitted_gbps(growth, months, values(growth, "draw"), base_value, base_month)
+        return _fitted_gbps(stream.id, growth, months, values(growth, "draw"), base_value, base_month)
     return dem.series_growth(
         months,
         [values(p, "at") for p in growth.points],
@@ -134,7 +135,12 @@ def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values)
 
 
 def _fitted_gbps(
-    growth: FittedGrowth, months: NDArray[np.int64], draw: Any, base_value: Any, base_month: Any
+    stream_id: str,
+    growth: FittedGrowth,
+    months: NDArray[np.int64],
+    draw: Any,
+    base_value: Any,
+    base_month: Any,
 ) -> FloatArray:
     """A fitted growth over ``months`` [Gbps] (README, "Calibrating demand").
 
@@ -144,7 +150,9 @@ def _fitted_gbps(
     uncertainty section's draw of the fit: a ``(samples, 1)`` column of uniforms picks, for each
     sample, one of the fit's joint draws of its parameters (:func:`~.fitting.joint_draws`),
     ordered by the level they give at the period's last month, so that a higher draw is a
-    higher curve; a scalar (nothing sampled) gives the curve at the estimates.
+    higher curve; a scalar (nothing sampled) gives the curve at the estimates. The curve at the
+    estimates may not pass 1 Ebps within the period (a :class:`ScenarioError` naming the
+    stream); a draw beyond it is held at it.
     """
     from .fitting import fitted_curve, joint_draws, log_level_each, log_levels
 
@@ -173,8 +181,21 @@ def _fitted_gbps(
     if base_value is None:
         per = growth.gbps_per_unit
         assert per is not None  # the schema requires a base otherwise
-        return per * np.exp(log_f)
-    return np.asarray(base_value, dtype=float) * np.exp(log_f - np.asarray(at_base))
+        level = np.log(per) + log_f
+    else:
+        level = np.log(np.asarray(base_value, dtype=float)) + log_f - np.asarray(at_base)
+    top = np.log(units.MAX_BIT_RATE_GBPS)
+    if not isinstance(draw, np.ndarray) and np.max(level) > top:
+        raise ScenarioError(
+            Problem(
+                f"the {growth.form} curve fitted to {growth.data} reaches "
+                f"{units.format_bit_rate(float(np.exp(np.max(level))))} within the period, above the "
+                f"{units.format_bit_rate(units.MAX_BIT_RATE_GBPS)} any bit rate may reach; fit another form, "
+                "choose the points (since, until) or shorten the period",
+                field=f"demand[{stream_id}].growth",
+            )
+        )
+    return np.exp(np.minimum(level, top))  # a draw beyond the bound is held at it
 
 
 def stream_base_gbps(

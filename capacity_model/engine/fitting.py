@@ -255,18 +255,22 @@ class Fit:
 
 def joint_draws(fitted: Fit) -> FloatArray:
     """Draws of the fit's coefficients, jointly (their correlation kept), ``(B, p)``: for the
-    log-linear forms :data:`LINEAR_DRAWS` from the Student-t distribution of the estimates
-    (``β̂ + L·z·√(ν/χ²_ν)``, ``LLᵀ`` the covariance, ``ν = n − p``), for the saturating forms the
+    log-linear forms :data:`LINEAR_DRAWS` from the normal distribution whose P10-P90 is the
+    fit's Student-t interval (``β̂ + (t_{0.9,ν}/z_{0.9})·L·z``, ``LLᵀ`` the covariance,
+    ``ν = n − p``: the same distribution as the entries ``capacity-model fit`` writes to paste,
+    with light tails even when ``ν`` is 1 or 2), for the saturating forms the
     :data:`BOOTSTRAP` refits of the residual bootstrap. Seeded: the same fit gives the same draws."""
     if fitted.form not in LINEAR_FORMS:
         return fitted.draws
+    from scipy import stats
+
     rng = np.random.default_rng([0x666974, len(fitted.times)])
     dof = max(len(fitted.times) - fitted.parameters, 1)
     values, vectors = np.linalg.eigh(fitted.covariance)
     factor = vectors * np.sqrt(np.clip(values, 0.0, None))
     z = rng.standard_normal((LINEAR_DRAWS, len(fitted.coefficients)))
-    scale = np.sqrt(dof / rng.chisquare(dof, LINEAR_DRAWS))[:, None]
-    return fitted.coefficients[None, :] + scale * (z @ factor.T)
+    widen = float(stats.t.ppf(0.9, dof) / stats.norm.ppf(0.9))
+    return fitted.coefficients[None, :] + widen * (z @ factor.T)
 
 
 def log_levels(fitted: Fit, theta: FloatArray, t: FloatArray) -> FloatArray:

@@ -153,7 +153,7 @@ def _uncertain_rows(scenario: Scenario) -> list[list[str]]:
                     label,
                     "its parameters drawn jointly ("
                     + (
-                        f"{LINEAR_DRAWS:,} from the estimates' Student-t distribution"
+                        f"{LINEAR_DRAWS:,} normal draws with the fit's P10-P90"
                         if parameter.ref.owner.form in LINEAR_FORMS
                         else f"{BOOTSTRAP} residual bootstrap refits"
                     )

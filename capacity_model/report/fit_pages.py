@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from ..engine.calibration import Calibration
 from ..results.fit import CSV_YEARS_AHEAD, FORM_NAMES, fit_columns, fit_lines, fit_summary, model_rows
@@ -108,7 +108,8 @@ def _curves_figure(calibration: Calibration, series: Series) -> Figure:
         f"({FORM_NAMES[calibration.chosen]}), carried {CSV_YEARS_AHEAD} years past the last point; band: its "
         "80% prediction interval (P10-P90, "
         + ("the covariance of the estimates" if fitted.intervals == "covariance" else "a residual bootstrap")
-        + ", and the residual noise). Thin lines: the other models fitted."
+        + ", and the residual noise)."
+        + (" Thin lines: the other models fitted." if len(calibration.fits) > 1 else "")
         + (
             f" Crosses: the last {len(held.times)} points held out; dashed: the chosen model fitted without them."
             if held is not None
@@ -122,19 +123,12 @@ def _curves_figure(calibration: Calibration, series: Series) -> Figure:
     every = np.concatenate([series.values, low, high])
     if spans_decades(every, 1.5):
         axes.set_yscale("log")
-    axes.fill_between(
-        middles, low / divisor, high / divisor, color=OKABE_ITO[0], alpha=0.18, lw=0, label="P10-P90"
-    )
-    for k, form in enumerate(others, start=1):
-        axes.plot(
-            middles,
-            calibration.fits[form].level(t) / divisor,
-            color=OKABE_ITO[k % len(OKABE_ITO)],
-            lw=1,
-            label=form,
-        )
+    colour = COLOURS[calibration.chosen]  # one colour a model, as on the diagnostics page
+    axes.fill_between(middles, low / divisor, high / divisor, color=colour, alpha=0.18, lw=0, label="P10-P90")
+    for form in others:
+        axes.plot(middles, calibration.fits[form].level(t) / divisor, color=COLOURS[form], lw=1, label=form)
     axes.plot(
-        middles, fitted.level(t) / divisor, color=OKABE_ITO[0], lw=2.4, label=f"{calibration.chosen} (chosen)"
+        middles, fitted.level(t) / divisor, color=colour, lw=2.6, label=f"{calibration.chosen} (chosen)"
     )
     kept = np.ones(len(series.values), dtype=bool)
     if held is not None:
@@ -142,7 +136,7 @@ def _curves_figure(calibration: Calibration, series: Series) -> Figure:
         axes.plot(
             middles,
             held.fit.level(t) / divisor,
-            color=OKABE_ITO[0],
+            color="#000000",
             lw=1.2,
             ls="--",
             label="Fitted without the holdout",
@@ -164,7 +158,10 @@ def _curves_figure(calibration: Calibration, series: Series) -> Figure:
         zorder=5,
         label="Data",
     )
-    axes.set_ylabel(f"{series.column} [{unit}]" if series.gbps_per_unit else series.column)
+    name = series.column
+    for suffix in ("_bps", "_kbps", "_mbps", "_gbps", "_tbps", "_pbps"):
+        name = name.removesuffix(suffix).removesuffix(suffix.upper())
+    axes.set_ylabel(f"{name} [{unit}]" if series.gbps_per_unit else series.column)
     if axes.get_yscale() == "log":
         axes.set_ylabel(axes.get_ylabel() + ", log scale")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
@@ -202,7 +199,8 @@ def _checks_figure(calibration: Calibration, series: Series) -> Figure:
     left.scatter(years, residuals, color=COLOURS[calibration.chosen], s=20, zorder=3)
     left.set_xlabel("Year")
     left.set_ylabel(f"Residual of {calibration.chosen} [%]")
-    left.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    left.yaxis.set_major_formatter(PercentFormatter(decimals=None))
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
     drawn = False
     for form in calibration.asked:
@@ -220,7 +218,7 @@ def _checks_figure(calibration: Calibration, series: Series) -> Figure:
         )
         right.scatter(h, error, s=[12 + 8 * r.count for r in rows], color=colour, zorder=3)
     if drawn:
-        right.legend(loc="upper left", fontsize=9)
+        right.legend(loc="best", fontsize=9)
     else:
         right.text(
             0.5, 0.5, "Too few points to backtest", ha="center", va="center", transform=right.transAxes
@@ -230,7 +228,7 @@ def _checks_figure(calibration: Calibration, series: Series) -> Figure:
     right.set_xticks(range(1, calibration.horizon_years + 1))
     right.set_xlim(0.5, calibration.horizon_years + 0.5)
     right.set_ylim(bottom=0)
-    right.yaxis.set_major_formatter(PercentFormatter(decimals=0))
+    right.yaxis.set_major_formatter(PercentFormatter(decimals=None))
     return figure
 
 

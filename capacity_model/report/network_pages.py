@@ -91,7 +91,7 @@ def network_pages(network: Network) -> list[Figure]:
                 for r in rows
             ],
             [1.8, 2.4, 1.0, 1.0, 1.2, 0.7, 1.2],
-            keep_together=False,
+            keep_together=len(rows) <= 10,
         )
         streams = [
             f"{r.outage.name}: " + "; ".join(stream_cost_words(network, c) for c in r.streams) + "."

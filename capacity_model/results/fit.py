@@ -14,11 +14,12 @@ import numpy as np
 from .. import __version__
 from ..engine.backtest import backtest
 from ..engine.calibration import Calibration
-from ..engine.fitting import PARAMETER_NAMES, Fit, fitted_curve
+from ..engine.fitting import BASS_MAX_LEAD, BASS_MIN_P, PARAMETER_NAMES, Fit, fitted_curve
 from ..schema import DemandStream, FittedGrowth
 from ..series import Series
 from ..units import format_bit_rate, format_month
 from .words import percent
+from .words import rate as _rate
 
 __all__ = [
     "FORM_NAMES",
@@ -33,11 +34,11 @@ __all__ = [
 
 #: Each form in words.
 FORM_NAMES = {
-    "cagr": "log-linear (constant growth)",
+    "cagr": "constant growth, log-linear",
     "piecewise": "log-linear with breakpoints",
-    "logistic": "logistic (S-curve)",
-    "gompertz": "Gompertz (S-curve)",
-    "bass": "Bass diffusion",
+    "logistic": "S-curve",
+    "gompertz": "asymmetric S-curve",
+    "bass": "Bass diffusion curve",
 }
 #: Years the fitted curve and its prediction interval are carried past the last point in fit.csv.
 CSV_YEARS_AHEAD = 5
@@ -58,6 +59,8 @@ class Parameter:
     kind: str
     """``'value'`` (in the series' unit), ``'rate'`` (a year, as a fraction), ``'per_year'``
     (a rate constant) or ``'date'`` (a time in years)."""
+    at_bound: bool = False
+    """Whether the fit holds it at a bound of the form (Bass's least ``p``, latest start)."""
 
 
 def _month(years: float) -> int:
@@ -80,8 +83,16 @@ def parameters(fitted: Fit) -> list[Parameter]:
             out.append(Parameter(label, est[k], low[k], high[k], "rate"))
         return out
     kinds = {"saturation": "value", "market": "value", "rate": "per_year", "p": "per_year", "q": "per_year"}
+    bounds = (
+        {
+            "p": est[1] <= BASS_MIN_P * (1 + 1e-6),
+            "start": est[3] <= fitted.times[0] - BASS_MAX_LEAD * (1 - 1e-6),
+        }
+        if fitted.form == "bass"
+        else {}
+    )
     return [
-        Parameter(name, est[k], low[k], high[k], kinds.get(name, "date"))
+        Parameter(name, est[k], low[k], high[k], kinds.get(name, "date"), bool(bounds.get(name, False)))
         for k, name in enumerate(PARAMETER_NAMES[fitted.form])
     ]
 
@@ -96,12 +107,18 @@ class Unit(Protocol):
     def gbps_per_unit(self) -> float | None: ...
 
 
-def _value(series: Unit, value: float) -> str:
-    """A value of the series in its unit: a bit rate when the column names one."""
+def plural(count: int, word: str) -> str:
+    """``'1 forecast'``, ``'3 forecasts'``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _value(series: Unit, value: float, unit: bool = True) -> str:
+    """A value of the series in its unit, to three significant digits: a bit rate when the
+    column names one; otherwise the number, then the column's name unless ``unit`` is false."""
     per = series.gbps_per_unit
     if per is not None:
-        return format_bit_rate(value * per)
-    return f"{value:,.4g} ({series.column})"
+        return _rate(value * per)
+    return f"{value:,.3g}" + (f" ({series.column})" if unit else "")
 
 
 def _shown(series: Unit, parameter: Parameter, value: float) -> str:
@@ -115,10 +132,20 @@ def _shown(series: Unit, parameter: Parameter, value: float) -> str:
 
 
 def parameter_text(series: Unit, parameter: Parameter) -> str:
-    """``'growth rate 39% a year (P10 31% a year, P90 48% a year)'``."""
+    """``'growth rate 39% a year (P10 31%, P90 48%)'``, ``'market 170 (P10 161, P90 180)
+    subscribers_millions'``; a parameter held at a bound of its form says so."""
+    plain = parameter.kind == "value" and series.gbps_per_unit is None
+    shown = [
+        _value(series, v, unit=False) if plain else _shown(series, parameter, v)
+        for v in (parameter.estimate, parameter.low, parameter.high)
+    ]
+    if parameter.kind in ("rate", "per_year"):  # the unit once, after the estimate
+        shown[1:] = [v.removesuffix(" a year") for v in shown[1:]]
+    bound = " (at its lower bound: the data do not pin it down)" if parameter.at_bound else ""
     return (
-        f"{parameter.name} {_shown(series, parameter, parameter.estimate)} (P10 "
-        f"{_shown(series, parameter, parameter.low)}, P90 {_shown(series, parameter, parameter.high)})"
+        f"{parameter.name} {shown[0]} (P10 {shown[1]}, P90 {shown[2]})"
+        + (f" {series.column}" if plain else "")
+        + bound
     )
 
 
@@ -128,7 +155,8 @@ def fit_lines(calibration: Calibration, series: Series) -> list[str]:
     fitted = calibration.fit
     lines = [
         f"Data: {series.describe()}.",
-        f"Model: {calibration.chosen}, {FORM_NAMES[calibration.chosen]}; chosen by {calibration.reason}.",
+        f"Model: {calibration.chosen} ({FORM_NAMES[calibration.chosen]})"
+        + (", as asked." if calibration.reason == "asked for" else f"; chosen by {calibration.reason}."),
         "Parameters (P10-P90 from the "
         + ("covariance of the estimates" if fitted.intervals == "covariance" else "residual bootstrap")
         + "): "
@@ -291,23 +319,27 @@ def _percent(value: float) -> str:
     return f"{value * 100:.4g}%"
 
 
-def _rate(series: Series, value: float) -> str:
+def _exact(series: Series, value: float) -> str:
     per = series.gbps_per_unit
     assert per is not None
     return format_bit_rate(value * per)
 
 
-def yaml_block(calibration: Calibration, series: Series, data: str, stream: str = "ID") -> str:
+def yaml_block(
+    calibration: Calibration, series: Series, data: str, stream: str = "ID", scenario: str | None = None
+) -> str:
     """The ready-to-paste YAML: a demand stream's ``base`` and ``growth`` for the chosen form,
-    its ``uncertainty`` entries, and the ``sources`` entry citing the data file (``data``: its
-    path as the user wrote it)."""
+    its ``uncertainty`` entries, and the ``sources`` entry citing the data file. ``data`` is its
+    path relative to ``scenario`` (the file the block is for, ``--for``), or as the user wrote
+    it when None."""
     fitted = calibration.fit
     form = calibration.chosen
     key = "fit-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in series.column)[:50]
     test = calibration.backtests.get(form)
     every = None if test is None else test.errors()
     check = (
-        f"backtest median error {every.mdape:.1%} over {every.count} forecasts up to {calibration.horizon_years} years ahead"
+        f"backtest median error {every.mdape:.1%} over {plural(every.count, 'forecast')} up to "
+        f"{calibration.horizon_years} years ahead"
         if every is not None
         else "not backtested: too few points"
     )
@@ -315,7 +347,7 @@ def yaml_block(calibration: Calibration, series: Series, data: str, stream: str 
         f"# Fitted by capacity-model fit to {data} (column {series.column}"
         + (f", metric {series.metric}" if series.metric else "")
         + f", {len(series.values)} points {format_month(int(series.months[0]))} to {format_month(int(series.months[-1]))}):",
-        f"# {form}, {FORM_NAMES[form]}; {check}. Paste into a demand stream; ID is its id.",
+        f"# {form} ({FORM_NAMES[form]}); {check}. Paste into a demand stream; ID is its id.",
     ]
     rate_column = series.gbps_per_unit is not None
     if form in ("cagr", "piecewise"):
@@ -323,7 +355,7 @@ def yaml_block(calibration: Calibration, series: Series, data: str, stream: str 
         level = fitted.estimates[0]
         if rate_column:
             lines.append(
-                f"base: {{value: {_rate(series, level)}, at: {format_month(centre)}, source: {key}}}"
+                f"base: {{value: {_exact(series, level)}, at: {format_month(centre)}, source: {key}}}"
             )
         else:
             lines.append(
@@ -349,10 +381,15 @@ def yaml_block(calibration: Calibration, series: Series, data: str, stream: str 
         if series.until is not None:
             fields.append(f"until: {format_month(series.until)}")
         lines.append(
-            "# The curve is fitted again from the data when the scenario is loaded (data: is relative to"
+            "# The curve is fitted again from the data when the scenario is loaded; with an uncertainty"
         )
         lines.append(
-            "# the scenario file); with an uncertainty section its parameters are drawn jointly from the fit."
+            "# section its parameters are drawn jointly from the fit. data: is relative to the scenario"
+        )
+        lines.append(
+            f"# file: written here for {scenario}."
+            if scenario is not None
+            else "# file: written here as typed; give --for SCENARIO.yaml to write it for the file you paste into."
         )
         if not rate_column:
             lines.append(
@@ -360,6 +397,7 @@ def yaml_block(calibration: Calibration, series: Series, data: str, stream: str 
             )
             lines.append("# through the stream's base, e.g. base: {value: ... Gbps, at: ...}")
         lines.append("growth: {" + ", ".join(fields) + f", source: {key}}}")
+        lines += _share_lines(fitted, series, stream, key)
     lines += [
         "sources:",
         f"  {key}: >-",
@@ -392,7 +430,7 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
         p90 = math.exp(log_params[0] + Z_90 * sd[0] * widen)
         paths.append(f"demand.{stream}.base.value")
         lines.append(
-            f"    {paths[-1]}: {{dist: lognormal, median: {_rate(series, median)}, p90: {_rate(series, p90)}}}"
+            f'    "{paths[-1]}": {{dist: lognormal, median: {_exact(series, median)}, p90: {_exact(series, p90)}}}'
         )
     else:
         paths.append("")
@@ -406,7 +444,7 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
         )
         paths.append(path)
         lines.append(
-            f"    {path}: {{dist: normal, mean: {_percent(mean)}, sd: {_percent(spread)}, low: -99%, high: 1000%}}"
+            f'    "{path}": {{dist: normal, mean: {_percent(mean)}, sd: {_percent(spread)}, low: -99%, high: 1000%}}'
         )
     correlation = transformed / np.outer(np.maximum(sd, 1e-300), np.maximum(sd, 1e-300))
     pairs = [
@@ -417,7 +455,7 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
     ]
     if pairs:
         lines.append("  correlations:")
-        lines += [f"    - {{between: [{a}, {b}], rho: {rho:.2f}}}" for a, b, rho in pairs]
+        lines += [f'    - {{between: ["{a}", "{b}"], rho: {rho:.2f}}}' for a, b, rho in pairs]
     return lines
 
 
@@ -447,19 +485,118 @@ def fitted_growth_line(stream: DemandStream, horizon_years: int = 5) -> str:
         + f", {len(points)} points {format_month(points[0].at)} to {format_month(points[-1].at)}"
     )
     scaled = (
-        f"; scaled to pass through the base, {format_bit_rate(stream.base.value)} at {format_month(stream.base.at)}"
+        f"; the stream follows its shape, scaled to pass through the base, {format_bit_rate(stream.base.value)} "
+        f"at {format_month(stream.base.at)}"
         if stream.base is not None
         else ""
     )
     check = (
-        f"backtest median error {percent(every.mdape)} over {every.count} forecasts up to {horizon_years} years "
+        f"backtest median error {percent(every.mdape)} over {plural(every.count, 'forecast')} up to {horizon_years} years "
         f"ahead, bias {'+' if every.bias > 0 else ''}{percent(every.bias)}, {percent(every.coverage)} inside P10-P90"
         if every is not None
         else "too few points to backtest"
     )
     return (
-        f"{stream.display_name}: {growth.form}, {FORM_NAMES[growth.form]}, fitted to {data}{scaled}. "
+        f"{stream.display_name}: {growth.form} ({FORM_NAMES[growth.form]}) fitted to {data}{scaled}. "
+        + "The fit to the data, in the data's own level: "
         + "; ".join(parameter_text(growth, p) for p in parameters(fitted))
         + f" (P10-P90 from the {'covariance of the estimates' if fitted.intervals == 'covariance' else 'residual bootstrap'}). "
         + f"{check[0].upper()}{check[1:]}."
     )
+
+
+def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str]:
+    """For a series of fractions (every value at most 1) fitted by a logistic or Bass curve,
+    the ``share:`` mapping the curve gives instead, commented out, with its uncertainty entries
+    (each parameter normal with the fit's P10 and P90, and their correlations from the
+    bootstrap's draws); empty otherwise."""
+    if fitted.form not in ("logistic", "bass") or float(np.max(fitted.values)) > 1.0:
+        return []
+    est, low, high = fitted.estimates, fitted.low, fitted.high
+    draws = _natural_draws(fitted)
+    if fitted.form == "logistic":
+        # share(t) = end / (1 + e^{-(t - midpoint)/tau}), ramp = 2 ln 9 · tau = 2 ln 9 / r years
+        ramp = [2 * math.log(9) / r * 12 for r in (est[1], high[1], low[1])]
+        mapping = (
+            f"share: {{model: logistic, start: 0%, end: {_percent(min(est[0], 1.0))}, midpoint: "
+            f"{format_month(_month(est[2]))}, ramp: {round(ramp[0])} months, source: {key}}}"
+        )
+        fields = {
+            "end": (min(est[0], 1.0), low[0], min(high[0], 1.0), "%"),
+            "ramp": (ramp[0], ramp[1], ramp[2], "months"),
+        }
+        columns = {"end": draws[:, 0], "ramp": -draws[:, 1]}  # a faster rate is a shorter ramp
+    else:
+        if max(high[1], high[2]) > 1.0:
+            return [
+                "# (A bass share takes p and q of at most 1 a year: this fit's reach above, so no share: is given.)"
+            ]
+        mapping = (
+            f"share: {{model: bass, start: 0%, end: {_percent(min(est[0], 1.0))}, from: "
+            f"{format_month(_month(est[3]))}, p: {est[1]:.4g}, q: {est[2]:.4g}, source: {key}}}"
+        )
+        fields = {
+            "end": (min(est[0], 1.0), low[0], min(high[0], 1.0), "%"),
+            "p": (est[1], low[1], high[1], ""),
+            "q": (est[2], low[2], high[2], ""),
+        }
+        columns = {"end": draws[:, 0], "p": draws[:, 1], "q": draws[:, 2]}
+    lines = [
+        "# The series is a share (every value at most 1): instead of growth:, a stream's share may",
+        "# follow the curve (paste without the leading '# '):",
+        f"# {mapping}",
+        "#   uncertainty: parameters:",
+    ]
+    for name, (mean, p10, p90, unit) in list(fields.items()):
+        if unit == "months":  # a duration is whole months: a triangle over the P10-P90, rounded out
+            low_m, mode_m, high_m = math.floor(p10), round(mean), math.ceil(p90)
+            if low_m == high_m:
+                lines.append(
+                    f"#     (demand.{stream}.share.{name}: P10 to P90 within one month, {mode_m} months)"
+                )
+                del columns[name]
+                continue
+            lines.append(
+                f"#     demand.{stream}.share.{name}: {{dist: triangular, low: {max(low_m, 1)} months, "
+                f"mode: {min(max(mode_m, low_m, 1), high_m)} months, high: {high_m} months}}"
+            )
+            continue
+        sd = (p90 - p10) / (2 * Z_90)
+        if sd <= 1e-9 * abs(mean):
+            lines.append(f"#     (demand.{stream}.share.{name}: at its bound, {_in(mean, unit)}, not varied)")
+            del columns[name]
+            continue
+        bounds = ", low: 0%, high: 100%" if unit == "%" else ", low: 0.0001, high: 1"
+        lines.append(
+            f"#     demand.{stream}.share.{name}: {{dist: normal, mean: {_in(mean, unit)}, sd: {_in(sd, unit)}{bounds}}}"
+        )
+    names = list(columns)
+    if len(draws) > 2:
+        rho = np.corrcoef(np.column_stack([columns[n] for n in names]), rowvar=False)
+        pairs = [
+            (names[i], names[j], float(rho[i, j]))
+            for i in range(len(names))
+            for j in range(i + 1, len(names))
+            if abs(rho[i, j]) >= 0.05
+        ]
+        if pairs:
+            lines.append("#   uncertainty: correlations:")
+            lines += [
+                f"#     - {{between: [demand.{stream}.share.{a}, demand.{stream}.share.{b}], rho: {r:.2f}}}"
+                for a, b, r in pairs
+            ]
+    return lines
+
+
+def _in(value: float, unit: str) -> str:
+    """A share parameter in its unit: ``'12.5%'``, ``'48 months'``, ``'0.03'``."""
+    if unit == "%":
+        return _percent(value)
+    return f"{value:.4g}" + (f" {unit}" if unit else "")
+
+
+def _natural_draws(fitted: Fit) -> np.ndarray:
+    """The bootstrap's draws as the reported parameters, ``(B, p)``."""
+    from ..engine.fitting import _natural
+
+    return _natural(fitted.form, fitted.draws, float(fitted.times[0]))

@@ -65,6 +65,11 @@ def _loss_text(network: Network, loss: NetworkLoss) -> str:
         f"{_rate(float(loss.at_risk_gbps[first]))} at risk ({_streams_then(network, loss, first)})"
         + (f", of which {_rate(anyway)} short anyway" if anyway > 0 else "")
         + f"; short in {int(loss.failing.sum()):,} of {len(months):,} months"
+        + (
+            f", {anyway_months:,} of them short even without a loss"
+            if (anyway_months := int(np.count_nonzero(loss.short_anyway_gbps > 0)))
+            else ""
+        )
     )
 
 
@@ -99,6 +104,7 @@ def _loss_summary(network: Network, loss: NetworkLoss) -> dict[str, Any]:
         "first_failure": None if first is None else format_month(int(network.months[first])),
         "lost_then": None if first is None else loss.lost[first],
         "months_failing": int(loss.failing.sum()),
+        "months_short_anyway": int(np.count_nonzero(loss.short_anyway_gbps > 0)),
         "at_risk_then_gbps": None if first is None else float(loss.at_risk_gbps[first]),
         "short_anyway_then_gbps": None if first is None else float(loss.short_anyway_gbps[first]),
         "streams_at_risk_then_gbps": None
