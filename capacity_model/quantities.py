@@ -9,9 +9,11 @@ which must parse a distribution's values in the unit of the field it addresses.
 from __future__ import annotations
 
 import difflib
+import itertools
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -568,3 +570,25 @@ Priority = Annotated[
     ),
 ]
 """A stream's priority: a whole number from 0 (served first) to :data:`MAX_PRIORITY`."""
+
+
+def breaks_problem(times: Sequence[float], breaks: Sequence[float], segment_points: int) -> str | None:
+    """Why breakpoints given to a piecewise fit of points at ``times`` (increasing) cannot be
+    fitted, or None: they must differ, lie after the first point and before the last, and
+    leave at least ``segment_points`` points in every segment (the times in any one unit).
+
+    >>> breaks_problem([1, 2, 3, 4, 5], [3], 2), breaks_problem([1, 2, 3, 4, 5], [2, 2], 2)
+    (None, 'two breakpoints are the same date')
+    """
+    ordered = sorted(breaks)
+    if len(set(ordered)) < len(ordered):
+        return "two breakpoints are the same date"
+    if ordered and not (times[0] < ordered[0] and ordered[-1] < times[-1]):
+        return "a breakpoint must lie after the first point and before the last"
+    edges = [-math.inf, *ordered, math.inf]
+    counts = [sum(1 for t in times if a <= t < b) for a, b in itertools.pairwise(edges)]
+    if counts and min(counts) < segment_points:
+        return (
+            f"each segment between breakpoints needs at least {segment_points} points (found {min(counts)})"
+        )
+    return None

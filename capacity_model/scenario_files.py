@@ -762,7 +762,16 @@ def _with_fitted_points(data: Mapping[str, Any], marks: Marks, file: str | None)
         label = f"demand[{stream.get('id', k)}].growth.data"
         where = folder / named.strip()
         try:
-            series = read_series(where, str(where), since=since, until=until, at=at, field=label, **options)
+            series = read_series(
+                where,
+                str(where),
+                since=since,
+                until=until,
+                at=at,
+                field=label,
+                options=("column:", "date_column:", "metric:"),
+                **options,
+            )
         except ScenarioError as error:  # problems in the data file: say which scenario names it
             if all(p.file == at[0] for p in error.problems):
                 raise

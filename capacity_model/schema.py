@@ -55,6 +55,7 @@ from .quantities import (
     SourceKey,
     StrictModel,
     Text,
+    breaks_problem,
     did_you_mean,
     problem,
     raise_all,
@@ -757,6 +758,29 @@ class FittedGrowth(StrictModel):
                     ("points",) if self.points else ("data",),
                 )
             )
+        months = [p.at for p in self.points]
+        if months and self.since is not None and months[0] < self.since:
+            findings.append(
+                (
+                    f"the points start at {units.format_month(months[0])}, before since: points given in the "
+                    "file (a resolved scenario) are not read again; remove points: to read the data anew, or "
+                    "drop the points before since",
+                    ("since",),
+                )
+            )
+        if months and self.until is not None and months[-1] > self.until:
+            findings.append(
+                (
+                    f"the points end at {units.format_month(months[-1])}, after until: points given in the "
+                    "file are not read again; remove points: to read the data anew, or drop the points after "
+                    "until",
+                    ("until",),
+                )
+            )
+        if self.breaks is not None and len(months) >= 2:
+            problem_text = breaks_problem(months, self.breaks, 2)
+            if problem_text is not None:
+                findings.append((problem_text, ("breaks",)))
         raise_all(findings)
         return self
 

@@ -30,6 +30,10 @@ __all__ = ["DATE_COLUMNS", "MAX_ROWS", "METRIC_COLUMN", "Series", "read_series"]
 
 #: Most rows a data file may hold (a month a row for 800 years).
 MAX_ROWS = 10_000
+#: Values must lie below this (a scenario's observed values do too: curves are fitted to logs).
+MAX_VALUE = 1e300
+#: Problems reported one by one; beyond, their number.
+MOST_PROBLEMS = 20
 #: Longest field read [characters].
 MAX_FIELD = 2_000
 #: Date columns looked for, in order, when none is named.
@@ -88,6 +92,7 @@ def read_series(
     until: int | None = None,
     at: tuple[str | None, int | None] | None = None,
     field: str = "data",
+    options: tuple[str, str, str] = ("--column", "--date-column", "--metric"),
 ) -> Series:
     """Read one series from a CSV file (see the module).
 
@@ -108,6 +113,9 @@ def read_series(
     at, field
         The file and line naming the data file (a scenario's ``data:``), and that field's path,
         for problems opening it.
+    options
+        How the problems name the value column, date column and metric options: ``--column``
+        on the command line, ``column:`` in a scenario.
 
     Raises
     ------
@@ -160,7 +168,7 @@ def read_series(
         if date_column is None:
             raise ScenarioError(
                 Problem(
-                    f"no date column (one named {', '.join(DATE_COLUMNS)}); name it with --date-column "
+                    f"no date column (one named {', '.join(DATE_COLUMNS)}); name it with {options[1]} "
                     f"(the columns are {', '.join(header)})",
                     file,
                     header_line,
@@ -171,7 +179,7 @@ def read_series(
     if metric is not None:
         if metric_at is None:
             raise ScenarioError(
-                Problem(f"--metric {metric}: the file has no {METRIC_COLUMN!r} column", file, header_line)
+                Problem(f"{options[2]} {metric}: the file has no {METRIC_COLUMN!r} column", file, header_line)
             )
         known = sorted({cells[metric_at] for _, cells in data if metric_at < len(cells)})
         if metric not in known:
@@ -186,7 +194,7 @@ def read_series(
             raise ScenarioError(
                 Problem(
                     f"the file mixes definitions in its {METRIC_COLUMN!r} column ({', '.join(known)}): fit one "
-                    "at a time, naming it with --metric (in a scenario, metric:)",
+                    f"at a time, naming it with {options[2]}",
                     file,
                     header_line,
                     field=METRIC_COLUMN,
@@ -194,11 +202,21 @@ def read_series(
             )
         metric = known[0] if known else None
     if column is None:
-        column = _only_numeric_column(header, data, {date_at, metric_at}, file, header_line)
+        column = _only_numeric_column(header, data, {date_at, metric_at}, file, header_line, options[0])
     value_at = position(column, "value")
 
     months, values, lines = [], [], []
     for line, cells in data:
+        if len(cells) != len(header):
+            problems.append(
+                Problem(
+                    f"the row has {len(cells)} fields and the header {len(header)}: quote a field with a comma in "
+                    'it ("1,217") or write numbers without one (1217)',
+                    file,
+                    line,
+                )
+            )
+            continue
         date_text = cells[date_at] if date_at < len(cells) else ""
         value_text = cells[value_at] if value_at < len(cells) else ""
         try:
@@ -219,10 +237,12 @@ def read_series(
             )
             continue
         value = float(value_text)
-        if not np.isfinite(value) or value <= 0:
+        if not np.isfinite(value) or value <= 0 or value >= MAX_VALUE:
             problems.append(
                 Problem(
-                    f"{value_text} is not above 0: growth curves are fitted to the logarithm of the values",
+                    f"{value_text} is not above 0: growth curves are fitted to the logarithm of the values"
+                    if value <= 0
+                    else f"{value_text} is not below {MAX_VALUE:g}: write the values in a larger unit",
                     file,
                     line,
                     column,
@@ -256,7 +276,7 @@ def read_series(
                 )
             )
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(_first(problems))
     if not months:
         raise ScenarioError(
             Problem("no point is left to fit" + (" in the dates chosen" if since or until else ""), file)
@@ -274,8 +294,21 @@ def read_series(
     )
 
 
+def _first(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`MOST_PROBLEMS` problems, and how many more there are."""
+    if len(problems) <= MOST_PROBLEMS:
+        return problems
+    more = len(problems) - MOST_PROBLEMS
+    return [*problems[:MOST_PROBLEMS], Problem(f"and {more:,} more problems like these", problems[0].file)]
+
+
 def _only_numeric_column(
-    header: Sequence[str], data: Sequence[tuple[int, list[str]]], skip: set[int | None], file: str, line: int
+    header: Sequence[str],
+    data: Sequence[tuple[int, list[str]]],
+    skip: set[int | None],
+    file: str,
+    line: int,
+    option: str,
 ) -> str:
     """The one column besides the dates and metric most of whose filled cells are numbers (a
     stray word in it is then reported on its own line)."""
@@ -288,6 +321,6 @@ def _only_numeric_column(
     if len(numeric) != 1:
         found = f"columns of numbers: {', '.join(numeric)}" if numeric else "no column of numbers"
         raise ScenarioError(
-            Problem(f"name the values' column with --column (the file has {found})", file, line)
+            Problem(f"name the values' column with {option} (the file has {found})", file, line)
         )
     return numeric[0]

@@ -11,6 +11,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from capacity_model.engine import project
 from capacity_model.scenario_files import load
 from tests.cli_helpers import cli
 
@@ -134,14 +135,15 @@ def test_a_share_series_also_gives_a_share_mapping_that_runs(tmp_path: Path) -> 
     write(tmp_path, SHARE)
     ran = cli("fit", "data.csv", "--model", "logistic", "-o", "out", cwd=tmp_path)
     assert ran.returncode == 0, ran.stderr
-    block = (tmp_path / "out" / "fit.yaml").read_text()
-    commented = [line[2:] for line in block.splitlines() if line.startswith("# share:")]
-    (share,) = commented
-    entries = [line[6:] for line in block.splitlines() if line.startswith("#     demand.ID.share.")]
-    mapping = yaml.safe_load(share)["share"]
+    lines = (tmp_path / "out" / "fit.yaml").read_text().splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("# share:"))
+    sketch = [line[2:] for line in lines[start:] if line.startswith("# ") and not line.startswith("# (")]
+    pasted = yaml.safe_load("\n".join(sketch))  # uncommented as it says, the sketch is YAML
+    mapping = pasted["share"]
     assert float(mapping["end"].rstrip("%")) == pytest.approx(12.5, abs=0.5)
     # ramp = 2 ln 9 / r years: 2 x 2.197 / 0.8 = 5.49 years, 66 months
     assert mapping["ramp"] in ("65 months", "66 months", "67 months")
+    uncertainty = pasted["uncertainty"]
     scenario = {
         "name": "Share pasted",
         "period": {"start": "2026-01", "end": "2027-12"},
@@ -156,9 +158,11 @@ def test_a_share_series_also_gives_a_share_mapping_that_runs(tmp_path: Path) -> 
         ],
         "uncertainty": {
             "samples": 50,
-            "parameters": {
-                k.replace(".ID.", ".transit."): v for e in entries for k, v in yaml.safe_load(e).items()
-            },
+            "parameters": {k.replace(".ID.", ".transit."): v for k, v in uncertainty["parameters"].items()},
+            "correlations": [
+                {**c, "between": [p.replace(".ID.", ".transit.") for p in c["between"]]}
+                for c in uncertainty.get("correlations", [])
+            ],
         },
         "sources": {"fit-share": "test"},
     }
@@ -175,3 +179,54 @@ def test_a_column_of_words_is_refused_row_by_row(tmp_path: Path) -> None:
         f"data.csv:{line}: note: '{word}' is not a number: write plain numbers (1835, 3.79)"
         for line, word in ((2, "a"), (3, "b"), (4, "c"))
     ]
+
+
+#: Yearly points 2010-2020 growing 50% a year to 2013 and 10% after (3% noise).
+BROKEN = "date,value_gbps\n" + "".join(
+    f"{2010 + k},{(100 * 1.5**k if k < 3 else 100 * 1.5**3 * 1.1 ** (k - 3)) * n:.4f}\n"
+    for k, n in enumerate(np.exp(np.random.default_rng(4).normal(0, 0.03, 11)))
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        (GROWING, ("--model", "cagr")),
+        (BROKEN, ("--model", "piecewise")),
+        (BROKEN, ("--model", "piecewise", "--breaks", "2013")),
+        (GROWING, ("--model", "logistic")),
+    ],
+)
+def test_the_pasted_block_is_yaml_as_written_and_follows_the_fitted_curve(
+    tmp_path: Path, text: str, args: tuple[str, ...]
+) -> None:
+    write(tmp_path, text)
+    ran = cli("fit", "data.csv", *args, "--for", "pasted.yaml", "-o", "out", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    block = yaml.safe_load((tmp_path / "out" / "fit.yaml").read_text())  # the text as written parses
+    stream: dict[str, object] = {"id": "national", "growth": block["growth"]}
+    if "base" in block:
+        stream["base"] = block["base"]
+    scenario = {
+        "name": "Pasted",
+        "period": {"start": "2020-01", "end": "2026-12"},
+        "links": [{"id": "l", "phases": [{"capacity": "1 Pbps", "in_service": "2019-01"}]}],
+        "demand": [stream],
+        "sources": block["sources"],
+    }
+    if "uncertainty" in block:
+        parameters = {
+            k.replace(".ID.", ".national."): v for k, v in block["uncertainty"]["parameters"].items()
+        }
+        correlations = [
+            {**c, "between": [p.replace(".ID.", ".national.") for p in c["between"]]}
+            for c in block["uncertainty"].get("correlations", [])
+        ]
+        scenario["uncertainty"] = {"samples": 100, "parameters": parameters, "correlations": correlations}
+    write(tmp_path, yaml.safe_dump(scenario, sort_keys=False), "pasted.yaml")
+    demand = project(load(tmp_path / "pasted.yaml").scenario).demand_gbps
+    rows = (tmp_path / "out" / "fit.csv").read_text().splitlines()[1:]
+    fitted = {r.split(",")[0]: float(r.split(",")[2]) for r in rows}
+    months = [f"{2020 + m // 12}-{m % 12 + 1:02d}" for m in range(len(demand))]
+    shared = [k for k, month in enumerate(months) if month in fitted]
+    np.testing.assert_allclose(demand[shared], [fitted[months[k]] for k in shared], rtol=1e-4)

@@ -162,3 +162,65 @@ def test_the_shipped_calibrated_scenario() -> None:
     rate = (projection.demand_gbps[12] / projection.demand_gbps[0]) - 1
     assert rate == pytest.approx(0.234, abs=0.001)
     assert any(p.path == "demand.national.growth.draw" for p in scenario.parameters())
+
+
+#: A logistic curve (150, rate 0.6, midpoint 2016) with 4% noise, half-yearly 2010-2021.
+LOGISTIC = "date,subscribers\n" + "".join(
+    f"{2010 + k // 2}-{1 + 6 * (k % 2):02d},{150 / (1 + np.exp(-0.6 * (2010 + k / 2 - 2016))) * n:.4f}\n"
+    for k, n in enumerate(np.exp(np.random.default_rng(6).normal(0, 0.04, 24)))
+)
+
+
+def test_with_a_base_a_higher_draw_is_more_demand_at_the_end(tmp_path: Path) -> None:
+    # The draws are ordered by the demand they give at the end once scaled through the base:
+    # uniforms in increasing order give increasing demand in the period's last month.
+    from capacity_model.engine.evaluation import evaluate, period_months
+    from capacity_model.engine.montecarlo import values_for
+
+    text = (
+        SCENARIO.replace("form: cagr}", "form: logistic}").replace(
+            "  - id: national\n", "  - id: national\n    base: {value: 1 Tbps, at: 2024-01}\n"
+        )
+        + "uncertainty: {samples: 10}\n"
+    )
+    scenario = load(setup(tmp_path, LOGISTIC, text)).scenario
+    (parameter,) = scenario.parameters()
+    draws = np.linspace(0.001, 0.999, 200)[:, None]
+    result = evaluate(scenario, period_months(scenario), values_for([parameter], draws))
+    end = result.demand_gbps[:, -1]
+    assert np.all(np.diff(end) >= -1e-9 * end[1:])
+    assert end[-1] > end[0]
+
+
+def test_points_given_outside_since_are_refused_not_silently_kept(tmp_path: Path) -> None:
+    setup(tmp_path)
+    ran = cli("run", "s.yaml", "--deterministic", "-o", "out", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    resolved = tmp_path / "out" / "s" / "scenario.resolved.yaml"
+    again = cli("validate", resolved, "--set", "demand.national.growth.since=2022-01", cwd=tmp_path)
+    assert again.returncode == 2
+    assert "growth.since: the points start at 2020-01, before since" in again.stderr
+    assert "remove points: to read the data anew" in again.stderr
+
+
+def test_a_base_before_a_bass_curve_starts_is_named(tmp_path: Path) -> None:
+    # Bass starting in 2008: a base in 1990 lies before the curve has begun.
+    data = "date,subscribers\n" + "".join(
+        f"{2010 + k},{120 * (1 - np.exp(-0.52 * (k + 1.5))) / (1 + 25 * np.exp(-0.52 * (k + 1.5))):.5f}\n"
+        for k in range(12)
+    )
+    text = SCENARIO.replace("form: cagr}", "form: bass}").replace(
+        "  - id: national\n", "  - id: national\n    base: {value: 1 Tbps, at: 1990-01}\n"
+    )
+    with pytest.raises(
+        ScenarioError, match=r"demand\[national\]\.base\.at: the bass curve fitted to .* has not started"
+    ):
+        project(load(setup(tmp_path, data, text)).scenario)
+
+
+def test_an_s_curve_is_fitted_to_at_most_a_thousand_points(tmp_path: Path) -> None:
+    from capacity_model.engine.fitting import FitError, fit
+
+    times = 1900 + np.arange(1001) / 12
+    with pytest.raises(FitError, match="fitted to at most 1,000 points"):
+        fit(times, 1 + times - 1899, "logistic")

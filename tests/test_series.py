@@ -52,7 +52,7 @@ def test_a_file_mixing_metrics_is_fitted_one_at_a_time(tmp_path: Path) -> None:
     text = GOOD + "2025-09,installed,17210,e\n"
     assert problems(tmp_path, text) == [
         "data.csv:1: metric: the file mixes definitions in its 'metric' column (installed, total): fit one at "
-        "a time, naming it with --metric (in a scenario, metric:)"
+        "a time, naming it with --metric"
     ]
     assert read(tmp_path, text, metric="installed").values.tolist() == [17210.0]
     assert problems(tmp_path, text, metric="instaled") == [
@@ -120,3 +120,23 @@ def test_a_folder_or_a_missing_file(tmp_path: Path) -> None:
         read_series(tmp_path, "here")
     with pytest.raises(ScenarioError, match="file not found"):
         read_series(tmp_path / "none.csv", "none.csv")
+
+
+def test_a_row_longer_than_the_header_is_refused(tmp_path: Path) -> None:
+    # an unquoted thousands separator: 1,217 would be read as the value 1
+    found = problems(tmp_path, "date,value_gbps\n2022,997\n2023,1,217\n")
+    assert found == [
+        'data.csv:3: the row has 3 fields and the header 2: quote a field with a comma in it ("1,217") or '
+        "write numbers without one (1217)"
+    ]
+
+
+def test_values_must_stay_below_1e300(tmp_path: Path) -> None:
+    found = problems(tmp_path, "date,value_gbps\n2022,1e299\n2023,1.7e308\n")
+    assert found == ["data.csv:3: value_gbps: 1.7e308 is not below 1e+300: write the values in a larger unit"]
+
+
+def test_at_most_twenty_problems_are_listed(tmp_path: Path) -> None:
+    rows = "".join(f"{2000 + k},x\n" for k in range(50))
+    found = problems(tmp_path, "date,value_gbps\n" + rows, column="value_gbps")
+    assert len(found) == 21 and found[-1] == "data.csv: and 30 more problems like these"

@@ -2,7 +2,8 @@
 did not see (ITU-T E.507's check of a model on data outside its fit).
 
 For every **origin** ``k`` (from the fewest points the form can be fitted to, up to the
-second-last point), the form is fitted to the first ``k`` points only (breakpoints of a
+second-last point; at most :data:`MOST_ORIGINS` of them, spread evenly over a long series),
+the form is fitted to the first ``k`` points only (breakpoints of a
 piecewise fit chosen anew, unless given) and forecasts each later point ``j`` at most ``H``
 years ahead of the origin's last point ``t_{k−1}``. The point's **horizon** is
 ``h = ⌈t_j − t_{k−1}⌉`` years (1 … H). For each forecast ``ŷ`` of an actual ``y``:
@@ -26,11 +27,28 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fitting import Fit, FitError, fit, parameter_count
+from .fitting import BACKTEST_BOOTSTRAP, Fit, FitError, fit, parameter_count
 
-__all__ = ["Backtest", "HorizonErrors", "backtest", "fewest_points", "holdout"]
+__all__ = ["MOST_ORIGINS", "Backtest", "HorizonErrors", "backtest", "fewest_points", "holdout", "origins"]
+
+#: Most origins a backtest refits from (spread evenly over a long series).
+MOST_ORIGINS = 20
 
 FloatArray = NDArray[np.float64]
+
+
+def origins(first: int, points: int) -> list[int]:
+    """The origins backtested: every ``k`` from ``first`` to ``points − 1``, or, when there are
+    more than :data:`MOST_ORIGINS`, that many spread evenly over them (the last included).
+
+    >>> origins(3, 6), len(origins(3, 1000)), origins(3, 1000)[-1]
+    ([3, 4, 5], 20, 999)
+    """
+    every = list(range(first, points))
+    if len(every) <= MOST_ORIGINS:
+        return every
+    picks = np.unique(np.round(np.linspace(0, len(every) - 1, MOST_ORIGINS)).astype(int))
+    return [every[i] for i in picks]
 
 
 def fewest_points(form: str, breaks: Sequence[float] | None = None) -> int:
@@ -137,14 +155,14 @@ def backtest(
     y = np.asarray(values, dtype=float)
     rows: list[tuple[float, float, float, float, float, float]] = []
     failed = 0
-    for k in range(fewest_points(form, breaks), len(t)):
+    for k in origins(fewest_points(form, breaks), len(t)):
         ahead = np.flatnonzero((t > t[k - 1]) & (t - t[k - 1] <= horizon_years + 1e-9))
         ahead = ahead[ahead >= k]
         if not ahead.size:
             continue
         kept = None if breaks is None else [b for b in breaks if b < t[k - 1]]
         try:
-            fitted = fit(t[:k], y[:k], form, breaks=kept, seed=seed)
+            fitted = fit(t[:k], y[:k], form, breaks=kept, seed=seed, draws=BACKTEST_BOOTSTRAP)
         except FitError:
             failed += 1
             continue

@@ -124,7 +124,10 @@ def _grown_gbps(stream: DemandStream, months: NDArray[np.int64], values: Values)
             [values(r, "rate") for r in growth.rates],
         )
     if isinstance(growth, FittedGrowth):
-        return _fitted_gbps(stream.id, growth, months, values(growth, "draw"), base_value, base_month)
+        written = None if base is None else base.at
+        return _fitted_gbps(
+            stream.id, growth, months, values(growth, "draw"), base_value, base_month, written
+        )
     return dem.series_growth(
         months,
         [values(p, "at") for p in growth.points],
@@ -141,6 +144,7 @@ def _fitted_gbps(
     draw: Any,
     base_value: Any,
     base_month: Any,
+    written_base_month: int | None = None,
 ) -> FloatArray:
     """A fitted growth over ``months`` [Gbps] (README, "Calibrating demand").
 
@@ -149,8 +153,9 @@ def _fitted_gbps(
     f(at)``, otherwise converted from the data's bit rate. ``draw`` is the growth's value of the
     uncertainty section's draw of the fit: a ``(samples, 1)`` column of uniforms picks, for each
     sample, one of the fit's joint draws of its parameters (:func:`~.fitting.joint_draws`),
-    ordered by the level they give at the period's last month, so that a higher draw is a
-    higher curve; a scalar (nothing sampled) gives the curve at the estimates. The curve at the
+    ordered by the demand they give at the period's last month (with a base, scaled through it
+    at ``written_base_month``, the base month as written), so that a higher draw is higher
+    demand at the end; a scalar (nothing sampled) gives the curve at the estimates. The curve at the
     estimates may not pass 1 Ebps within the period (a :class:`ScenarioError` naming the
     stream); a draw beyond it is held at it.
     """
@@ -165,7 +170,23 @@ def _fitted_gbps(
     t = months / 12.0
     if isinstance(draw, np.ndarray):
         theta = joint_draws(fitted)
-        order = np.argsort(log_levels(fitted, theta, np.array([t[-1]]))[:, 0], kind="stable")
+        # Ordered by the demand each draw gives at the period's end: the curve there, or with a
+        # base its ratio to the curve at the base month as written (draws whose curve has not
+        # started by then cannot pass through the base, and are left out).
+        key = log_levels(fitted, theta, np.array([t[-1]]))[:, 0]
+        if written_base_month is not None:
+            key = key - log_levels(fitted, theta, np.array([written_base_month / 12.0]))[:, 0]
+        usable = np.isfinite(key)
+        if not usable.any():
+            raise ScenarioError(
+                Problem(
+                    f"no draw of the {growth.form} curve fitted to {growth.data} is defined at the base "
+                    "month; move base.at into the data's period",
+                    field=f"demand[{stream_id}].base.at",
+                )
+            )
+        theta, key = theta[usable], key[usable]
+        order = np.argsort(key, kind="stable")
         index = np.minimum(
             (np.asarray(draw, dtype=float)[:, 0] * len(order)).astype(np.int64), len(order) - 1
         )
@@ -178,6 +199,15 @@ def _fitted_gbps(
     else:
         log_f = fitted.log_level(t)
         at_base = None if base_month is None else fitted.log_level(np.asarray(base_month, dtype=float) / 12.0)
+        if at_base is not None and not np.all(np.isfinite(at_base)):
+            raise ScenarioError(
+                Problem(
+                    f"the {growth.form} curve fitted to {growth.data} has not started at the base month "
+                    f"(it starts at {units.format_month(round(float(fitted.estimates[-1]) * 12))}); move "
+                    "base.at into the data's period",
+                    field=f"demand[{stream_id}].base.at",
+                )
+            )
     if base_value is None:
         per = growth.gbps_per_unit
         assert per is not None  # the schema requires a base otherwise

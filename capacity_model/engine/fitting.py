@@ -35,6 +35,7 @@ choices and Gauss–Newton iterations, never over time points or bootstrap draws
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 from collections.abc import Callable, Sequence
@@ -43,6 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from ..quantities import breaks_problem
 from ..schema import FIT_FORMS
 
 __all__ = [
@@ -58,6 +60,7 @@ __all__ = [
     "log_level_each",
     "log_levels",
     "parameter_count",
+    "reported_rows",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -80,10 +83,17 @@ BASS_MIN_P, BASS_MAX_LEAD = 1e-4, 30.0
 LINEAR_DRAWS = 10_000
 #: Bootstrap draws of a saturating form's fit.
 BOOTSTRAP = 400
+#: Bootstrap draws of a saturating form's fit at each origin of a backtest (for the coverage
+#: of its prediction intervals).
+BACKTEST_BOOTSTRAP = 100
+#: Most points a saturating form is fitted to (a month a point for 83 years): its bootstrap
+#: refits it :data:`BOOTSTRAP` times, each over every point.
+MOST_SATURATING_POINTS = 1000
 #: Most breakpoints the data may choose for a piecewise fit, and the fewest points a segment holds.
 MOST_BREAKS, SEGMENT_POINTS = 3, 2
-#: Candidate breakpoints the data may choose among, at most (evenly spread over the points).
-MOST_CANDIDATES = 60
+#: Candidate breakpoints the data may choose among, at most (evenly spread over the points):
+#: with three breakpoints at most, 1,350 least-squares fits.
+MOST_CANDIDATES = 20
 #: A log residual this small is rounding: fits closer than it count as exact when breakpoints
 #: are chosen (so a series without noise gets no spurious breakpoint).
 SSE_FLOOR = 1e-9
@@ -130,8 +140,12 @@ def _bass(theta: FloatArray, t: FloatArray, first: float) -> FloatArray:
 
 
 def _natural(form: str, theta: FloatArray, first: float) -> FloatArray:
-    """The reported parameters from θ (rows broadcast)."""
-    theta = np.asarray(theta, dtype=float)
+    """The reported parameters from θ (rows broadcast; θ far out gives inf, not a warning)."""
+    with np.errstate(all="ignore"):
+        return _natural_of(form, np.asarray(theta, dtype=float), first)
+
+
+def _natural_of(form: str, theta: FloatArray, first: float) -> FloatArray:
     if form in ("logistic", "gompertz"):
         return np.stack([np.exp(theta[..., 0]), np.exp(theta[..., 1]), theta[..., 2]], axis=-1)
     return np.stack(
@@ -197,9 +211,13 @@ class Fit:
     intervals: str
     """How the intervals are made: ``'covariance'`` (exact, linear forms) or ``'residual bootstrap'``."""
     centre: float = 0.0
-    """``t̄`` of the log-linear forms [years]."""
+    """``t̄`` of the log-linear forms, the mean time of the points [years]."""
+    reference: float = 0.0
+    """The whole month nearest ``t̄``, at which a log-linear fit's level is reported [years]."""
     breaks: tuple[float, ...] = ()
     """Breakpoints of a piecewise fit [years]."""
+    breaks_given: bool = False
+    """Whether the breakpoints were given (not estimated: they are no parameters then)."""
     coefficients: FloatArray = field(default_factory=lambda: np.zeros(0))
     """The log-linear forms' coefficients ``(a, b₀, Δb₁, …)``; the saturating forms' θ."""
     covariance: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -211,8 +229,9 @@ class Fit:
 
     @property
     def parameters(self) -> int:
-        """Parameters estimated, breakpoints chosen by the data included."""
-        return len(self.coefficients) + (len(self.breaks) if self.form == "piecewise" else 0)
+        """Parameters estimated, breakpoints chosen by the data included (given ones are not)."""
+        chosen = self.form == "piecewise" and not self.breaks_given
+        return len(self.coefficients) + (len(self.breaks) if chosen else 0)
 
     @property
     def residuals(self) -> FloatArray:
@@ -319,7 +338,16 @@ def _check(times: FloatArray, values: FloatArray, parameters: int, form: str) ->
         )
 
 
-def _linear(times: FloatArray, values: FloatArray, form: str, breaks: Sequence[float]) -> Fit:
+def reported_rows(fitted: Fit) -> FloatArray:
+    """The rows taking a log-linear fit's coefficients to its reported parameters in log: the
+    log level at ``reference`` (a whole month near the points' mean date), then each segment's
+    slope ``b₀, b₀ + Δb₁, …`` (``g = e^b − 1``), ``(k, k)``."""
+    k = len(fitted.coefficients)
+    level = _design(np.array([fitted.reference]), fitted.centre, fitted.breaks)[0]
+    return np.vstack([level, np.cumsum(np.eye(k)[1:], axis=0)])
+
+
+def _linear(times: FloatArray, values: FloatArray, form: str, breaks: Sequence[float], given: bool) -> Fit:
     from scipy import stats
 
     centre = float(np.mean(times))
@@ -328,33 +356,36 @@ def _linear(times: FloatArray, values: FloatArray, form: str, breaks: Sequence[f
     coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
     residuals = y - x @ coefficients
     n, p = x.shape
-    dof = n - p - (len(breaks) if form == "piecewise" else 0)
+    dof = n - p - (0 if given else len(breaks))  # breakpoints the data chose count as parameters
     s2 = float(residuals @ residuals) / dof if dof > 0 else 0.0
-    unscaled = np.linalg.inv(x.T @ x)
-    covariance = s2 * unscaled
-    # natural parameters: the level at the centre, then the rate of each segment
-    segments = np.cumsum(np.eye(len(coefficients))[1:], axis=0)  # b₀, b₀ + Δb₁, …
-    log_params = np.concatenate([[coefficients[0]], segments @ coefficients])
-    rows = np.vstack([np.eye(len(coefficients))[:1], segments])
-    sd = np.sqrt(np.maximum(0.0, np.einsum("ij,jk,ik->i", rows, covariance, rows)))
-    z = stats.t.ppf(0.9, max(dof, 1))
-    to_natural = [np.exp] + [lambda v: np.expm1(v)] * len(segments)
-    estimates = np.array([f(v) for f, v in zip(to_natural, log_params, strict=True)])
-    low = np.array([f(v - z * s) for f, v, s in zip(to_natural, log_params, sd, strict=True)])
-    high = np.array([f(v + z * s) for f, v, s in zip(to_natural, log_params, sd, strict=True)])
-    return Fit(
+    covariance = s2 * np.linalg.inv(x.T @ x)
+    fitted = Fit(
         form=form,
         times=times,
         values=values,
-        estimates=estimates,
-        low=low,
-        high=high,
+        estimates=np.zeros(p),
+        low=np.zeros(p),
+        high=np.zeros(p),
         residual_sd=float(np.sqrt(s2)),
         intervals="covariance",
         centre=centre,
+        reference=round(centre * 12) / 12,
         breaks=tuple(float(b) for b in breaks),
+        breaks_given=given,
         coefficients=np.asarray(coefficients, dtype=float),
         covariance=np.asarray(covariance, dtype=float),
+    )
+    # reported: the level at the reference month, then the rate of each segment
+    rows = reported_rows(fitted)
+    log_params = rows @ fitted.coefficients
+    sd = np.sqrt(np.maximum(0.0, np.einsum("ij,jk,ik->i", rows, fitted.covariance, rows)))
+    z = stats.t.ppf(0.9, max(dof, 1))
+    to_natural = [np.exp] + [np.expm1] * (p - 1)
+    return dataclasses.replace(
+        fitted,
+        estimates=np.array([f(v) for f, v in zip(to_natural, log_params, strict=True)]),
+        low=np.array([f(v - z * d) for f, v, d in zip(to_natural, log_params, sd, strict=True)]),
+        high=np.array([f(v + z * d) for f, v, d in zip(to_natural, log_params, sd, strict=True)]),
     )
 
 
@@ -475,31 +506,49 @@ def _refit_all(
     log_curve = _log_curve(form, float(times[0]))
     rows = np.array(np.broadcast_to(theta, (len(series), theta.shape[-1])), dtype=float)
     damping = np.full(len(series), 1e-3)
-    cost = np.sum((series - log_curve(rows, times)) ** 2, axis=1)
     eye = np.eye(theta.shape[-1])
-    for _ in range(iterations):
-        residual = series - log_curve(rows, times)
-        jac = _jacobian(log_curve, rows, times)
-        normal = np.einsum("bni,bnj->bij", jac, jac)
-        gradient = np.einsum("bni,bn->bi", jac, residual)
-        scaled = normal + damping[:, None, None] * (
-            np.einsum("bii->bi", normal)[:, :, None] * eye + 1e-12 * eye
-        )
-        try:
-            step = np.linalg.solve(scaled, gradient[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            break
-        trial = rows + step
-        with np.errstate(all="ignore"):
-            new_cost = np.sum((series - log_curve(trial, times)) ** 2, axis=1)
-        better = np.isfinite(new_cost) & (new_cost < cost)
-        rows = np.where(better[:, None], trial, rows)
-        cost = np.where(better, new_cost, cost)
-        damping = np.where(better, damping / 3, damping * 4)
+    with np.errstate(all="ignore"):  # parameters far out give inf or nan: rejected, not warned
+        cost = np.sum((series - log_curve(rows, times)) ** 2, axis=1)
+        for _ in range(iterations):
+            before = cost
+            rows, cost, damping = _damped_step(log_curve, times, series, rows, cost, damping, eye)
+            gained = np.where(np.isfinite(before), before - cost, 0.0)
+            if np.all(gained <= 1e-14 * np.maximum(before, 1e-300)) and np.all(damping > 1e3):
+                break  # no row moves any more
     return rows
 
 
-def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int) -> Fit:
+def _damped_step(
+    log_curve: Callable[[FloatArray, FloatArray], FloatArray],
+    times: FloatArray,
+    series: FloatArray,
+    rows: FloatArray,
+    cost: FloatArray,
+    damping: FloatArray,
+    eye: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One Levenberg–Marquardt step of every row: kept where it lowers the row's cost (a
+    singular system leaves the rows as they are)."""
+    residual = series - log_curve(rows, times)
+    jac = _jacobian(log_curve, rows, times)
+    normal = np.einsum("bni,bnj->bij", jac, jac)
+    gradient = np.einsum("bni,bn->bi", jac, residual)
+    scaled = normal + damping[:, None, None] * (np.einsum("bii->bi", normal)[:, :, None] * eye + 1e-12 * eye)
+    try:
+        step = np.linalg.solve(scaled, gradient[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return rows, cost, damping * 4
+    trial = rows + step
+    new_cost = np.sum((series - log_curve(trial, times)) ** 2, axis=1)
+    better = np.isfinite(new_cost) & (new_cost < cost)
+    return (
+        np.where(better[:, None], trial, rows),
+        np.where(better, new_cost, cost),
+        np.where(better, damping / 3, damping * 4),
+    )
+
+
+def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int, draws: int = BOOTSTRAP) -> Fit:
     theta = _least_squares(form, times, values)
     first = float(times[0])
     log_curve = _log_curve(form, first)
@@ -507,20 +556,27 @@ def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int) -> 
     residuals = y - log_curve(theta, times)
     n, p = len(times), theta.size
     s2 = float(residuals @ residuals) / (n - p) if n > p else 0.0
-    jac = _jacobian(log_curve, theta[None, :], times)[0]
-    try:
-        covariance = s2 * np.linalg.inv(jac.T @ jac)
-    except np.linalg.LinAlgError:
-        covariance = np.full((p, p), np.nan)
+    with np.errstate(all="ignore"):
+        jac = _jacobian(log_curve, theta[None, :], times)[0]
+        try:
+            covariance = s2 * np.linalg.inv(jac.T @ jac)
+        except np.linalg.LinAlgError:
+            covariance = np.full((p, p), np.nan)
     rng = np.random.default_rng([seed, 0x666974])  # "fit"
     centred = (residuals - residuals.mean()) * np.sqrt(n / (n - p)) if n > p else residuals * 0.0
-    picks = rng.integers(0, n, size=(BOOTSTRAP, n))
+    picks = rng.integers(0, n, size=(draws, n))
     fitted = log_curve(theta, times)
-    draws = _refit_all(form, times, fitted[None, :] + centred[picks], theta)
-    noise = centred[rng.integers(0, n, size=BOOTSTRAP)]
-    natural = _natural(form, draws, first)
-    ok = np.all(np.isfinite(natural), axis=1)
-    low, high = np.quantile(natural[ok], [0.1, 0.9], axis=0) if ok.any() else (natural[0], natural[0])
+    refits = _refit_all(form, times, fitted[None, :] + centred[picks], theta)
+    noise = centred[rng.integers(0, n, size=draws)]
+    natural = _natural(form, refits, first)
+    with np.errstate(all="ignore"):
+        ok = np.all(np.isfinite(natural), axis=1) & np.all(np.isfinite(log_curve(refits, times)), axis=1)
+    if ok.sum() < draws // 2:
+        raise FitError(
+            f"the {form} curve's intervals cannot be made: most refits of its residual bootstrap fail (values "
+            "spanning too many orders of magnitude, or a curve the data hardly constrain); try another model"
+        )
+    low, high = np.quantile(natural[ok], [0.1, 0.9], axis=0)
     return Fit(
         form=form,
         times=times,
@@ -532,7 +588,7 @@ def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int) -> 
         intervals="residual bootstrap",
         coefficients=theta,
         covariance=covariance,
-        draws=draws[ok],
+        draws=refits[ok],
         noise=noise[ok],
     )
 
@@ -543,6 +599,7 @@ def fit(
     form: str,
     breaks: Sequence[float] | None = None,
     seed: int = 0,
+    draws: int = BOOTSTRAP,
 ) -> Fit:
     """Fit one form to a series (see the module).
 
@@ -556,8 +613,8 @@ def fit(
         One of :data:`FORMS`.
     breaks
         Breakpoints of a piecewise fit [years]; None lets the data choose (:func:`choose_breaks`).
-    seed
-        Seed of the residual bootstrap (saturating forms).
+    seed, draws
+        Seed and size of the residual bootstrap (saturating forms).
 
     Raises
     ------
@@ -568,12 +625,21 @@ def fit(
     y = np.asarray(values, dtype=float)
     if form == "cagr":
         _check(t, y, 2, form)
-        return _linear(t, y, form, ())
+        return _linear(t, y, form, (), given=False)
     if form == "piecewise":
         if breaks is None:
             _check(t, y, 4, form)
-            breaks = choose_breaks(t, y)
+            return _linear(t, y, form, choose_breaks(t, y), given=False)
         _check(t, y, 2 + len(breaks), form)
-        return _linear(t, y, form, tuple(sorted(breaks)))
+        problem = breaks_problem(t.tolist(), list(breaks), SEGMENT_POINTS)
+        if problem is not None:
+            raise FitError(problem)
+        return _linear(t, y, form, tuple(sorted(breaks)), given=True)
     _check(t, y, parameter_count(form), form)
-    return _saturating(t, y, form, seed)
+    if len(t) > MOST_SATURATING_POINTS:
+        raise FitError(
+            f"the {form} model is fitted to at most {MOST_SATURATING_POINTS:,} points (its residual bootstrap "
+            f"refits it {BOOTSTRAP} times), and the series has {len(t):,}: keep fewer (since, until, or yearly "
+            "or quarterly values)"
+        )
+    return _saturating(t, y, form, seed, draws)

@@ -5,6 +5,7 @@ report (README, "Calibrating demand").
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -14,7 +15,7 @@ import numpy as np
 from .. import __version__
 from ..engine.backtest import backtest
 from ..engine.calibration import Calibration
-from ..engine.fitting import BASS_MAX_LEAD, BASS_MIN_P, PARAMETER_NAMES, Fit, fitted_curve
+from ..engine.fitting import BASS_MAX_LEAD, BASS_MIN_P, PARAMETER_NAMES, Fit, fitted_curve, reported_rows
 from ..schema import DemandStream, FittedGrowth
 from ..series import Series
 from ..units import format_bit_rate, format_month
@@ -72,7 +73,9 @@ def parameters(fitted: Fit) -> list[Parameter]:
     """The fitted parameters in the order reported, with their kinds (see :class:`Parameter`)."""
     est, low, high = fitted.estimates, fitted.low, fitted.high
     if fitted.form in ("cagr", "piecewise"):
-        out = [Parameter(f"level at {format_month(_month(fitted.centre))}", est[0], low[0], high[0], "value")]
+        out = [
+            Parameter(f"level at {format_month(_month(fitted.reference))}", est[0], low[0], high[0], "value")
+        ]
         starts = [fitted.times[0], *fitted.breaks]
         for k in range(1, len(est)):
             label = (
@@ -316,7 +319,7 @@ def fit_columns(calibration: Calibration, series: Series) -> dict[str, Any]:
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:.4g}%"
+    return f"{value * 100:.6g}%"
 
 
 def _exact(series: Series, value: float) -> str:
@@ -351,7 +354,7 @@ def yaml_block(
     ]
     rate_column = series.gbps_per_unit is not None
     if form in ("cagr", "piecewise"):
-        centre = _month(fitted.centre)
+        centre = _month(fitted.reference)
         level = fitted.estimates[0]
         if rate_column:
             lines.append(
@@ -373,9 +376,14 @@ def yaml_block(
             lines.append(f"growth: {{model: piecewise, rates: [{rates}], source: {key}}}")
         lines += _linear_uncertainty(fitted, series, stream, rate_column)
     else:
-        fields = ["model: fitted", f"data: {data}", f"form: {form}", f"column: {series.column}"]
+        fields = [
+            "model: fitted",
+            f"data: {_quoted(data)}",
+            f"form: {form}",
+            f"column: {_quoted(series.column)}",
+        ]
         if series.metric:
-            fields.append(f"metric: {series.metric}")
+            fields.append(f"metric: {_quoted(series.metric)}")
         if series.since is not None:
             fields.append(f"since: {format_month(series.since)}")
         if series.until is not None:
@@ -419,7 +427,7 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
     widen = float(stats.t.ppf(0.9, dof)) / Z_90
     cov = fitted.covariance
     k = len(fitted.coefficients)
-    segments = np.vstack([np.eye(k)[:1], np.cumsum(np.eye(k)[1:], axis=0)])  # a, b0, b0 + Δb1, …
+    segments = reported_rows(fitted)  # the log level at the reference month, b0, b0 + Δb1, …
     transformed = segments @ cov @ segments.T
     sd = np.sqrt(np.maximum(np.diag(transformed), 0.0))
     log_params = segments @ fitted.coefficients
@@ -447,16 +455,38 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
             f'    "{path}": {{dist: normal, mean: {_percent(mean)}, sd: {_percent(spread)}, low: -99%, high: 1000%}}'
         )
     correlation = transformed / np.outer(np.maximum(sd, 1e-300), np.maximum(sd, 1e-300))
+    kept = [i for i in range(k) if paths[i]]
+    rho = written_correlations(correlation[np.ix_(kept, kept)])
     pairs = [
-        (paths[i], paths[j], float(correlation[i, j]))
-        for i in range(k)
-        for j in range(i + 1, k)
-        if paths[i] and paths[j] and abs(correlation[i, j]) >= 0.05
+        (paths[kept[a]], paths[kept[b]], rho[a, b])
+        for a in range(len(kept))
+        for b in range(a + 1, len(kept))
+        if rho[a, b] != 0.0
     ]
     if pairs:
         lines.append("  correlations:")
-        lines += [f'    - {{between: ["{a}", "{b}"], rho: {rho:.2f}}}' for a, b, rho in pairs]
+        lines += [f'    - {{between: ["{a}", "{b}"], rho: {r:.3f}}}' for a, b, r in pairs]
     return lines
+
+
+def written_correlations(matrix: np.ndarray) -> np.ndarray:
+    """A correlation matrix as written to paste: rounded to three decimals (``|ρ| < 0.0005``
+    left out), its off-diagonal shrunk by 1% at a time until, as written, it is positive
+    semi-definite as the uncertainty section requires."""
+    n = len(matrix)
+    shrink = 1.0
+    for _ in range(200):
+        written = np.round(matrix * shrink, 3)
+        np.fill_diagonal(written, 1.0)
+        if n < 2 or float(np.linalg.eigvalsh(written).min()) >= 1e-9:
+            return written
+        shrink *= 0.99
+    return np.eye(n)
+
+
+def _quoted(text: str) -> str:
+    """A YAML scalar in double quotes (a file name or column with ``:``, ``#``, ``,`` or brackets)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def fitted_growth_line(stream: DemandStream, horizon_years: int = 5) -> str:
@@ -543,16 +573,18 @@ def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str
         columns = {"end": draws[:, 0], "p": draws[:, 1], "q": draws[:, 2]}
     lines = [
         "# The series is a share (every value at most 1): instead of growth:, a stream's share may",
-        "# follow the curve (paste without the leading '# '):",
+        "# follow the curve; remove the leading '# ' of the share: line into the stream, and of the",
+        "# uncertainty: lines into the scenario's uncertainty section:",
         f"# {mapping}",
-        "#   uncertainty: parameters:",
+        "# uncertainty:",
+        "#   parameters:",
     ]
     for name, (mean, p10, p90, unit) in list(fields.items()):
         if unit == "months":  # a duration is whole months: a triangle over the P10-P90, rounded out
             low_m, mode_m, high_m = math.floor(p10), round(mean), math.ceil(p90)
             if low_m == high_m:
                 lines.append(
-                    f"#     (demand.{stream}.share.{name}: P10 to P90 within one month, {mode_m} months)"
+                    f"#     # demand.{stream}.share.{name}: P10 to P90 within one month, {mode_m} months"
                 )
                 del columns[name]
                 continue
@@ -563,7 +595,7 @@ def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str
             continue
         sd = (p90 - p10) / (2 * Z_90)
         if sd <= 1e-9 * abs(mean):
-            lines.append(f"#     (demand.{stream}.share.{name}: at its bound, {_in(mean, unit)}, not varied)")
+            lines.append(f"#     # demand.{stream}.share.{name}: at its bound, {_in(mean, unit)}, not varied")
             del columns[name]
             continue
         bounds = ", low: 0%, high: 100%" if unit == "%" else ", low: 0.0001, high: 1"
@@ -571,18 +603,18 @@ def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str
             f"#     demand.{stream}.share.{name}: {{dist: normal, mean: {_in(mean, unit)}, sd: {_in(sd, unit)}{bounds}}}"
         )
     names = list(columns)
-    if len(draws) > 2:
-        rho = np.corrcoef(np.column_stack([columns[n] for n in names]), rowvar=False)
+    if len(draws) > 2 and len(names) > 1:
+        rho = written_correlations(np.corrcoef(np.column_stack([columns[n] for n in names]), rowvar=False))
         pairs = [
             (names[i], names[j], float(rho[i, j]))
             for i in range(len(names))
             for j in range(i + 1, len(names))
-            if abs(rho[i, j]) >= 0.05
+            if rho[i, j] != 0.0
         ]
         if pairs:
-            lines.append("#   uncertainty: correlations:")
+            lines.append("#   correlations:")
             lines += [
-                f"#     - {{between: [demand.{stream}.share.{a}, demand.{stream}.share.{b}], rho: {r:.2f}}}"
+                f"#     - {{between: [demand.{stream}.share.{a}, demand.{stream}.share.{b}], rho: {r:.3f}}}"
                 for a, b, r in pairs
             ]
     return lines

@@ -122,3 +122,21 @@ def test_models_are_compared_on_the_forecasts_they_all_made() -> None:
     assert shared == 2
     assert scores == pytest.approx({"a": 0.2, "b": 0.2})
     assert a.score == pytest.approx(0.3)
+
+
+def test_the_choice_prefers_fewer_parameters_within_five_per_cent() -> None:
+    # common errors (median of |PE|): cagr 10%, logistic 9.7% (within 5%: cagr, 2 parameters,
+    # is chosen), bass 8% (more than 5% lower: chosen though it has 4).
+    from types import SimpleNamespace
+
+    from capacity_model.engine.calibration import _choose
+
+    def one(error: float) -> Backtest:
+        return made([2020.0, 2020.0, 2021.0], [2021.0, 2022.0, 2022.0], [error, -error, error])
+
+    fits = {f: SimpleNamespace(breaks=()) for f in ("cagr", "logistic", "bass")}
+    chosen, reason = _choose(fits, {"cagr": one(0.10), "logistic": one(0.097)}, ["cagr", "logistic"], 5, None)  # type: ignore[arg-type]
+    assert chosen == "cagr" and "the fewest parameters of the models within 5% of the lowest" in reason
+    tests = {"cagr": one(0.10), "logistic": one(0.097), "bass": one(0.08)}
+    chosen, reason = _choose(fits, tests, ["cagr", "logistic", "bass"], 5, None)  # type: ignore[arg-type]
+    assert chosen == "bass" and "(8.0%; next logistic at 9.7%)" in reason

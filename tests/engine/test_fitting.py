@@ -141,3 +141,47 @@ def test_the_bass_bounds_keep_it_a_diffusion() -> None:
     natural = fitting._natural("bass", np.array([0.0, -50.0, 0.0, 50.0]), 2010.0)
     assert natural[1] == pytest.approx(fitting.BASS_MIN_P)
     assert natural[3] == pytest.approx(2010.0 - fitting.BASS_MAX_LEAD)
+
+
+def test_the_piecewise_level_is_the_curve_at_the_reported_month() -> None:
+    # 50% a year to 2013, 10% after, yearly 2010-2020: the mean date is 2015, after the
+    # breakpoint; the level reported at 2015-01 is the curve there, 100 x 1.5^3 x 1.1^2.
+    times = np.arange(2010.0, 2021.0)
+    values = np.where(times < 2013, 100 * 1.5 ** (times - 2010), 100 * 1.5**3 * 1.1 ** (times - 2013))
+    fitted = fit(times, values, "piecewise", breaks=[2013.0])
+    assert fitted.reference == 2015.0
+    np.testing.assert_allclose(fitted.estimates, [100 * 1.5**3 * 1.1**2, 0.5, 0.1], rtol=1e-9)
+    assert fitted.level(np.array([2015.0]))[0] == pytest.approx(fitted.estimates[0], rel=1e-12)
+
+
+def test_the_level_is_reported_at_a_whole_month() -> None:
+    # points at 2020-01 and 2021-01 ... mean 2020-07.5: reported at the whole month 2020-08
+    # (rounded), the curve's value there, which a base at that month reproduces exactly.
+    times = np.array([2020.0, 2020.5, 2021.0, 2021.25]) + np.array([0, 0, 0, 0])
+    values = 100 * 2.0 ** (times - 2020)
+    fitted = fit(times, values, "cagr")
+    assert fitted.reference * 12 == round(fitted.reference * 12)
+    assert fitted.estimates[0] == pytest.approx(100 * 2.0 ** (fitted.reference - 2020), rel=1e-12)
+
+
+def test_given_breakpoints_are_no_parameters() -> None:
+    # four points, one breakpoint given: three coefficients, one degree of freedom, and an
+    # interval of some width (a breakpoint counted as a parameter would leave none).
+    times = np.array([2015.0, 2016.0, 2017.0, 2018.0])
+    fitted = fit(times, np.array([100.0, 150.0, 160.0, 175.0]), "piecewise", breaks=[2016.5])
+    assert fitted.parameters == 3 and fitted.residual_sd > 0
+    assert np.all(fitted.high > fitted.low)
+
+
+@pytest.mark.parametrize(
+    ("breaks", "message"),
+    [
+        ([2016.0, 2016.0], "two breakpoints are the same date"),
+        ([2030.0], "after the first point and before the last"),
+        ([2009.0], "after the first point and before the last"),
+        ([2013.2, 2013.3], "each segment between breakpoints needs at least 2 points"),
+    ],
+)
+def test_given_breakpoints_that_cannot_be_fitted_are_refused(breaks: list[float], message: str) -> None:
+    with pytest.raises(FitError, match=message):
+        fit(TIMES, 300 * 1.25 ** (TIMES - 2010), "piecewise", breaks=breaks)
