@@ -5,6 +5,7 @@ scenario's shape, as :mod:`.evaluation` is for the monthly quantities.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,13 +13,23 @@ from numpy.typing import NDArray
 
 from ..schema import Z_90, Scenario
 from .evaluation import Evaluation, Values, link_capacity_gbps
-from .faults import DAYS_PER_YEAR, FaultLosses, draw_faults, fault_losses
+from .faults import DAYS_PER_YEAR, FaultDraws, FaultLosses, draw_faults, fault_losses
 from .outages import month_start_days
 from .readiness import link_installed_gbps
 
-__all__ = ["FAULT_CELLS", "SourceValues", "fault_risk", "rows_at_once", "source_values", "written_dark_gbps"]
+__all__ = [
+    "FAULT_CELLS",
+    "SourceValues",
+    "drawn_in_chunks",
+    "fault_risk",
+    "installed_gbps",
+    "rows_at_once",
+    "source_values",
+    "written_dark_gbps",
+]
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 #: Values a call of :func:`~.faults.fault_losses` holds per array (samples x links x cuts):
 #: about 16 MB per float array. Chunks of samples are cut smaller to stay within it.
@@ -101,6 +112,35 @@ def rows_at_once(rate_per_year: FloatArray, horizon_days: float, links: int, mon
     return max(1, FAULT_CELLS // (max(links, 1) * cuts))
 
 
+def drawn_in_chunks(
+    sources: SourceValues, horizon_days: float, months: int, seed: int, positions: IntArray
+) -> Iterator[tuple[slice, FaultDraws]]:
+    """The faults of the samples at ``positions`` over ``[0, horizon_days)``, drawn
+    :func:`rows_at_once` samples at a time: each chunk's rows (a slice of the samples) and its
+    draws (:func:`~.faults.draw_faults`; a sample's faults do not depend on the chunking)."""
+    step = rows_at_once(sources.rate_per_year, horizon_days, sources.members.shape[1], months)
+    for start in range(0, len(positions), step):
+        part = slice(start, start + step)
+        yield (
+            part,
+            draw_faults(
+                sources.rate_per_year[part],
+                sources.repair_median_days[part],
+                sources.repair_sigma[part],
+                horizon_days,
+                seed,
+                positions[part],
+            ),
+        )
+
+
+def installed_gbps(scenario: Scenario, months: IntArray, lit_gbps: FloatArray) -> FloatArray:
+    """Capacity installed on each link in each sample [Gbps], ``(rows, links, months)``: the lit
+    capacity ``lit_gbps`` (same shape) plus the unlit capacity written for the link, counted only
+    while the link is in service in the sample (lit above 0)."""
+    return lit_gbps + np.where(lit_gbps > 0, written_dark_gbps(scenario, months)[None], 0.0)
+
+
 def fault_risk(
     scenario: Scenario,
     months: NDArray[np.int64],
@@ -131,23 +171,11 @@ def fault_risk(
     lit = np.stack(
         [np.broadcast_to(result.link_capacity_gbps[i], (rows, len(months))) for i in link_ids], axis=1
     )
-    # Unlit capacity only while the link is in service in the sample.
-    installed = lit + np.where(lit > 0, written_dark_gbps(scenario, months)[None], 0.0)
+    installed = installed_gbps(scenario, months, lit)
     demand = np.broadcast_to(result.demand_gbps, (rows, len(months)))
-    step = rows_at_once(sources.rate_per_year, float(starts[-1]), len(link_ids), len(months))
-    parts: list[FaultLosses] = []
     planning = scenario.planning
-    for start in range(0, rows, step):
-        part = slice(start, start + step)
-        draws = draw_faults(
-            sources.rate_per_year[part],
-            sources.repair_median_days[part],
-            sources.repair_sigma[part],
-            float(starts[-1]),
-            seed,
-            positions[part],
-        )
-        parts.append(
+    return FaultLosses.joined(
+        [
             fault_losses(
                 draws,
                 sources.members,
@@ -159,5 +187,6 @@ def fault_risk(
                 planning.emergency_utilisation,
                 planning.activation_delay,
             )
-        )
-    return FaultLosses.joined(parts)
+            for part, draws in drawn_in_chunks(sources, float(starts[-1]), len(months), seed, positions)
+        ]
+    )

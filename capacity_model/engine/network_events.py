@@ -33,8 +33,8 @@ from numpy.typing import NDArray
 
 from ..schema import Scenario
 from .evaluation import Evaluation, Values
-from .fault_risk import rows_at_once, source_values, written_dark_gbps
-from .faults import FaultLosses, draw_faults
+from .fault_risk import drawn_in_chunks, installed_gbps, source_values
+from .faults import FaultLosses
 from .network_loss import NetworkFaultLosses, RoutedLoss, network_fault_losses, routed_loss
 from .outages import (
     OutageLosses,
@@ -213,7 +213,7 @@ def network_fault_risk(
         ],
         axis=1,
     )
-    installed = lit + np.where(lit > 0, written_dark_gbps(scenario, months)[None], 0.0)
+    installed = installed_gbps(scenario, months, lit)
     demands = [corridors[(s.route or ids[:1])[0]].stream_demand_gbps[s.id] for s in scenario.demand]
     demands = [np.broadcast_to(d, (rows, len(months))) for d in demands]
     position = {c: k for k, c in enumerate(ids)}
@@ -222,36 +222,25 @@ def network_fault_risk(
     sources = source_values(scenario, values, rows)
     starts = month_start_days(months)
     year_of_month = np.searchsorted(np.unique(months // 12), months // 12)
-    step = rows_at_once(sources.rate_per_year, float(starts[-1]), len(scenario.links), len(months))
     planning = scenario.planning
-    parts = []
-    for start in range(0, rows, step):
-        part = slice(start, start + step)
-        draws = draw_faults(
-            sources.rate_per_year[part],
-            sources.repair_median_days[part],
-            sources.repair_sigma[part],
-            float(starts[-1]),
-            seed,
-            positions[part],
+    parts = [
+        network_fault_losses(
+            draws,
+            sources.members,
+            link_corridor,
+            lit[part],
+            installed[part],
+            [d[part] for d in demands],
+            [s.priority for s in scenario.demand],
+            routes,
+            backups,
+            starts,
+            year_of_month,
+            planning.emergency_utilisation,
+            planning.activation_delay,
         )
-        parts.append(
-            network_fault_losses(
-                draws,
-                sources.members,
-                link_corridor,
-                lit[part],
-                installed[part],
-                [d[part] for d in demands],
-                [s.priority for s in scenario.demand],
-                routes,
-                backups,
-                starts,
-                year_of_month,
-                planning.emergency_utilisation,
-                planning.activation_delay,
-            )
-        )
+        for part, draws in drawn_in_chunks(sources, float(starts[-1]), len(months), seed, positions)
+    ]
     return NetworkFaultLosses(
         FaultLosses.joined([p.totals for p in parts]),
         np.concatenate([p.stream_lost_tbps_days for p in parts], axis=1),

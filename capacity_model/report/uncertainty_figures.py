@@ -173,15 +173,18 @@ def targets_figure(mc: MonteCarlo) -> Figure:
 
 
 def _labels(sensitivity: Sensitivity, scenario: Scenario, width_in: float = 2.1) -> dict[str, str]:
-    """Each uncertain input's name in words (``'The growth rate of ...'``), on at most two
-    lines of ``width_in`` inches at 8 pt; the field's path when no name is known."""
+    """Each uncertain input's name in words (``'The growth rate of ...'``), in lines of
+    ``width_in`` inches at 8 pt: three where the bars leave room for them (up to 12 inputs on
+    a panel 0.68 of the page high), two otherwise, the last cut with "…" if the name runs
+    longer; the field's path when no name is known."""
     named = {p.path: parameter_label(scenario, p) for p in scenario.parameters()}
+    most = 3 if len(sensitivity.paths) <= 12 else 2
     labels = {}
     for path in sensitivity.paths:
         text = named.get(path, path)
         lines = wrap("T" + text[1:] if text.startswith("the ") else text, width_in, 8)
-        if len(lines) > 2:
-            lines = [lines[0], shorten(" ".join(lines[1:]), width_in, 8)]
+        if len(lines) > most:
+            lines = [*lines[: most - 1], shorten(" ".join(lines[most - 1 :]), width_in, 8)]
         labels[path] = "\n".join(lines)
     return labels
 
@@ -226,6 +229,12 @@ def _labelled_panels(left: Axes, right: Axes, used: int) -> None:
     else:
         left.set_position((0.25, 0.2, 0.71, 0.68))
         right.remove()
+
+
+def _panel_width_in(pair: tuple[str, ...]) -> float:
+    """Width [inches] a panel's title or axis label may take: a half-page panel's, or the whole
+    panel's where one outcome takes the page (see :func:`_labelled_panels`)."""
+    return 2.8 if len(pair) > 1 else 7.5
 
 
 def _pairs(names: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -284,7 +293,7 @@ def tornado_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure
                     )
             axes.axvline(middle / divisor, color="#000000", lw=1)
             axes.set_yticks(range(len(order)), [labels[sensitivity.bars[k].path] for k in order], fontsize=8)
-            axes.set_xlabel(fill(title, 2.8, 10.5))
+            axes.set_xlabel(fill(title, _panel_width_in(pair), 10.5))
             axes.xaxis.set_major_locator(MaxNLocator(5))  # long tick labels must not run together
         _labelled_panels(left, right, len(pair))
         pages.append(figure)
@@ -337,7 +346,9 @@ def sobol_figures(sensitivity: Sensitivity, scenario: Scenario) -> list[Figure]:
             axes.invert_yaxis()
             axes.set_xlim(0, 1.05)
             title = _outcome_scale(name, scenario)[1].split(" [")[0]
-            axes.set_title(fill(title[0].upper() + title[1:], 2.8, 10.5), fontsize=10.5, loc="left")
+            axes.set_title(
+                fill(title[0].upper() + title[1:], _panel_width_in(pair), 10.5), fontsize=10.5, loc="left"
+            )
             axes.set_xlabel("Sobol' index [fraction of variance]")
             axes.legend(loc="lower right", fontsize=9)
             if name in FAULT_OUTCOMES:

@@ -89,3 +89,26 @@ def test_the_last_of_an_odd_number_of_outcomes_takes_the_page_width() -> None:
         FigureCanvasAgg(page).draw()
     (panel,) = page.axes  # no hidden second panel left on the page
     assert panel.get_position().width > 0.6  # across the page, not its left half
+
+
+def test_long_input_names_are_written_whole_on_three_lines_that_do_not_touch() -> None:
+    # Seven inputs named by streams with names of about 80 characters: more than two lines of
+    # 2.1 inches at 8 pt, which were cut with "…"; three lines fit in each bar's slot.
+    data = scenario_with_seven_inputs().model_dump(mode="json", exclude_none=True)
+    long = "Chinese operators' traffic routed via Pakistan to the landing stations, stream"
+    for k, stream in enumerate(data["demand"]):
+        stream["name"] = f"{long} {k}"
+    scenario = build(data)
+    sensitivity = sobol(scenario)
+    with report_style():
+        (page, *_) = tornado_figures(sensitivity, scenario)
+        canvas = FigureCanvasAgg(page)
+        canvas.draw()
+    ticks = page.axes[0].get_yticklabels()
+    texts = sorted(t.get_text() for t in ticks)
+    assert all(t.count("\n") == 2 for t in texts)
+    assert sorted(" ".join(t.split("\n")) for t in texts) == sorted(
+        f"The base value of {long} {k}" for k in range(7)
+    )
+    boxes = sorted((t.get_window_extent(canvas.get_renderer()) for t in ticks), key=lambda b: b.y0)
+    assert all(low.y1 < high.y0 for low, high in zip(boxes, boxes[1:], strict=False))
