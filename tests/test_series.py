@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from capacity_model.errors import ScenarioError
-from capacity_model.series import read_series
+from capacity_model.series import Series, read_series
 from capacity_model.units import parse_month
 
 GOOD = """\
@@ -21,7 +21,7 @@ date,metric,value_gbps,source
 """
 
 
-def read(tmp_path: Path, text: str, **options: object):  # type: ignore[no-untyped-def]
+def read(tmp_path: Path, text: str, **options: object) -> Series:
     path = tmp_path / "data.csv"
     path.write_text(text, encoding="utf-8")
     return read_series(path, "data.csv", **options)  # type: ignore[arg-type]
