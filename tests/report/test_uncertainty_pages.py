@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
@@ -111,4 +112,4 @@ def test_long_input_names_are_written_whole_on_three_lines_that_do_not_touch() -
         f"The base value of {long} {k}" for k in range(7)
     )
     boxes = sorted((t.get_window_extent(canvas.get_renderer()) for t in ticks), key=lambda b: b.y0)
-    assert all(low.y1 < high.y0 for low, high in zip(boxes, boxes[1:], strict=False))
+    assert all(low.y1 < high.y0 for low, high in pairwise(boxes))
