@@ -120,21 +120,21 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_shows_on_a_terminal_only_after_its_delay(monkeypatch: pytest.MonkeyPatch) -> None:
-    from capacity_model.cli import _ProgressBar
+    from capacity_model.cli.console import ProgressBar
 
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    quick = _ProgressBar("quick", delay_seconds=3600)
+    quick = ProgressBar("quick", delay_seconds=3600)
     quick(1, 2)
     quick(2, 2)
     assert terminal.getvalue() == ""  # finished before its delay: never shown
-    slow = _ProgressBar("pages", delay_seconds=0)
+    slow = ProgressBar("pages", delay_seconds=0)
     slow(13, 26)
     slow(26, 26)
     assert terminal.getvalue() == (f"\rpages [{'#' * 15}{'.' * 15}] 13/26\rpages [{'#' * 30}] 26/26\n")
     piped = io.StringIO()  # not a terminal: nothing, whatever the delay
     monkeypatch.setattr(sys, "stderr", piped)
-    _ProgressBar("piped", delay_seconds=0)(1, 1)
+    ProgressBar("piped", delay_seconds=0)(1, 1)
     assert piped.getvalue() == ""
 
 
