@@ -10,14 +10,8 @@ import pytest
 
 from capacity_model.engine import project
 from capacity_model.engine.montecarlo import run_monte_carlo
-from capacity_model.results.narrative import (
-    central_case_differences,
-    parameter_label,
-    percent,
-    target_status_text,
-    verdict,
-    volume,
-)
+from capacity_model.results.narrative import percent, target_status_text, verdict, volume
+from capacity_model.results.uncertainty_text import central_case_differences, parameter_label
 from capacity_model.scenario_files import load_scenario
 from capacity_model.units import parse_month
 from tests.scenario_data import build, one_link

@@ -18,17 +18,15 @@ def summary_text(projection: Projection, file: Path, folder: Path, mc: MonteCarl
     """A plain-text summary of one run for stdout: the verdict, then the figures behind it."""
     from ..results.narrative import (
         carried_lines,
-        faults_not_drawn,
         n_minus_1_line,
         need_text,
         percent,
-        samples_phrase,
         target_status_text,
-        uncertain_headlines,
         verdict,
         volume,
     )
     from ..results.outages import outage_lines
+    from ..results.uncertainty_text import faults_not_drawn, samples_phrase, uncertain_headlines
 
     scenario = projection.scenario
     lines = [f"{scenario.name} ({file}) -> {folder}/"]

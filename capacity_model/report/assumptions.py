@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from ..engine.fitting import BOOTSTRAP, LINEAR_DRAWS, LINEAR_FORMS
 from ..quantities import entry_label
 from ..results.fit import fitted_growth_line
-from ..results.narrative import parameter_label
+from ..results.uncertainty_text import parameter_label
 from ..schema import FittedGrowth, Scenario
 from ..uncertainty import describe
 from .layout import TextFlow

@@ -10,11 +10,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine.network import Network
-from ..results.narrative import scenario_samples_phrase, verdict
+from ..results.narrative import verdict
 from ..results.network import load_line, stream_line, uncertain_stream_lines
 from ..results.network_outages import network_outage_rows, stream_cost_words
 from ..results.network_resilience import loss_label, network_n1_lines
 from ..results.outages import conditions
+from ..results.uncertainty_text import scenario_samples_phrase
 from ..results.words import percent, rate, tbps_days
 from ..units import format_day, format_days
 from .axes import chart_page, extend_last, legend_below, month_edges, rate_axis

@@ -13,17 +13,15 @@ from ..engine import Projection
 from ..engine.montecarlo import MonteCarlo
 from ..results.narrative import (
     NEED_LABELS,
-    faults_not_drawn,
     headlines,
     percent,
     plan_rule_text,
-    samples_phrase,
     target_status_text,
-    uncertain_headlines,
     verdict,
     volume,
 )
 from ..results.tables import announced_vs_needed
+from ..results.uncertainty_text import faults_not_drawn, samples_phrase, uncertain_headlines
 from ..units import format_bit_rate, format_duration, format_month, format_percent
 from .layout import TextFlow
 

@@ -13,7 +13,7 @@ from ..engine import Projection
 from ..engine.faults import FaultLosses
 from ..engine.montecarlo import FAULT_OUTCOMES, MonteCarlo
 from ..engine.sensitivity import TORNADO_FAULT_STREAMS, Sensitivity, outcome_label
-from ..results.narrative import parameter_label
+from ..results.uncertainty_text import parameter_label
 from ..schema import Scenario
 from ..units import format_month, format_percent
 from .axes import CAPTION_WIDTH_IN, chart_page, legend_below, mark_target, rate_axis, threshold_axis

@@ -12,9 +12,10 @@ from .. import __version__
 from ..engine.network import Network
 from ..units import format_month
 from .faults import fault_line, faults_summary, loss_quantile
-from .narrative import scenario_samples_phrase, verdict
+from .narrative import verdict
 from .network_outages import network_outage_lines, network_outages_summary
 from .network_resilience import network_n1_columns, network_n1_lines, network_n1_summary
+from .uncertainty_text import scenario_samples_phrase
 from .words import percent, tbps_days, volume
 from .words import rate as _rate
 
