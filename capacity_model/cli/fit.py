@@ -18,7 +18,8 @@ def fit_command(arguments: argparse.Namespace) -> int:
     from ..engine.calibration import calibrate
     from ..engine.fitting import FitError
     from ..report.fit_pages import write_fit
-    from ..results.fit import fit_lines, yaml_block
+    from ..results.fit import fit_lines
+    from ..results.fit_yaml import yaml_block
     from ..series import read_series
 
     data: Path = arguments.data

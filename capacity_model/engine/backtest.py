@@ -27,7 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from .fitting import BACKTEST_BOOTSTRAP, Fit, FitError, fit, parameter_count
+from .fitting import BACKTEST_BOOTSTRAP, Fit, FitError, fit
+from .growth_curves import parameter_count
 
 __all__ = ["MOST_ORIGINS", "Backtest", "HorizonErrors", "backtest", "fewest_points", "holdout", "origins"]
 

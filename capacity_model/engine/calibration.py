@@ -21,7 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .backtest import Backtest, backtest, fewest_points, holdout
-from .fitting import FORMS, Fit, FitError, fit, parameter_count
+from .fitting import FORMS, Fit, FitError, fit
+from .growth_curves import parameter_count
 
 __all__ = ["FEW_FORECASTS", "PARSIMONY", "Calibration", "Holdout", "calibrate", "common_scores"]
 

@@ -38,19 +38,19 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..quantities import breaks_problem
 from ..schema import FIT_FORMS
+from .growth_curves import FloatArray, log_curve_of, natural_parameters, parameter_count
+from .least_squares import FitError, jacobian, least_squares_theta, refit_all
 
 __all__ = [
     "FORMS",
     "LINEAR_FORMS",
-    "PARAMETER_NAMES",
     "Fit",
     "FitError",
     "choose_breaks",
@@ -59,26 +59,14 @@ __all__ = [
     "joint_draws",
     "log_level_each",
     "log_levels",
-    "parameter_count",
     "reported_rows",
 ]
 
-FloatArray = NDArray[np.float64]
 
 #: The forms, in the order the report compares them.
 FORMS = FIT_FORMS
 #: Forms linear in their parameters (in log space).
 LINEAR_FORMS = ("cagr", "piecewise")
-#: The natural parameters of each form, as reported (piecewise: per segment, see :class:`Fit`).
-PARAMETER_NAMES = {
-    "cagr": ("level", "rate"),
-    "logistic": ("saturation", "rate", "midpoint"),
-    "gompertz": ("saturation", "rate", "midpoint"),
-    "bass": ("market", "p", "q", "start"),
-}
-#: Bounds of a Bass fit: innovation ``p`` at least this a year (below it Bass is a logistic
-#: curve started long ago), and a start at most this many years before the first point.
-BASS_MIN_P, BASS_MAX_LEAD = 1e-4, 30.0
 #: Joint draws of a log-linear fit's coefficients (no refit needed: many are cheap).
 LINEAR_DRAWS = 10_000
 #: Bootstrap draws of a saturating form's fit.
@@ -97,92 +85,6 @@ MOST_CANDIDATES = 20
 #: A log residual this small is rounding: fits closer than it count as exact when breakpoints
 #: are chosen (so a series without noise gets no spurious breakpoint).
 SSE_FLOOR = 1e-9
-
-
-class FitError(ValueError):
-    """A series that a form cannot be fitted to (too few points, or no fit converges)."""
-
-
-def parameter_count(form: str, breaks: int = 0) -> int:
-    """Parameters a form estimates (a piecewise fit's chosen breakpoints count as parameters)."""
-    if form == "piecewise":
-        return 2 + 2 * breaks
-    return len(PARAMETER_NAMES[form])
-
-
-# --- the curves, in an unconstrained parameterisation θ (rows broadcast) -------------------
-
-
-# Each gives ln f(t) for θ of shape (p,) -> (n,) or (B, p) -> (B, n). Parameters far out
-# (tried by the optimiser) give inf or nan, never a warning: the fit rejects them.
-
-
-def _logistic(theta: FloatArray, t: FloatArray) -> FloatArray:
-    log_k, log_r, tm = (theta[..., k, None] for k in range(3))
-    with np.errstate(all="ignore"):
-        return log_k - np.logaddexp(0.0, -np.exp(log_r) * (t - tm))
-
-
-def _gompertz(theta: FloatArray, t: FloatArray) -> FloatArray:
-    log_k, log_c, tm = (theta[..., k, None] for k in range(3))
-    with np.errstate(all="ignore"):
-        return log_k - np.exp(np.clip(-np.exp(log_c) * (t - tm), -700, 700))
-
-
-def _bass(theta: FloatArray, t: FloatArray, first: float) -> FloatArray:
-    log_m, log_p, log_q, lead = (theta[..., k, None] for k in range(4))
-    with np.errstate(all="ignore"):
-        p, q = BASS_MIN_P + np.exp(log_p), np.exp(log_q)
-        tau = t - (first - BASS_MAX_LEAD / (1.0 + np.exp(-lead)))
-        decay = np.exp(np.clip(-(p + q) * tau, -700, 700))
-        log_f = np.log(-np.expm1(-(p + q) * tau)) - np.log1p(q / p * decay)
-        return log_m + log_f
-
-
-def _natural(form: str, theta: FloatArray, first: float) -> FloatArray:
-    """The reported parameters from θ (rows broadcast; θ far out gives inf, not a warning)."""
-    with np.errstate(all="ignore"):
-        return _natural_of(form, np.asarray(theta, dtype=float), first)
-
-
-def _natural_of(form: str, theta: FloatArray, first: float) -> FloatArray:
-    if form in ("logistic", "gompertz"):
-        return np.stack([np.exp(theta[..., 0]), np.exp(theta[..., 1]), theta[..., 2]], axis=-1)
-    return np.stack(
-        [
-            np.exp(theta[..., 0]),
-            BASS_MIN_P + np.exp(theta[..., 1]),
-            np.exp(theta[..., 2]),
-            first - BASS_MAX_LEAD / (1.0 + np.exp(-theta[..., 3])),
-        ],
-        axis=-1,
-    )
-
-
-def _theta(form: str, natural: Sequence[float], first: float) -> FloatArray:
-    """θ from the reported parameters (the inverse of :func:`_natural`)."""
-    if form in ("logistic", "gompertz"):
-        return np.array([np.log(natural[0]), np.log(natural[1]), natural[2]])
-    lead = first - natural[3]
-    return np.array(
-        [
-            np.log(natural[0]),
-            np.log(natural[1] - BASS_MIN_P),
-            np.log(natural[2]),
-            np.log(lead / (BASS_MAX_LEAD - lead)),
-        ]
-    )
-
-
-def _log_curve(form: str, first: float) -> Callable[[FloatArray, FloatArray], FloatArray]:
-    if form == "logistic":
-        return _logistic
-    if form == "gompertz":
-        return _gompertz
-    return lambda theta, t: _bass(theta, t, first)
-
-
-# --- the fit ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -243,7 +145,7 @@ class Fit:
         t = np.asarray(t, dtype=float)
         if self.form in LINEAR_FORMS:
             return _design(t, self.centre, self.breaks) @ self.coefficients
-        return _log_curve(self.form, float(self.times[0]))(self.coefficients, t)
+        return log_curve_of(self.form, float(self.times[0]))(self.coefficients, t)
 
     def level(self, t: FloatArray) -> FloatArray:
         """``f̂(t)``."""
@@ -262,7 +164,7 @@ class Fit:
             dof = max(len(self.times) - self.parameters, 1)
             z = stats.t.ppf(np.asarray(levels), dof)
             return np.exp(self.log_level(t)[None, :] + z[:, None] * spread[None, :])
-        curves = _log_curve(self.form, float(self.times[0]))(self.draws, t) + self.noise[:, None]
+        curves = log_curve_of(self.form, float(self.times[0]))(self.draws, t) + self.noise[:, None]
         return np.exp(np.quantile(curves, levels, axis=0))
 
     def bic(self) -> float:
@@ -299,7 +201,7 @@ def log_levels(fitted: Fit, theta: FloatArray, t: FloatArray) -> FloatArray:
     theta = np.atleast_2d(theta)
     if fitted.form in LINEAR_FORMS:
         return theta @ _design(t, fitted.centre, fitted.breaks).T
-    return np.atleast_2d(_log_curve(fitted.form, float(fitted.times[0]))(theta, t))
+    return np.atleast_2d(log_curve_of(fitted.form, float(fitted.times[0]))(theta, t))
 
 
 def log_level_each(fitted: Fit, theta: FloatArray, t: FloatArray) -> FloatArray:
@@ -307,7 +209,7 @@ def log_level_each(fitted: Fit, theta: FloatArray, t: FloatArray) -> FloatArray:
     t = np.asarray(t, dtype=float)
     if fitted.form in LINEAR_FORMS:
         return np.sum(theta * _design(t, fitted.centre, fitted.breaks), axis=1)
-    return _log_curve(fitted.form, float(fitted.times[0]))(theta, t[:, None])[:, 0]
+    return log_curve_of(fitted.form, float(fitted.times[0]))(theta, t[:, None])[:, 0]
 
 
 @functools.lru_cache(maxsize=32)
@@ -425,139 +327,16 @@ def choose_breaks(times: FloatArray, values: FloatArray, most: int = MOST_BREAKS
     return best[1]
 
 
-def _starts(form: str, times: FloatArray, values: FloatArray) -> list[FloatArray]:
-    """Starting points θ₀ for the saturating forms: a grid of saturation levels (and, for
-    Bass, of p, q and start), each with the rate and midpoint of a straight line through the
-    transformed data."""
-    first, top = float(times[0]), float(np.max(values))
-    starts = []
-    if form in ("logistic", "gompertz"):
-        for ratio in (1.05, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0):
-            k = ratio * top
-            share = np.clip(values / k, 1e-9, 1 - 1e-9)
-            z = np.log(share / (1 - share)) if form == "logistic" else -np.log(-np.log(share))
-            slope, intercept = np.polyfit(times, z, 1)
-            rate = max(float(slope), 1e-3)
-            starts.append(np.array([np.log(k), np.log(rate), -intercept / rate]))
-        return starts
-    span = max(float(times[-1] - times[0]), 1.0)
-    leads = sorted({min(x, 0.9 * BASS_MAX_LEAD) for x in (0.5, 2.0, 0.5 * span, span, 10.0)})
-    for p, q, lead in itertools.product((0.003, 0.01, 0.03), (0.1, 0.3, 0.6, 1.0), leads):
-        theta = np.array([0.0, np.log(p - BASS_MIN_P), np.log(q), np.log(lead / (BASS_MAX_LEAD - lead))])
-        shape = _bass(theta, times, first)
-        if not np.all(np.isfinite(shape)):
-            continue
-        theta[0] = float(np.mean(np.log(values) - shape))
-        starts.append(theta)
-    return starts
-
-
-def _least_squares(form: str, times: FloatArray, values: FloatArray) -> FloatArray:
-    """θ̂ of a saturating form: Levenberg–Marquardt from every start, the lowest SSE kept."""
-    from scipy.optimize import least_squares
-
-    log_curve = _log_curve(form, float(times[0]))
-    y = np.log(values)
-    best: tuple[float, FloatArray] | None = None
-
-    def residuals(theta: FloatArray) -> FloatArray:
-        r = y - log_curve(theta, times)
-        return np.where(np.isfinite(r), r, 1e6)
-
-    # A quick descent from every start at once, then the best one to the arithmetic's precision.
-    starts = np.array(_starts(form, times, values))
-    descended = _refit_all(form, times, np.broadcast_to(y, (len(starts), len(y))), starts)
-    for row in descended:
-        cost = float(np.sum(residuals(row) ** 2))
-        if np.isfinite(cost) and (best is None or cost < best[0]):
-            best = (cost, row)
-    if best is None or best[0] >= 1e6:
-        raise FitError(f"no {form} curve could be fitted to the series")
-    # then the best one to the precision of the arithmetic
-    polished = least_squares(
-        residuals, best[1], method="lm", xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=5000
-    )
-    return polished.x if float(np.sum(residuals(polished.x) ** 2)) <= best[0] else best[1]
-
-
-def _jacobian(
-    log_curve: Callable[[FloatArray, FloatArray], FloatArray], theta: FloatArray, t: FloatArray
-) -> FloatArray:
-    """``∂ ln f(tᵢ)/∂θⱼ`` by central differences, for rows of θ: ``(..., n, p)``."""
-    p = theta.shape[-1]
-    steps = 1e-6 * np.maximum(1.0, np.abs(theta))
-    columns = []
-    for j in range(p):
-        shift = np.zeros(p)
-        shift[j] = 1.0
-        h = steps[..., j, None]
-        up = log_curve(theta + shift * steps[..., j : j + 1], t)
-        down = log_curve(theta - shift * steps[..., j : j + 1], t)
-        columns.append((up - down) / (2 * h))
-    return np.stack(columns, axis=-1)
-
-
-def _refit_all(
-    form: str, times: FloatArray, series: FloatArray, theta: FloatArray, iterations: int = 40
-) -> FloatArray:
-    """θ of every row of ``series`` (``(B, n)``, log values) by damped Gauss–Newton
-    (Levenberg–Marquardt) from ``theta`` (one θ for all rows, or a row each), all rows at once:
-    the descents from the starting points, and the bootstrap's refits."""
-    log_curve = _log_curve(form, float(times[0]))
-    rows = np.array(np.broadcast_to(theta, (len(series), theta.shape[-1])), dtype=float)
-    damping = np.full(len(series), 1e-3)
-    eye = np.eye(theta.shape[-1])
-    with np.errstate(all="ignore"):  # parameters far out give inf or nan: rejected, not warned
-        cost = np.sum((series - log_curve(rows, times)) ** 2, axis=1)
-        for _ in range(iterations):
-            before = cost
-            rows, cost, damping = _damped_step(log_curve, times, series, rows, cost, damping, eye)
-            gained = np.where(np.isfinite(before), before - cost, 0.0)
-            if np.all(gained <= 1e-14 * np.maximum(before, 1e-300)) and np.all(damping > 1e3):
-                break  # no row moves any more
-    return rows
-
-
-def _damped_step(
-    log_curve: Callable[[FloatArray, FloatArray], FloatArray],
-    times: FloatArray,
-    series: FloatArray,
-    rows: FloatArray,
-    cost: FloatArray,
-    damping: FloatArray,
-    eye: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """One Levenberg–Marquardt step of every row: kept where it lowers the row's cost (a
-    singular system leaves the rows as they are)."""
-    residual = series - log_curve(rows, times)
-    jac = _jacobian(log_curve, rows, times)
-    normal = np.einsum("bni,bnj->bij", jac, jac)
-    gradient = np.einsum("bni,bn->bi", jac, residual)
-    scaled = normal + damping[:, None, None] * (np.einsum("bii->bi", normal)[:, :, None] * eye + 1e-12 * eye)
-    try:
-        step = np.linalg.solve(scaled, gradient[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        return rows, cost, damping * 4
-    trial = rows + step
-    new_cost = np.sum((series - log_curve(trial, times)) ** 2, axis=1)
-    better = np.isfinite(new_cost) & (new_cost < cost)
-    return (
-        np.where(better[:, None], trial, rows),
-        np.where(better, new_cost, cost),
-        np.where(better, damping / 3, damping * 4),
-    )
-
-
 def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int, draws: int = BOOTSTRAP) -> Fit:
-    theta = _least_squares(form, times, values)
+    theta = least_squares_theta(form, times, values)
     first = float(times[0])
-    log_curve = _log_curve(form, first)
+    log_curve = log_curve_of(form, first)
     y = np.log(values)
     residuals = y - log_curve(theta, times)
     n, p = len(times), theta.size
     s2 = float(residuals @ residuals) / (n - p) if n > p else 0.0
     with np.errstate(all="ignore"):
-        jac = _jacobian(log_curve, theta[None, :], times)[0]
+        jac = jacobian(log_curve, theta[None, :], times)[0]
         try:
             covariance = s2 * np.linalg.inv(jac.T @ jac)
         except np.linalg.LinAlgError:
@@ -566,9 +345,9 @@ def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int, dra
     centred = (residuals - residuals.mean()) * np.sqrt(n / (n - p)) if n > p else residuals * 0.0
     picks = rng.integers(0, n, size=(draws, n))
     fitted = log_curve(theta, times)
-    refits = _refit_all(form, times, fitted[None, :] + centred[picks], theta)
+    refits = refit_all(form, times, fitted[None, :] + centred[picks], theta)
     noise = centred[rng.integers(0, n, size=draws)]
-    natural = _natural(form, refits, first)
+    natural = natural_parameters(form, refits, first)
     with np.errstate(all="ignore"):
         ok = np.all(np.isfinite(natural), axis=1) & np.all(np.isfinite(log_curve(refits, times)), axis=1)
     if ok.sum() < draws // 2:
@@ -581,7 +360,7 @@ def _saturating(times: FloatArray, values: FloatArray, form: str, seed: int, dra
         form=form,
         times=times,
         values=values,
-        estimates=_natural(form, theta, first),
+        estimates=natural_parameters(form, theta, first),
         low=np.asarray(low),
         high=np.asarray(high),
         residual_sd=float(np.sqrt(s2)),

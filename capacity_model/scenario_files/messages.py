@@ -31,8 +31,6 @@ _BOUNDS = {
     "less_than_equal": ("at most", "le"),
     "less_than": ("less than", "lt"),
 }
-
-
 _TYPE_WORDS = {
     "string_type": "text",
     "list_type": "a list (lines starting with '- ', or [a, b])",

@@ -169,8 +169,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, file: str | None) ->
 
 
 _TAB_HINT = "A tab character: YAML indents with spaces only; replace the tab with spaces"
-
-
 #: Plain words for YAML's syntax errors, by a phrase of PyYAML's message.
 _SYNTAX_HINTS = (
     ("that cannot start any token", "A character that cannot begin a value here; put the value in quotes"),
@@ -194,20 +192,12 @@ _SYNTAX_HINTS = (
         "A line that is not 'key: value': add the ':' or indent it under its key",
     ),
 )
-
-
 #: Half of a UTF-16 pair, which a double-quoted YAML string can write as an escape.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 #: Most values a file may expand to: a guard against YAML aliases that multiply.
 MAX_VALUES = 100_000
-
-
 #: Longest number a file may write; no field needs more than a few digits.
 MAX_NUMBER_CHARACTERS = 50
-
-
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 

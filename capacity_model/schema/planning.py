@@ -78,8 +78,6 @@ class UpgradeRule(StrictModel):
 
 #: The upgrade rule used when a scenario gives none.
 DEFAULT_UPGRADE = UpgradeRule()
-
-
 #: Lowest ``planning.max_utilisation``: below 1% a link is not planned to carry traffic.
 MIN_UTILISATION = 0.01
 

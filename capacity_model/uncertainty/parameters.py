@@ -49,8 +49,6 @@ _RANGES = {
     "repair time": (units.MIN_DURATION_DAYS, units.MAX_DURATION_DAYS),
     "length": (1e-9, units.MAX_LENGTH_KM),
 }
-
-
 #: Narrower ranges of particular fields, by (model, field).
 _FIELD_RANGES = {
     ("Planning", "max_utilisation"): (0.01, 1.0),
@@ -248,8 +246,6 @@ _JUDGED_AS_WRITTEN = (
     "upgrade or a new system), judged from the values written; to compare values, run with "
     "'--set {path}=...' and compare the reports"
 )
-
-
 #: Fields that are not uncertain inputs of the model, by (model, field), and why.
 _NOT_UNCERTAIN = {
     ("Period", "start"): "the period is the window the report covers, not an uncertain input; "

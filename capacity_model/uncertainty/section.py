@@ -143,8 +143,6 @@ DistSpec = Annotated[
     FixedDist | UniformDist | TriangularDist | PertDist | NormalDist | LogNormalDist | ChoiceDist | DelayDist,
     Field(discriminator="dist"),
 ]
-
-
 DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "lognormal", "pert", "choice", "delay")
 
 
@@ -160,22 +158,14 @@ class Correlation(StrictModel):
 #: Most Monte Carlo samples, in the file and with --samples: about half a minute for 180
 #: months, under 1 GB.
 MAX_SAMPLES = 2_000_000
-
-
 #: Most base samples for Sobol' indices (2^16); the model runs ``n (d + 2)`` times.
 MAX_SOBOL_SAMPLES = 65_536
-
-
 #: Most sample-months one run computes: Monte Carlo samples x months of the period, and
 #: for Sobol' indices n (d + 2) model runs x months. About half a minute for the Monte Carlo
 #: samples and a minute and a half for the indices (README, Speed and memory).
 MAX_SAMPLE_MONTHS = 500_000_000
-
-
 #: Most uncertain inputs (each adds n model runs to the Sobol' indices).
 MAX_PARAMETERS = 100
-
-
 #: Largest seed.
 MAX_SEED = 2**63 - 1
 

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from capacity_model.engine import fitting
 from capacity_model.engine.fitting import FitError, choose_breaks, fit
 
 #: 25 half-yearly points, 2010 to 2022.
@@ -134,13 +133,6 @@ def test_breakpoints_need_two_points_on_each_side() -> None:
     assert choose_breaks(np.arange(5.0), values) == (2.0,)
     with pytest.raises(FitError, match="needs at least 5 points"):
         choose_breaks(np.arange(4.0), values[:4])
-
-
-def test_the_bass_bounds_keep_it_a_diffusion() -> None:
-    # The innovation rate at least BASS_MIN_P, the start at most BASS_MAX_LEAD years early.
-    natural = fitting._natural("bass", np.array([0.0, -50.0, 0.0, 50.0]), 2010.0)
-    assert natural[1] == pytest.approx(fitting.BASS_MIN_P)
-    assert natural[3] == pytest.approx(2010.0 - fitting.BASS_MAX_LEAD)
 
 
 def test_the_piecewise_level_is_the_curve_at_the_reported_month() -> None:
