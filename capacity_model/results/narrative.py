@@ -44,6 +44,9 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
+# --- targets, shortfalls, carried traffic, plan ----------------------------------------------
+
+
 def target_status_text(target: TargetOutcome) -> str:
     """``'on time, sufficient'``, ``'on time, short by 7.3 Tbps'``, ``'late by 18 months'`` or ``'not met'``."""
     if target.status == "sufficient":
@@ -330,6 +333,9 @@ def headlines(projection: Projection) -> list[str]:
         f"{percent(projection.max_utilisation)}."
     )
     return lines
+
+
+# --- the verdict ---------------------------------------------------------------------------
 
 
 def _targets_clause(targets: tuple[TargetOutcome, ...]) -> tuple[str | None, str | None]:

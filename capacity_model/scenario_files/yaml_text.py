@@ -44,6 +44,7 @@ for _tag, _pattern, _first in _YAML12:
 _PlainLoader.yaml_implicit_resolvers.setdefault("", []).append(("tag:yaml.org,2002:null", re.compile(r"^$")))
 
 
+# YAML 1.1's merge key (<<: *defaults), which editors also accept, is kept.
 _PlainLoader.yaml_implicit_resolvers["<"] = [("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"))]
 
 
