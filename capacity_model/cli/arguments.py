@@ -14,6 +14,7 @@ from ..units import parse_fraction, parse_month
 
 
 def month_argument(text: str) -> int:
+    """An argument type: a month, e.g. ``2035-01``."""
     try:
         return parse_month(text)
     except ValueError as error:
@@ -40,6 +41,8 @@ class ParamAction(argparse.Action):
 
 
 class ParamValuesAction(argparse.Action):
+    """``--values``/``--range``: the values of the ``--param`` given just before."""
+
     def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
         params: list[list[Any]] = getattr(namespace, "params", None) or []
         if not params:
@@ -60,6 +63,7 @@ def folder_argument(text: str) -> Path:
 
 
 def probability_argument(text: str) -> float:
+    """An argument type: a probability, written as a share (``90%``) or a fraction (``0.9``)."""
     try:
         return parse_fraction(text)
     except ValueError as error:

@@ -14,6 +14,7 @@ from .scenarios import EXIT_OK
 
 
 def init_command(arguments: argparse.Namespace) -> int:
+    """``init``: write a starter scenario, whole or not at all (``--force`` to replace a file)."""
     from ..starter import starter_text
 
     file: Path = arguments.file
@@ -55,6 +56,7 @@ def _schema_near(file: Path) -> str | None:
 
 
 def schema_command(arguments: argparse.Namespace) -> int:
+    """``schema``: print the JSON Schema of scenario files."""
     from ..json_schema import scenario_json_schema
 
     echo(json.dumps(scenario_json_schema(), indent=2))

@@ -15,6 +15,8 @@ from .scenarios import EXIT_OK, writing
 
 
 def fit_command(arguments: argparse.Namespace) -> int:
+    """``fit``: fit growth curves to a series, choose among them by backtest, write ``fit.pdf``,
+    ``fit.csv``, ``fit.json`` and ``fit.yaml``, and print the summary and the YAML block."""
     from ..engine.calibration import calibrate
     from ..engine.fitting import FitError
     from ..report.fit_pages import write_fit

@@ -22,6 +22,7 @@ DEFAULT_OUTPUT = Path("reports")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser: every command, its arguments and their help."""
     parser = argparse.ArgumentParser(
         prog="capacity-model",
         description=(

@@ -45,6 +45,8 @@ def _inputs_sentence(item: LoadedScenario) -> str:
 
 
 def run_command(arguments: argparse.Namespace) -> int:
+    """``run``: project every scenario (each corridor, and the network, of one with corridors),
+    sample it, and write every report, or none if any fails; ``--check`` exits 4 on a miss."""
     files: list[Path] = arguments.files
     loaded = load_all(files, arguments.overrides, samples_of(arguments))
     top_items = list(loaded)

@@ -87,6 +87,8 @@ def _folder_name(file: Path) -> str:
 
 
 def output_folders(files: Sequence[Path], output: Path) -> list[Path]:
+    """The report folder of each scenario file under ``output``; two files that would write to
+    one folder are refused."""
     folders = [output / _folder_name(file) for file in files]
     seen: dict[Path, Path] = {}
     for file, folder in zip(files, folders, strict=True):
@@ -160,6 +162,7 @@ def check_at(at: int | None, files: Sequence[Path], loaded: Sequence[LoadedScena
 
 
 def one_scenario(arguments: argparse.Namespace) -> LoadedScenario:
+    """The one scenario file of ``sweep`` and ``solve``, loaded with ``--set`` and ``--samples``."""
     return load_all([arguments.file], arguments.overrides, samples_of(arguments), command=arguments.command)[
         0
     ]

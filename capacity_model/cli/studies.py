@@ -14,6 +14,7 @@ from .scenarios import EXIT_OK, check_at, is_uncertain, load_all, named, one_sce
 
 
 def compare_command(arguments: argparse.Namespace) -> int:
+    """``compare``: run scenarios side by side, write the comparison and print a line each."""
     files: list[Path] = arguments.files
     loaded = load_all(files, arguments.overrides, samples_of(arguments), command="compare")
     names = [item.scenario.name for item in loaded]
@@ -69,6 +70,7 @@ def compare_command(arguments: argparse.Namespace) -> int:
 
 
 def sweep_command(arguments: argparse.Namespace) -> int:
+    """``sweep``: run a scenario over the values of one or two fields and write the sweep."""
     item = one_scenario(arguments)
     params = arguments.params
     if len(params) > 2:
@@ -118,6 +120,7 @@ def sweep_command(arguments: argparse.Namespace) -> int:
 
 
 def solve_command(arguments: argparse.Namespace) -> int:
+    """``solve``: find the value of a field that meets a condition, and write the solution."""
     item = one_scenario(arguments)
     from ..report.studies import write_solution
     from ..studies.solve import solve

@@ -49,18 +49,22 @@ def parameter_count(form: str, breaks: int = 0) -> int:
 
 
 def log_logistic(theta: FloatArray, t: FloatArray) -> FloatArray:
+    """``ln f`` of the logistic curve, ``θ = (ln K, ln r, t_m)``."""
     log_k, log_r, tm = (theta[..., k, None] for k in range(3))
     with np.errstate(all="ignore"):
         return log_k - np.logaddexp(0.0, -np.exp(log_r) * (t - tm))
 
 
 def log_gompertz(theta: FloatArray, t: FloatArray) -> FloatArray:
+    """``ln f`` of the Gompertz curve, ``θ = (ln K, ln c, t_m)``."""
     log_k, log_c, tm = (theta[..., k, None] for k in range(3))
     with np.errstate(all="ignore"):
         return log_k - np.exp(np.clip(-np.exp(log_c) * (t - tm), -700, 700))
 
 
 def log_bass(theta: FloatArray, t: FloatArray, first: float) -> FloatArray:
+    """``ln f`` of the Bass curve, ``θ = (ln m, ln(p − p_min), ln q, lead)``, the start
+    ``first − BASS_MAX_LEAD / (1 + e^{−lead})``."""
     log_m, log_p, log_q, lead = (theta[..., k, None] for k in range(4))
     with np.errstate(all="ignore"):
         p, q = BASS_MIN_P + np.exp(log_p), np.exp(log_q)
@@ -106,6 +110,7 @@ def theta_of(form: str, natural: Sequence[float], first: float) -> FloatArray:
 
 
 def log_curve_of(form: str, first: float) -> Callable[[FloatArray, FloatArray], FloatArray]:
+    """``ln f(θ, t)`` of a saturating form, for series whose first point is at ``first`` [years]."""
     if form == "logistic":
         return log_logistic
     if form == "gompertz":

@@ -53,6 +53,8 @@ def faults_not_drawn(projection: Projection) -> str | None:
 
 
 def uncertain_answer(mc: MonteCarlo) -> str:
+    """The verdict's first sentence over the samples: how often and how long the corridor runs
+    short, and the targets' chances of being on time."""
     short = mc.per_sample["months_short"]
     p_short = float(np.mean(short > 0))
     answer = "Yes" if p_short == 0 else ("Probably" if p_short < 0.5 else "No")

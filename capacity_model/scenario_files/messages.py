@@ -230,6 +230,7 @@ def _number(value: Any) -> str:
 
 
 def kind_of(value: Any) -> str:
+    """What a value is, in a reader's words: ``a mapping``, ``a list``, or the value as written."""
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, Mapping):
