@@ -192,3 +192,44 @@ def test_a_run_without_sampling_does_not_load_scipy_stats(args: list[str], tmp_p
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
     )
     assert result.stdout.strip().splitlines()[-1] == "0 []"
+
+
+SUBPACKAGES = sorted(p for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+
+
+def sibling_imports(path: Path) -> set[str]:
+    """Modules of its own subpackage that a module imports when it runs (``from .x import``,
+    ``from . import x``), leaving out imports for annotations only."""
+    tree = ast.parse(path.read_text())
+    typing_only = {
+        id(inner)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and ast.unparse(block.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        for inner in ast.walk(block)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and id(node) not in typing_only:
+            names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+            found |= {n for n in names if (path.parent / f"{n}.py").is_file() or (path.parent / n).is_dir()}
+    return found - {path.stem}
+
+
+@pytest.mark.parametrize("package", SUBPACKAGES, ids=lambda p: p.name)
+def test_the_modules_of_a_subpackage_import_each_other_one_way(package: Path) -> None:
+    """Inside a subpackage too, imports flow one way: no module imports one that imports it,
+    however far round (its ``__init__`` gathers the others and is left out)."""
+    graph = {p.stem: sibling_imports(p) - {"__init__"} for p in package.glob("*.py") if p.stem != "__init__"}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"{package.name}: imports go round: {' -> '.join((*path, module))}"
+        if module in done:
+            return
+        for imported in sorted(graph.get(module, ())):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())
+    assert graph, f"{package.name} has no modules besides __init__"

@@ -21,11 +21,11 @@ from ..signals import STOPPED_MESSAGE, Terminated, exit_code, sigterm_raises
 from .arguments import join_signed_values
 from .console import echo
 from .editing import init_command, schema_command
+from .exit_codes import EXIT_INVALID
 from .fit import fit_command
 from .parser import build_parser
 from .plan import plan_command, validate_command
 from .run import run_command, watch_command
-from .scenarios import EXIT_INVALID
 from .studies import compare_command, solve_command, sweep_command
 
 __all__ = ["main"]

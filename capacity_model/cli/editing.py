@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import CapacityModelError
 from .console import echo
-from .scenarios import EXIT_OK
+from .exit_codes import EXIT_OK
 
 
 def init_command(arguments: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@ from ..errors import Problem, ScenarioError
 from ..schema import FIT_FORMS
 from ..units import format_month
 from .console import echo, wrapped
+from .exit_codes import EXIT_OK
 from .parser import DEFAULT_OUTPUT
-from .scenarios import EXIT_OK, writing
+from .scenarios import writing
 
 
 def fit_command(arguments: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ from ..errors import CapacityModelError, Problem, ScenarioError
 from ..scenario_files import load, unique
 from ..units import format_bit_rate, format_month
 from .console import count_of, echo
-from .scenarios import EXIT_OK, corridor_parts, load_all, project_item
+from .exit_codes import EXIT_OK
+from .scenarios import corridor_parts, load_all, project_item
 from .text import plan_lines
 
 

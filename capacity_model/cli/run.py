@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 from ..scenario_files import LoadedScenario, dump_scenario_yaml, load
 from ..units import format_duration, format_month, format_percent
 from .console import ProgressBar, echo, printable
+from .exit_codes import EXIT_CHECK_FAILED, EXIT_OK
 from .scenarios import (
-    EXIT_CHECK_FAILED,
-    EXIT_OK,
     corridor_parts,
-    digest,
+    files_sha256,
     load_all,
     named,
     network_of,
@@ -119,7 +118,7 @@ def run_command(arguments: argparse.Namespace) -> int:
                         projection,
                         folder,
                         scenario_file=str(file),
-                        scenario_sha256=digest(item.files),
+                        scenario_sha256=files_sha256(item.files),
                         resolved_yaml=dump_scenario_yaml(item.scenario),
                         mc=mc,
                         sensitivity=sensitivity,
@@ -134,7 +133,9 @@ def run_command(arguments: argparse.Namespace) -> int:
             if network is not None:
                 with writing(folder):
                     staged.append(
-                        stage_network(network, folder, digest(item.files), dump_scenario_yaml(item.scenario))
+                        stage_network(
+                            network, folder, files_sha256(item.files), dump_scenario_yaml(item.scenario)
+                        )
                     )
         with writing(arguments.output):
             commit(staged)

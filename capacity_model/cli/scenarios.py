@@ -1,6 +1,6 @@
 """What every command does with the scenario files it names: load them (with
 ``--set`` and ``--samples``), split them by corridor, project them, and name the folders
-they are written to. Exit codes."""
+they are written to."""
 
 from __future__ import annotations
 
@@ -26,10 +26,6 @@ from .console import echo
 if TYPE_CHECKING:
     from ..engine import Projection
     from ..engine.network import Network
-
-#: Exit codes: success; an internal error (a bug); invalid input or usage; a ``run --check``
-#: that found a missed target or a shortfall.
-EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_CHECK_FAILED = 0, 1, 2, 4
 
 
 def samples_of(arguments: argparse.Namespace) -> int | None:
@@ -100,7 +96,7 @@ def output_folders(files: Sequence[Path], output: Path) -> list[Path]:
     return folders
 
 
-def digest(files: Sequence[str]) -> str:
+def files_sha256(files: Sequence[str]) -> str:
     """SHA-256 of a scenario file, or of it and every file it extends, in order."""
     digest = hashlib.sha256()
     for file in files:
@@ -163,9 +159,10 @@ def check_at(at: int | None, files: Sequence[Path], loaded: Sequence[LoadedScena
 
 def one_scenario(arguments: argparse.Namespace) -> LoadedScenario:
     """The one scenario file of ``sweep`` and ``solve``, loaded with ``--set`` and ``--samples``."""
-    return load_all([arguments.file], arguments.overrides, samples_of(arguments), command=arguments.command)[
-        0
-    ]
+    (loaded,) = load_all(
+        [arguments.file], arguments.overrides, samples_of(arguments), command=arguments.command
+    )
+    return loaded
 
 
 def corridor_parts(item: LoadedScenario) -> list[tuple[str | None, LoadedScenario]]:

@@ -9,8 +9,9 @@ from pathlib import Path
 from ..errors import Problem, ScenarioError
 from ..units import format_month
 from .console import ProgressBar, echo
+from .exit_codes import EXIT_OK
 from .parser import DEFAULT_OUTPUT
-from .scenarios import EXIT_OK, check_at, is_uncertain, load_all, named, one_scenario, samples_of, writing
+from .scenarios import check_at, is_uncertain, load_all, named, one_scenario, samples_of, writing
 
 
 def compare_command(arguments: argparse.Namespace) -> int:

@@ -15,8 +15,8 @@ minimises ``Σ eᵢ²``. The forms (ITU-T E.507's model classes for trend and sa
 - ``gompertz``: ``f = K·exp(−e^{−c(t − t_m)})``: saturation ``K``, rate ``c``, inflection ``t_m``.
 - ``bass``: ``f = m·F(t − t_s)``, ``F(τ) = (1 − e^{−(p+q)τ}) / (1 + (q/p)·e^{−(p+q)τ})`` for
   ``τ > 0`` (Bass, 1969): market size ``m``, innovation ``p`` and imitation ``q`` a year, start
-  ``t_s``, before the first observation by at most :data:`BASS_MAX_LEAD` years, and ``p`` at
-  least :data:`BASS_MIN_P` (below it the curve is a logistic one started long before).
+  ``t_s``, before the first observation by at most :data:`.growth_curves.BASS_MAX_LEAD` years, and ``p`` at
+  least :data:`.growth_curves.BASS_MIN_P` (below it the curve is a logistic one started long before).
 
 The two log-linear forms are linear in their parameters: ordinary least squares, with the
 exact covariance ``s²(XᵀX)⁻¹`` (``s² = Σeᵢ²/(n − p)``) and Student-t intervals. The three
@@ -94,7 +94,7 @@ class Fit:
     Times are in years (a month index / 12). For ``cagr`` the parameters are the level at
     ``centre`` and the annual rate; for ``piecewise`` the level at ``centre`` then each
     segment's annual rate, from the first to the last (``breaks`` between them); for the
-    saturating forms those of :data:`PARAMETER_NAMES` (a midpoint or start as a time in years).
+    saturating forms those of :data:`.growth_curves.PARAMETER_NAMES` (a midpoint or start as a time in years).
     """
 
     form: str

@@ -1,6 +1,6 @@
 """A calibration (:mod:`capacity_model.engine.calibration`) in words, tables and files:
-``fit.json``, ``fit.csv``, the ready-to-paste YAML block and the sentences of stdout and the
-report (README, "Calibrating demand").
+``fit.json``, ``fit.csv``, and the sentences of stdout and the report (README, "Calibrating
+demand"); the ready-to-paste YAML block is :mod:`.fit_yaml`'s.
 """
 
 from __future__ import annotations
@@ -318,16 +318,6 @@ def fit_columns(calibration: Calibration, series: Series) -> dict[str, Any]:
         f"p50_{name}": quantiles[1],
         f"p90_{name}": quantiles[2],
     }
-
-
-def full_percent(value: float) -> str:
-    return f"{value * 100:.6g}%"
-
-
-def exact_bit_rate(series: Series, value: float) -> str:
-    per = series.gbps_per_unit
-    assert per is not None
-    return format_bit_rate(value * per)
 
 
 def fitted_growth_line(stream: DemandStream, horizon_years: int = 5) -> str:

@@ -14,8 +14,8 @@ from ..engine.fitting import Fit, reported_rows
 from ..engine.growth_curves import natural_parameters
 from ..schema import Z_90
 from ..series import Series
-from ..units import format_month
-from .fit import FORM_NAMES, exact_bit_rate, full_percent, month_of, plural
+from ..units import format_bit_rate, format_month
+from .fit import FORM_NAMES, month_of, plural
 
 __all__ = ["written_correlations", "yaml_block"]
 
@@ -50,7 +50,7 @@ def yaml_block(
         level = fitted.estimates[0]
         if rate_column:
             lines.append(
-                f"base: {{value: {exact_bit_rate(series, level)}, at: {format_month(centre)}, source: {key}}}"
+                f"base: {{value: {_exact_bit_rate(series, level)}, at: {format_month(centre)}, source: {key}}}"
             )
         else:
             lines.append(
@@ -58,11 +58,13 @@ def yaml_block(
             )
             lines.append(f"# base: {{value: ... Gbps, at: {format_month(centre)}}}")
         if form == "cagr":
-            lines.append(f"growth: {{model: cagr, rate: {full_percent(fitted.estimates[1])}, source: {key}}}")
+            lines.append(
+                f"growth: {{model: cagr, rate: {_full_percent(fitted.estimates[1])}, source: {key}}}"
+            )
         else:
             starts = [fitted.times[0], *fitted.breaks]
             rates = ", ".join(
-                f"{{from: {format_month(month_of(s))}, rate: {full_percent(r)}}}"
+                f"{{from: {format_month(month_of(s))}, rate: {_full_percent(r)}}}"
                 for s, r in zip(starts, fitted.estimates[1:], strict=True)
             )
             lines.append(f"growth: {{model: piecewise, rates: [{rates}], source: {key}}}")
@@ -130,7 +132,7 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
         p90 = math.exp(log_params[0] + Z_90 * sd[0] * widen)
         paths.append(f"demand.{stream}.base.value")
         lines.append(
-            f'    "{paths[-1]}": {{dist: lognormal, median: {exact_bit_rate(series, median)}, p90: {exact_bit_rate(series, p90)}}}'
+            f'    "{paths[-1]}": {{dist: lognormal, median: {_exact_bit_rate(series, median)}, p90: {_exact_bit_rate(series, p90)}}}'
         )
     else:
         paths.append("")
@@ -144,7 +146,7 @@ def _linear_uncertainty(fitted: Fit, series: Series, stream: str, rate_column: b
         )
         paths.append(path)
         lines.append(
-            f'    "{path}": {{dist: normal, mean: {full_percent(mean)}, sd: {full_percent(spread)}, low: -99%, high: 1000%}}'
+            f'    "{path}": {{dist: normal, mean: {_full_percent(mean)}, sd: {_full_percent(spread)}, low: -99%, high: 1000%}}'
         )
     correlation = transformed / np.outer(np.maximum(sd, 1e-300), np.maximum(sd, 1e-300))
     kept = [i for i in range(k) if paths[i]]
@@ -194,7 +196,7 @@ def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str
         # share(t) = end / (1 + e^{-(t - midpoint)/tau}), ramp = 2 ln 9 · tau = 2 ln 9 / r years
         ramp = [2 * math.log(9) / r * 12 for r in (est[1], high[1], low[1])]
         mapping = (
-            f"share: {{model: logistic, start: 0%, end: {full_percent(min(est[0], 1.0))}, midpoint: "
+            f"share: {{model: logistic, start: 0%, end: {_full_percent(min(est[0], 1.0))}, midpoint: "
             f"{format_month(month_of(est[2]))}, ramp: {round(ramp[0])} months, source: {key}}}"
         )
         fields = {
@@ -208,7 +210,7 @@ def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str
                 "# (A bass share takes p and q of at most 1 a year: this fit's reach above, so no share: is given.)"
             ]
         mapping = (
-            f"share: {{model: bass, start: 0%, end: {full_percent(min(est[0], 1.0))}, from: "
+            f"share: {{model: bass, start: 0%, end: {_full_percent(min(est[0], 1.0))}, from: "
             f"{format_month(month_of(est[3]))}, p: {est[1]:.4g}, q: {est[2]:.4g}, source: {key}}}"
         )
         fields = {
@@ -269,10 +271,22 @@ def _share_lines(fitted: Fit, series: Series, stream: str, key: str) -> list[str
 def _in(value: float, unit: str) -> str:
     """A share parameter in its unit: ``'12.5%'``, ``'48 months'``, ``'0.03'``."""
     if unit == "%":
-        return full_percent(value)
+        return _full_percent(value)
     return f"{value:.4g}" + (f" {unit}" if unit else "")
 
 
 def _natural_draws(fitted: Fit) -> np.ndarray:
     """The bootstrap's draws as the reported parameters, ``(B, p)``."""
     return natural_parameters(fitted.form, fitted.draws, float(fitted.times[0]))
+
+
+def _full_percent(value: float) -> str:
+    """A share in percent, to six significant digits (``23.4117%``)."""
+    return f"{value * 100:.6g}%"
+
+
+def _exact_bit_rate(series: Series, value: float) -> str:
+    """A value of a bit-rate series as a bit rate, exactly as fitted."""
+    per = series.gbps_per_unit
+    assert per is not None
+    return format_bit_rate(value * per)

@@ -16,13 +16,13 @@ from ..engine.resilience import Loss
 from ..schema import Scenario
 from ..units import format_bit_rate, format_days, format_duration, format_month
 from .outages import outage_lines
+from .uncertainty_text import central_case_differences, uncertain_answer
 from .words import names as _names
 from .words import percent, volume
 from .words import rate as _rate
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
     from ..engine.montecarlo import MonteCarlo
-from .uncertainty_text import central_case_differences, uncertain_answer
 
 __all__ = [
     "NEED_LABELS",

@@ -147,7 +147,7 @@ def read_document(
 
     ``chain`` holds the files that extend this one (resolved path, name as shown);
     ``at`` is the ``extends:`` that names this file, where a missing file is reported;
-    ``used`` counts the values those files hold: a chain holds at most :data:`MAX_VALUES`.
+    ``used`` counts the values those files hold: a chain holds at most :data:`.yaml_text.MAX_VALUES`.
     Returns the data, its marks, and the files read (this one first).
     """
     text = _read_text(path, file, at)

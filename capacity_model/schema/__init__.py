@@ -14,7 +14,8 @@ context under ``"at"``, so that the loader can name the exact line.
 The models are split by domain: :mod:`.planning` (period, planning rules),
 :mod:`.links` (corridors, links, targets), :mod:`.failures` (faults, risk groups,
 outages), :mod:`.demand` (streams, growth, shares), :mod:`.scenario` (the whole
-file), with the rules spanning it in :mod:`.checks` and :mod:`.workload`.
+file), with the rules spanning it in :mod:`.checks` and :mod:`.workload`, and the most
+entries of a list in :mod:`.limits`.
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import typing
+from typing import TYPE_CHECKING
 
 from .. import units
 from ..quantities import Finding, did_you_mean
 
-if typing.TYPE_CHECKING:
+if TYPE_CHECKING:
     from .scenario import Scenario
 
 

@@ -25,7 +25,8 @@ from ..quantities import (
 )
 from .limits import MAX_ENTRIES
 
-#: The standard normal's 90th percentile, for lognormal repair times given by their P90.
+#: The standard normal's 90th percentile: lognormal repair times given by their P90, and the
+#: P10-P90 of a fitted growth's parameters.
 Z_90 = 1.2815515655446004
 
 

@@ -4,14 +4,14 @@ cannot bear in about a minute are refused."""
 from __future__ import annotations
 
 import math
-import typing
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from ..quantities import Finding
 from ..uncertainty import reach, resolve_parameters
 
-if typing.TYPE_CHECKING:
+if TYPE_CHECKING:
     from .scenario import Scenario
 
 #: Most faults expected in one sample over the period (the sum over fault sources of rate x

@@ -7,18 +7,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import (
-    BaseModel,
-    TypeAdapter,
-    ValidationError,
-)
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .. import units
 from ..paths import FieldRef, PathError, resolve
 from ..quantities import Duration, Finding
-from .section import (
-    Uncertainty,
-)
+from .section import Uncertainty
 
 
 @dataclass(frozen=True)
@@ -27,7 +21,7 @@ class Parameter:
 
     ref: FieldRef
     dist: str
-    """Name of the distribution (see :data:`DISTRIBUTIONS`)."""
+    """Name of the distribution (see :data:`.section.DISTRIBUTIONS`)."""
     values: dict[str, Any]
     """The distribution's numbers in the field's base unit (``low``, ``mode``, ...)."""
 

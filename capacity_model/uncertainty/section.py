@@ -6,12 +6,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal
 
-from pydantic import (
-    BeforeValidator,
-    Field,
-    WithJsonSchema,
-    field_validator,
-)
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
 from ..quantities import Duration, SourceKey, StrictModel, WholeNumber, problem
 
