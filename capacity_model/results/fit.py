@@ -170,9 +170,13 @@ def fit_lines(calibration: Calibration, series: Series) -> list[str]:
     ]
     test = calibration.backtests.get(calibration.chosen)
     rows = test.by_horizon() if test is not None else []
-    if rows:
+    every = test.errors() if test is not None else None
+    if rows and every is not None:
         lines.append(
-            "Backtest (rolling origin): "
+            f"Backtest (rolling origin), this model's {plural(every.count, 'forecast')} up to "
+            f"{calibration.horizon_years} years ahead: median error {percent(every.mdape)}, bias "
+            f"{'+' if every.bias > 0 else ''}{percent(every.bias)}, {percent(every.coverage)} inside P10-P90; "
+            + "by horizon: "
             + "; ".join(
                 f"{r.horizon} year{'s' if r.horizon != 1 else ''} ahead: median error {percent(r.mdape)}, "
                 f"bias {'+' if r.bias > 0 else ''}{percent(r.bias)}, {percent(r.coverage)} inside P10-P90 "

@@ -33,7 +33,7 @@ def yaml_block(
     test = calibration.backtests.get(form)
     every = None if test is None else test.errors()
     check = (
-        f"backtest median error {every.mdape:.1%} over {plural(every.count, 'forecast')} up to "
+        f"backtest median error {every.mdape:.1%} over this model's {plural(every.count, 'forecast')} up to "
         f"{calibration.horizon_years} years ahead"
         if every is not None
         else "not backtested: too few points"
@@ -42,7 +42,9 @@ def yaml_block(
         f"# Fitted by capacity-model fit to {data} (column {series.column}"
         + (f", metric {series.metric}" if series.metric else "")
         + f", {len(series.values)} points {format_month(int(series.months[0]))} to {format_month(int(series.months[-1]))}):",
-        f"# {form} ({FORM_NAMES[form]}); {check}. Paste into a demand stream; ID is its id.",
+        f"# {form} ({FORM_NAMES[form]}); {check}.",
+        "# Paste base: and growth: (or share:) into a demand stream, and the entries of uncertainty:",
+        "# and sources: into those sections of the scenario; ID is the stream's id.",
     ]
     rate_column = series.gbps_per_unit is not None
     if form in ("cagr", "piecewise"):
