@@ -15,7 +15,7 @@ from capacity_model.engine import project
 from capacity_model.errors import ScenarioError
 from capacity_model.results.outages import outage_columns, outage_lines, outage_rows
 from capacity_model.results.summary import summary
-from capacity_model.results.words import tbps_days
+from capacity_model.results.words import tbps_days, tbps_days_alike
 from capacity_model.scenario_files import dump_scenario_yaml, load
 from tests.cli_helpers import cli
 
@@ -166,6 +166,21 @@ def test_volumes_are_written_without_exponents(tbps: float, text: str) -> None:
     assert tbps_days(tbps) == text
 
 
+@pytest.mark.parametrize(
+    ("tbps", "texts"),
+    [
+        ((0.08, 0.0, 0.2), ["80 Gbps·days", "0 Gbps·days", "200 Gbps·days"]),
+        ((1.5, 0.0, 4.2), ["1.5 Tbps·days", "0 Tbps·days", "4.2 Tbps·days"]),
+        ((0.9, 0.0005, 1.2), ["0.9 Tbps·days", "under 0.001 Tbps·days", "1.2 Tbps·days"]),
+        ((1200.0, 300.0, 2500.0), ["1,200 Tbps·days", "300 Tbps·days", "2,500 Tbps·days"]),
+    ],
+)
+def test_volumes_side_by_side_share_the_unit_of_the_largest(
+    tbps: tuple[float, ...], texts: list[str]
+) -> None:
+    assert tbps_days_alike(*tbps) == texts
+
+
 def test_the_resolved_file_runs_the_same(tmp_path: Path) -> None:
     scenario = load(write(tmp_path, A_FOR_TEN_DAYS)).scenario
     again = tmp_path / "again.yaml"
@@ -196,6 +211,10 @@ def test_the_resolved_file_runs_the_same(tmp_path: Path) -> None:
         (
             "  - {id: x, links: [a], start: 2025-12-31, duration: 25 hours}\n",
             "16: outages[x].duration: the outage runs from 2025-12-31 for 25 hours",
+        ),
+        (  # a start after the period is the start's fault, not the duration's
+            "  - {id: x, links: [a], start: 2026-02-01, duration: 1 day}\n",
+            "16: outages[x].start: the outage runs from 2026-02-01 for 1 day, outside the period",
         ),
         (
             "  - {id: x, links: [a], start: 2025-03-01, duration: 10 days}\n"

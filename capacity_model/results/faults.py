@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from ..engine.faults import FAULT_LOSS_LEVELS, FaultLosses
 from ..units import format_percent
-from .words import percent, tbps_days
+from .words import percent, tbps_days_alike
 
 __all__ = ["fault_line", "faults_summary", "loss_quantile"]
 
@@ -32,10 +32,11 @@ def fault_line(faults: FaultLosses | None, subject: str = "") -> str | None:
     loss = faults.loss_tbps_days_per_year
     low, high = (loss_quantile(loss, q) for q in (0.1, 0.9))
     availability = float(np.mean(faults.availability))
+    mean_text, low_text, high_text = tbps_days_alike(float(loss.mean()), low, high)
     return (
         f"Faults at random{subject} ({faults.faults.mean() / faults.years:.2g} a year on average): they cost "
-        f"{tbps_days(float(loss.mean()))} of traffic a year on average (P10 {tbps_days(low)}, "
-        f"P90 {tbps_days(high)}), beyond what is lost anyway; nothing is lost to them "
+        f"{mean_text} of traffic a year on average (P10 {low_text}, "
+        f"P90 {high_text}), beyond what is lost anyway; nothing is lost to them "
         f"{percent(availability)} of the time; in {percent(faults.p_loss_above(HEADLINE_LEVEL))} of "
         f"years they take more than {format_percent(HEADLINE_LEVEL)} of the year's demand."
     )

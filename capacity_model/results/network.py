@@ -16,7 +16,7 @@ from .narrative import verdict
 from .network_outages import network_outage_lines, network_outages_summary
 from .network_resilience import network_n1_columns, network_n1_lines, network_n1_summary
 from .uncertainty_text import scenario_samples_phrase
-from .words import percent, tbps_days, volume
+from .words import percent, tbps_days, tbps_days_alike, volume
 from .words import rate as _rate
 
 __all__ = [
@@ -149,7 +149,8 @@ def network_fault_lines(network: Network) -> list[str]:
         if not loss.any() and not moved.any():
             parts.append(text + "nothing")
             continue
-        text += f"loses {tbps_days(float(loss.mean()))} (P10 {tbps_days(low)}, P90 {tbps_days(high)})"
+        mean_text, low_text, high_text = tbps_days_alike(float(loss.mean()), low, high)
+        text += f"loses {mean_text} (P10 {low_text}, P90 {high_text})"
         if moved.any():
             text += f", {tbps_days(float(moved.mean()))} carried on its backup routes instead"
         parts.append(text)

@@ -65,3 +65,20 @@ def tbps_days(value: float) -> str:
     if value * 1000 < 999.5:
         return f"{value * 1000:.3g} Gbps·days"
     return f"{value:.3g} Tbps·days" if value < 999.5 else f"{value:,.0f} Tbps·days"
+
+
+def tbps_days_alike(*values: float) -> list[str]:
+    """Volumes read side by side (a mean and its P10 and P90), all in the unit of the largest:
+    ``['80 Gbps·days', '0 Gbps·days', '200 Gbps·days']``, never Tbps beside Gbps."""
+    tera = max(values) * 1000 >= 999.5
+    scale, unit = (1.0, "Tbps·days") if tera else (1000.0, "Gbps·days")
+    texts = []
+    for value in values:
+        shown = value * scale
+        if shown == 0:
+            texts.append(f"0 {unit}")
+        elif shown < 0.001:
+            texts.append(f"under 0.001 {unit}")
+        else:
+            texts.append(f"{shown:.3g} {unit}" if shown < 999.5 else f"{shown:,.0f} {unit}")
+    return texts

@@ -131,7 +131,7 @@ def outage_findings(scenario: Scenario) -> list[Finding]:
                     f"the outage runs from {units.format_day(outage.start)} for {units.format_days(outage.duration)}, "
                     f"outside the period {units.format_day(first_day)} to {units.format_day(after_last_day - 1)}; "
                     "move it inside, or widen the period",
-                    (*at, "start" if outage.start < first_day else "duration"),
+                    (*at, "start" if not first_day <= outage.start < after_last_day else "duration"),
                 )
             )
         month = units.month_of_day(outage.start)
