@@ -176,3 +176,17 @@ def test_a_run_in_this_process_leaves_no_object_frozen_out_of_collection(
     before = gc.get_freeze_count()
     assert main(["run", "x.yaml", "-o", "out", "--deterministic", "-q"]) == 0
     assert gc.get_freeze_count() == before
+
+
+@pytest.mark.parametrize("columns", ["50", "80", "120"])
+def test_help_keeps_field_paths_whole_for_copying(
+    columns: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from capacity_model.cli import main
+
+    monkeypatch.setenv("COLUMNS", columns)
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", "--help"])
+    assert stopped.value.code == 0
+    shown = capsys.readouterr().out
+    assert "demand.chinese-transit.share.end=15%" in shown.split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 from .. import __version__
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=(
             "Exit codes: 0 success, 2 invalid scenario or usage, 4 'run --check' found a missed "
-            "target or a shortfall, 1 internal error."
+            "target or a shortfall, 130 stopped by Ctrl-C, 143 stopped by SIGTERM, 1 internal error."
         ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -41,9 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="run scenarios and write their reports",
         description=(
-            "Run each scenario and write report.pdf, timeline.csv, summary.json and "
-            "scenario.resolved.yaml into DIR/<scenario file name>/. Every file is checked "
-            "before anything is written."
+            "Run each scenario and write report.pdf, timeline.csv, capacity_plan.csv, summary.json "
+            "and scenario.resolved.yaml into DIR/<scenario file name>/, with timeline_quantiles.csv "
+            "when it samples uncertain inputs and outages.csv when it has outages; a scenario with "
+            "corridors gets a folder per corridor and routes.csv for the network. Every file is "
+            "checked before anything is written."
         ),
     )
     run.add_argument("files", nargs="+", type=Path, metavar="FILE", help="scenario YAML file")
@@ -204,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     _output_option(solve, "folder for solve.pdf and solve.csv (default: %(default)s/<name>-solve)", None)
     _set_option(solve)
     _sampling_options(solve)
-    _where_options(solve, "1: the grid runs here")
+    _where_options(solve, "1, in this process")
     _debug_option(solve)
 
     fit = commands.add_parser(
@@ -297,7 +300,27 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     _debug_option(schema)
+    for command in (parser, *commands.choices.values()):
+        command.formatter_class = _UnbrokenNames
     return parser
+
+
+class _UnbrokenNames(argparse.HelpFormatter):
+    """Help wrapped at spaces only: a field path such as ``demand.chinese-transit.share.end``
+    stays whole, so that it can be copied."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(
+            " ".join(text.split()),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
 
 
 def _output_option(command: argparse.ArgumentParser, text: str, default: str | None = "") -> None:
@@ -360,7 +383,7 @@ def _where_options(command: argparse.ArgumentParser, default_jobs: str) -> None:
         "--jobs",
         type=whole_argument(1, 1024),
         metavar="N",
-        help=f"processes to run at once (default: {default_jobs}; most: the cores available)",
+        help=f"processes to run at once (default: {default_jobs}; at most the cores available)",
     )
     command.add_argument(
         "--scheduler",

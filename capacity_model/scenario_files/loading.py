@@ -114,7 +114,9 @@ def load(path: str | Path, overrides: Sequence[str] = ()) -> LoadedScenario:
         label = f"--set {text}"
         field_path, equals, value_text = text.partition("=")
         if not equals or not field_path.strip() or not value_text.strip():
-            problems.append(Problem("write --set PATH=VALUE, e.g. --set demand.transit.share.end=15%", label))
+            problems.append(
+                Problem("write --set PATH=VALUE, e.g. --set demand.chinese-transit.share.end=15%", label)
+            )
             continue
         try:
             ref = resolve(base, field_path.strip(), settable=True)
