@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +24,16 @@ def compare_command(arguments: argparse.Namespace) -> int:
         names = [f"{name} ({file.name})" for name, file in zip(names, files, strict=True)]
     uncertain = is_uncertain(arguments, loaded)
     check_at(arguments.at, files, loaded)
+    fixed = [name for name, item in zip(names, loaded, strict=True) if item.scenario.uncertainty is None]
+    if uncertain and fixed and len(fixed) < len(loaded):
+        echo(
+            f"note: {', '.join(fixed)} {'has' if len(fixed) == 1 else 'have'} no uncertainty section: "
+            "the figures below are each scenario's run with the values written; the report's "
+            "probabilities and P10-P90 ranges come from one run for "
+            + ("it" if len(fixed) == 1 else "them")
+            + " and from the samples for the others",
+            file=sys.stderr,
+        )
     from ..report.comparison import write_comparison
     from ..results.narrative import percent, volume
     from ..studies.outcomes import outcome, run

@@ -193,14 +193,21 @@ def _cost_table(flow: TextFlow, names: Sequence[str], outcomes: Sequence[Outcome
             else ""
         )
         + ". Upgrades: the capacity plan's upgrades that keep utilisation at or below the threshold"
-        + ("; in brackets, the P10-P90 range over the uncertain inputs." if uncertain else "."),
+        + (
+            "; in brackets, the P10-P90 range over the uncertain inputs (the figure before it is the run "
+            "with the values written, which may lie outside that range)."
+            if uncertain
+            else "."
+        ),
         size=9,
     )
     first = outcomes[0]
     rows = []
     for name, o in zip(names, outcomes, strict=True):
         months = f"{o.months_short:,}" + _spread(o, "months_short", lambda v: f"{v:,.0f}")
-        lost = volume(o.unserved_tbps_months) + _spread(o, "unserved_tbps_months", lambda v: f"{v:,.3g}")
+        lost = volume(o.unserved_tbps_months) + _spread(
+            o, "unserved_tbps_months", lambda v: volume(v).removesuffix(" Tbps·months")
+        )
         shares = [
             (percent(o.carried_share[k]) + _spread(o, f"carried_share:{k}", percent))
             if k in o.carried_share

@@ -65,7 +65,9 @@ def uncertain_answer(mc: MonteCarlo) -> str:
         months = short[short > 0]  # the typical length of a shortfall, among the samples that have one
         p10, p50, p90 = (int(np.quantile(months, q, method="inverted_cdf")) for q in (0.1, 0.5, 0.9))
         text += f"runs short in {percent(p_short)} of them, for a median of {p50:,} months when it does " + (
-            f"(80% of those between {p10:,} and {p90:,})" if p10 != p90 else f"(80% of those {p50:,})"
+            f"(80% of those between {p10:,} and {p90:,})"
+            if p10 != p90
+            else f"({p50:,} in at least 80% of those)"
         )
     chances = [t for t in mc.targets if t.p_on_time < 1.0]
     if chances:
@@ -198,7 +200,7 @@ def uncertain_headlines(mc: MonteCarlo) -> list[str]:
         spread = (
             f"80% of samples between {show[0]} and {show[2]}"
             if show[0] != show[2]
-            else f"80% of samples in {show[0]}"
+            else f"at least 80% of samples in {show[0]}"
         )
         lines.append(f"First shortfall: median {show[1]}; {spread}.")
     q = {name: [mc.outcome_quantile(name, p) for p in (0.1, 0.5, 0.9)] for name in mc.per_sample}
