@@ -16,6 +16,7 @@ from capacity_model.corridors import corridor_scenario
 from capacity_model.engine import project
 from capacity_model.engine.network import project_network
 from capacity_model.errors import ScenarioError
+from capacity_model.results.network import network_lines, network_verdict
 from capacity_model.scenario_files import load
 from tests.cli_helpers import cli
 
@@ -83,6 +84,22 @@ def test_two_corridors_in_series_by_hand(tmp_path: Path) -> None:
     network = project_network(load(write(tmp_path, text)).scenario)
     assert_allclose(network.carried_gbps("local"), 200.0)
     assert_allclose(network.carried_gbps("transit"), 150.0)
+
+
+def test_the_network_answers_first_in_one_sentence(tmp_path: Path) -> None:
+    # TWO_LEGS: the subsea's usable 350 Gbps against 500 Gbps routed over it, from the first
+    # month: both streams short from 2026-01, each limited by the subsea.
+    network = project_network(load(write(tmp_path, TWO_LEGS)).scenario)
+    assert network_verdict(network) == (
+        "No. End to end, 2 of 2 streams run short: transit from 2026-01, limited by Karachi subsea; "
+        "local from 2026-01, limited by Karachi subsea."
+    )
+    assert network_lines(network)[0] == network_verdict(network)
+    # a subsea of 800 Gbps (usable 560) carries both in full
+    roomy = TWO_LEGS.replace("capacity: 500 Gbps", "capacity: 800 Gbps")
+    assert network_verdict(project_network(load(write(tmp_path, roomy)).scenario)) == (
+        "Yes. End to end, every stream is carried in full in every month to 2027-12."
+    )
 
 
 def test_a_backup_takes_spare_capacity_only(tmp_path: Path) -> None:

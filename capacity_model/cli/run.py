@@ -147,16 +147,16 @@ def run_command(arguments: argparse.Namespace) -> int:
             early.cancel()
         gc.unfreeze()
     failures: list[str] = []
-    for file, label, folder, (projection, mc, _) in zip(files, labels, folders, results, strict=True):
-        if arguments.quiet:
-            echo(folder)
-        else:
-            echo(summary_text(projection, file, folder, mc))
-        if arguments.check:
-            failures += [f"{label}: {line}" for line in _check(projection, mc, arguments.min_probability)]
-    for file, folder, network in zip(arguments.files, top_folders, networks, strict=True):
-        if network is not None:
+    for top, (file, folder, network) in enumerate(zip(arguments.files, top_folders, networks, strict=True)):
+        if network is not None:  # the network's answer first, then each corridor's own
             echo(folder if arguments.quiet else network_text(network, file, folder))
+        for k in (k for k, e in enumerate(expanded) if e[4] == top):
+            projection, mc, _ = results[k]
+            echo(folders[k] if arguments.quiet else summary_text(projection, files[k], folders[k], mc))
+            if arguments.check:
+                failures += [
+                    f"{labels[k]}: {line}" for line in _check(projection, mc, arguments.min_probability)
+                ]
     if failures:
         echo("\n".join(failures), file=sys.stderr)
         return EXIT_CHECK_FAILED

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from ..engine.network import Network
 from ..results.narrative import verdict
-from ..results.network import load_line, stream_line, uncertain_stream_lines
+from ..results.network import load_line, network_verdict, stream_line, uncertain_stream_lines
 from ..results.network_outages import network_outage_rows, stream_cost_words
 from ..results.network_resilience import loss_label, network_n1_lines
 from ..results.outages import conditions
@@ -38,6 +38,7 @@ def network_pages(network: Network) -> list[Figure]:
     """The network report's pages: the summary, then the streams and the corridors over time."""
     scenario = network.scenario
     flow = TextFlow(f"{scenario.name}: the network of corridors")
+    flow.paragraph(network_verdict(network), size=12, weight="bold")
     flow.paragraph(
         "Each corridor is reported on its own, in the folder named by its id, with the demand routed "
         "over it as if that corridor were the streams' only leg. Here, each stream is followed end to "

@@ -25,6 +25,7 @@ __all__ = [
     "network_fault_lines",
     "network_lines",
     "network_summary",
+    "network_verdict",
     "stream_line",
     "uncertain_stream_lines",
 ]
@@ -39,6 +40,38 @@ def _path(network: Network, path: list[str]) -> str:
     return " then ".join(names[c] for c in path)
 
 
+def _short_months(network: Network, stream_id: str) -> np.ndarray:
+    """Indices of the months in which a stream is not carried in full end to end."""
+    demand = network.demand_gbps(stream_id)
+    return np.flatnonzero(network.unserved_gbps(stream_id) > 1e-9 * np.maximum(1.0, demand))
+
+
+def network_verdict(network: Network) -> str:
+    """The network's answer first: ``'Yes.'`` when every stream is carried in full end to end
+    in every month, else ``'No.'`` with the streams that run short, from when, and the corridor
+    that limits each then (the tightest of its route)."""
+    months = network.months
+    names = _corridor_names(network)
+    streams = network.scenario.demand
+    short = []
+    for stream in streams:
+        indices = _short_months(network, stream.id)
+        if indices.size:
+            limit = network.tightest(stream.id, int(indices[0]))
+            short.append((int(indices[0]), stream.display_name, names[limit] if limit else None))
+    if not short:
+        return f"Yes. End to end, every stream is carried in full in every month to {format_month(int(months[-1]))}."
+    short.sort(key=lambda entry: entry[0])
+    return (
+        f"No. End to end, {len(short)} of {len(streams)} streams run short: "
+        + "; ".join(
+            f"{name} from {format_month(int(months[first]))}" + (f", limited by {limit}" if limit else "")
+            for first, name, limit in short
+        )
+        + "."
+    )
+
+
 def stream_line(network: Network, stream_id: str) -> str:
     """One stream end to end: its route, what it carries at the horizon, when it is first
     short, which corridor limits it then, and its unserved traffic."""
@@ -47,7 +80,7 @@ def stream_line(network: Network, stream_id: str) -> str:
     carried = network.carried_gbps(stream_id)
     unserved = network.unserved_gbps(stream_id)
     months = network.months
-    short = np.flatnonzero(unserved > 1e-9 * np.maximum(1.0, demand))
+    short = _short_months(network, stream_id)
     names = _corridor_names(network)
     text = f"{stream.display_name} (over {_path(network, network.route_of(stream_id))}"
     if stream.backup:
@@ -107,7 +140,8 @@ def network_lines(network: Network) -> list[str]:
     """The network in sentences: each corridor's verdict, each stream end to end (and over the
     samples, when they were run), then which corridors are full."""
     names = _corridor_names(network)
-    lines = [
+    lines = [network_verdict(network)]
+    lines += [
         f"{names[c]} ({c}/), as if it were the only leg of its streams: {verdict(p)[0]}"
         for c, p in network.corridors.items()
     ]
