@@ -184,17 +184,23 @@ def test_run_writes_each_corridor_and_the_network(tmp_path: Path) -> None:
     assert transit["limited_by"] == "karachi-subsea" and transit["months_short"] == 24
     assert transit["unserved_tbps_months"] == pytest.approx(24 * 90 / 1000)
     assert "limited by Karachi subsea" in ran.stdout
+    # plan gives each corridor's plan, as its own report does; as one CSV table it is refused
+    planned = cli("plan", path, cwd=tmp_path)
+    assert planned.returncode == 0
+    assert [
+        line.split(" (")[0] for line in planned.stdout.splitlines() if line.endswith(": capacity plan")
+    ] == [
+        "Two legs: China link",
+        "Two legs: Karachi subsea",
+    ]
+    as_csv = cli("plan", path, "--csv", cwd=tmp_path)
+    assert as_csv.returncode == 2 and "has 2 corridors" in as_csv.stderr and not as_csv.stdout
     # the studies look at one corridor: they refuse the whole file and say where to look
     for command in (
-        ["plan", path],
         ["compare", path, path],
         ["sweep", path, "--param", "demand.local.base.value", "--values", "1 Gbps,2 Gbps"],
     ):
-        refused = (
-            cli(*command, "-o", "studies", cwd=tmp_path)
-            if command[0] != "plan"
-            else cli(*command, cwd=tmp_path)
-        )
+        refused = cli(*command, "-o", "studies", cwd=tmp_path)
         assert (
             refused.returncode == 2
             and "'capacity-model run' writes each corridor's own scenario" in refused.stderr

@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         "plan",
         help="print the capacity plan: what to order, how much, by when",
         description=(
-            "Print the capacity plan of each scenario: the upgrades (in steps of planning.upgrade.step, "
+            "Print the capacity plan of each scenario (of each corridor, in one with several): the upgrades (in steps of planning.upgrade.step, "
             "each sized to last planning.upgrade.horizon) that keep utilisation at or below the "
             "threshold in every month, on top of the capacity already planned, with their order-by "
             "months; then the capacity announced against the capacity needed at each target date. "

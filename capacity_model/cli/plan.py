@@ -37,18 +37,35 @@ def validate_command(arguments: argparse.Namespace) -> int:
 
 
 def plan_command(arguments: argparse.Namespace) -> int:
-    """``plan``: the capacity plan alone, fast (no sampling, no report, no matplotlib)."""
+    """``plan``: the capacity plan alone, fast (no sampling, no report, no matplotlib); of
+    each corridor, for a scenario with several."""
     from ..results.tables import announced_vs_needed, csv_text, plan_columns
 
     if arguments.csv and len(arguments.files) > 1:
         raise CapacityModelError("--csv prints one scenario's plan as one table; give one file")
-    loaded = load_all(arguments.files, arguments.overrides, command="plan")
-    for file, item in zip(arguments.files, loaded, strict=True):
+    loaded = load_all(arguments.files, arguments.overrides)
+    parts = [
+        (file, part)
+        for file, item in zip(arguments.files, loaded, strict=True)
+        for part in corridor_parts(item)
+    ]
+    if arguments.csv and len(parts) > 1:
+        raise CapacityModelError(
+            f"--csv prints one plan as one table, and {arguments.files[0]} has {len(parts)} corridors; "
+            "drop --csv to see each corridor's plan, or give a corridor's scenario.resolved.yaml "
+            "(written by 'capacity-model run' to <folder>/<corridor>/)"
+        )
+    for file, (corridor, item) in parts:
         projection = project_item(item)
         if arguments.csv:
             echo(csv_text(plan_columns(projection)), end="")
             continue
-        echo(f"{item.scenario.name} ({file}): capacity plan")
+        where = (
+            f"{file}, corridor {corridor} as if it were the only leg of its streams"
+            if corridor
+            else f"{file}"
+        )
+        echo(f"{item.scenario.name} ({where}): capacity plan")
         echo("\n".join(plan_lines(projection, indent=2)))
         rows = announced_vs_needed(projection)
         if rows:
