@@ -22,6 +22,8 @@ _TOP_IN = 0.55
 _BOTTOM_IN = 0.75
 _LINE_IN = 0.185
 _HEADING_IN = 0.42
+#: Longest paragraph under a heading that is kept on one page with the block after it [lines].
+_INTRO_LINES = 6
 
 
 class TextFlow:
@@ -35,10 +37,19 @@ class TextFlow:
 
     def __init__(self, title: str) -> None:
         self.title = title
-        self.pages: list[Figure] = []
+        self._pages: list[Figure] = []
         self._y = 0.0
         self._heading: str | None = None
+        self._intro: tuple[list[str], float, float, str, str] | None = None
         self._new_page()
+
+    @property
+    def pages(self) -> list[Figure]:
+        """The pages drawn so far (a heading and its paragraph still waiting for what follows
+        them are drawn first)."""
+        if self._heading is not None:
+            self._place_heading(0.0)
+        return self._pages
 
     @property
     def _width_in(self) -> float:
@@ -46,7 +57,7 @@ class TextFlow:
 
     def _new_page(self) -> None:
         figure = Figure(figsize=PAGE_SIZE)
-        self.pages.append(figure)
+        self._pages.append(figure)
         self._y = _TOP_IN
         for line in wrap(self.title, self._width_in, 16, bold=True)[:3]:  # a long name: three lines at most
             self._text(_MARGIN_IN, line, size=16, weight="bold")
@@ -55,7 +66,7 @@ class TextFlow:
 
     def _text(self, x_in: float, text: str, **style: object) -> None:
         width, height = PAGE_SIZE
-        self.pages[-1].text(x_in / width, 1 - self._y / height, text, va="top", ha="left", **style)  # type: ignore[arg-type]
+        self._pages[-1].text(x_in / width, 1 - self._y / height, text, va="top", ha="left", **style)  # type: ignore[arg-type]
 
     def _room(self, height_in: float) -> None:
         if self._y + height_in > PAGE_SIZE[1] - _BOTTOM_IN:
@@ -65,7 +76,7 @@ class TextFlow:
         """A horizontal line under the current row."""
         width, height = PAGE_SIZE
         y = 1 - (self._y - 0.03) / height
-        self.pages[-1].add_artist(
+        self._pages[-1].add_artist(
             Line2D(
                 [_MARGIN_IN / width, 1 - _MARGIN_IN / width],
                 [y, y],
@@ -79,17 +90,21 @@ class TextFlow:
         self._heading = text
 
     def _place_heading(self, room_below_in: float) -> None:
-        """Draw a pending heading, first moving to a new page unless it fits with
-        ``room_below_in`` of the following block."""
+        """Draw a pending heading (and the short paragraph that introduces what follows it),
+        first moving to a new page unless they fit with ``room_below_in`` of the following block."""
         if self._heading is None:
             self._room(room_below_in)
             return
-        self._room(_HEADING_IN + room_below_in)
+        intro, self._intro = self._intro, None
+        intro_in = 0.0 if intro is None else len(intro[0]) * _LINE_IN * intro[1] / 9 + 0.06
+        self._room(_HEADING_IN + intro_in + room_below_in)
         self._y += 0.12
         heading = shorten(self._heading, self._width_in, 12.5, bold=True)  # a long name cut with '...'
         self._text(_MARGIN_IN, heading, size=12.5, weight="bold", color="#0072B2")
         self._y += _HEADING_IN - 0.12
         self._heading = None
+        if intro is not None:
+            self._draw_lines(*intro)
 
     def paragraph(
         self,
@@ -101,7 +116,15 @@ class TextFlow:
     ) -> None:
         """Wrapped text across the page width (measured, see :func:`~capacity_model.report.text.wrap`)."""
         lines = wrap(text, self._width_in - indent_in, size, bold=weight == "bold") or [""]
+        if self._heading is not None and self._intro is None and len(lines) <= _INTRO_LINES:
+            # A short paragraph under a heading introduces the next block: it waits for it, so
+            # that the three go to the page where the block's start fits.
+            self._intro = (lines, size, indent_in, weight, color)
+            return
         self._place_heading(min(len(lines), 3) * _LINE_IN * size / 9)
+        self._draw_lines(lines, size, indent_in, weight, color)
+
+    def _draw_lines(self, lines: list[str], size: float, indent_in: float, weight: str, color: str) -> None:
         for line in lines:
             self._room(_LINE_IN * size / 9)
             self._text(_MARGIN_IN + indent_in, line, size=size, weight=weight, color=color)

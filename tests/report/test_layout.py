@@ -1,0 +1,57 @@
+"""Pages of flowing text: a heading stays with what it introduces."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from capacity_model.report.layout import TextFlow
+
+
+def texts(page: Figure) -> list[str]:
+    return [t.get_text() for t in page.texts]
+
+
+def filled_flow(lines: int) -> TextFlow:
+    """A flow whose first page holds ``lines`` bullet lines."""
+    flow = TextFlow("Title")
+    flow.bullets([f"item {k}" for k in range(lines)])
+    return flow
+
+
+def test_a_heading_its_introduction_and_its_table_share_a_page() -> None:
+    # 22 bullet lines leave about 1.8 in: room for the heading and its line (0.6 in), not for
+    # the 13 rows of the table too (3 in).
+    flow = filled_flow(22)
+    flow.heading("Shortfalls")
+    flow.paragraph("Unserved: traffic above the threshold.")
+    flow.table(["Starts", "Ends"], [[str(k), str(k + 1)] for k in range(12)], [1, 1])
+    pages = flow.pages
+    assert len(pages) == 2
+    assert "Shortfalls" not in texts(pages[0]) and "Unserved: traffic above the threshold." not in texts(
+        pages[0]
+    )
+    second = texts(pages[1])
+    assert (
+        second.index("Shortfalls")
+        < second.index("Unserved: traffic above the threshold.")
+        < second.index("Starts")
+    )
+
+
+def test_with_room_they_stay_where_they_are() -> None:
+    flow = filled_flow(3)
+    flow.heading("Shortfalls")
+    flow.paragraph("Unserved: traffic above the threshold.")
+    flow.table(["Starts", "Ends"], [["1", "2"]], [1, 1])
+    (page,) = flow.pages
+    shown = texts(page)
+    assert shown.index("item 2") < shown.index("Shortfalls") < shown.index("Starts")
+
+
+def test_a_heading_and_paragraph_at_the_end_are_drawn() -> None:
+    flow = TextFlow("Title")
+    flow.heading("Provenance")
+    flow.paragraph("Scenario file baseline.yaml.")
+    (page,) = flow.pages
+    assert texts(page)[-2:] == ["Provenance", "Scenario file baseline.yaml."]
+    assert flow.pages == [page]  # drawn once
