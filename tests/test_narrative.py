@@ -123,7 +123,7 @@ def test_uncertain_verdict_states_probabilities_and_the_central_case() -> None:
     # Triangular(0, 6, 36) has its median at 36 - sqrt(36 x 30 / 2) = 12.8 months; uniform 20-40% at 30%.
     assert 36 - math.sqrt(36 * 30 / 2) == pytest.approx(12.76, abs=0.01)
     assert central_case_differences(scenario) == [
-        "the written dates assume no delay, while the ranges put the median delay of ofc phase 2 at 13 months",
+        "the written dates assume no delay, while the ranges put the median delay of ofc phase 2 (4 Tbps) at 13 months",
         "the median of the growth rate of domestic is 30%, not the 25% written",
     ]
     mc = run_monte_carlo(scenario)
@@ -145,7 +145,8 @@ def test_uncertain_verdict_states_probabilities_and_the_central_case() -> None:
     )
     assert sentences[3] == (
         "The central case uses the values written; the written dates assume no delay, while the ranges put "
-        "the median delay of ofc phase 2 at 13 months and the median of the growth rate of domestic is 30%, "
+        "the median delay of ofc phase 2 (4 Tbps) at 13 months and the median of the growth rate of domestic is "
+        "30%, "
         "not the 25% written."
     )
 
@@ -201,6 +202,6 @@ def test_uncertain_inputs_are_named_for_a_reader() -> None:
         "demand.chinese-transit.share.end": f"the final share of {transit}",
         "demand.chinese-transit.share.p": f"the Bass p of {transit}",
         "demand.chinese-transit.share.q": f"the Bass q of {transit}",
-        "links.ofc.phases[2].in_service": "ofc phase 3 in service",
-        "links.new-cable.phases[0].in_service": "new-cable phase 1 in service",
+        "links.ofc.phases[2].in_service": "ofc phase 3 (4 Tbps) in service",
+        "links.new-cable.phases[0].in_service": "new-cable phase 1 (12 Tbps) in service",
     }

@@ -163,7 +163,7 @@ def test_uncertain_inputs_have_their_own_table(tmp_path: Path) -> None:
     text = "\n".join(lines)  # pypdf 4 joins a row's cells without a line break, later ones with one
     assert "uniform: low 10%, high 15% ranges demand.chinese-transit.share.end" in text
     assert "The final share of Chinese operators'" in text  # the input in words, wrapped
-    assert "ofc phase 3 in service" in text  # a link id keeps its case
+    assert "ofc phase 3 (4 Tbps) in service" in text  # a link id keeps its case
     assert not any(line.startswith("uncertainty.") for line in lines)  # not mixed into the inputs table
 
 

@@ -11,7 +11,7 @@ from ..engine import Projection
 from ..paths import format_value
 from ..schema import PiecewiseGrowth, Scenario
 from ..uncertainty import Parameter
-from ..units import format_days, format_duration, format_fault_rate, format_month
+from ..units import format_bit_rate, format_days, format_duration, format_fault_rate, format_month
 from .faults import fault_line
 from .words import names as _names
 from .words import percent, volume
@@ -77,13 +77,14 @@ def uncertain_answer(mc: MonteCarlo) -> str:
 
 
 def parameter_label(scenario: Scenario, parameter: Parameter) -> str:
-    """A reader's name of an uncertain input: ``'ofc phase 3 in service'``, ``'the growth rate of
+    """A reader's name of an uncertain input: ``'ofc phase 3 (4 Tbps) in service'`` (a phase with
+    its capacity, not to be taken for a target of the same number), ``'the growth rate of
     <stream>'``; its path when nothing better is known."""
     owner, field = parameter.ref.owner, parameter.ref.field
     for link in scenario.links:
         for k, phase in enumerate(link.phases):
             if phase is owner:
-                return f"{link.id} phase {k + 1} " + (
+                return f"{link.id} phase {k + 1} ({format_bit_rate(phase.capacity)}) " + (
                     "in service" if field == "in_service" else field.replace("_", " ")
                 )
         if link is owner:
