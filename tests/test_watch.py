@@ -125,3 +125,33 @@ def test_a_fix_in_the_file_it_extends_is_run_too(tmp_path: Path) -> None:
     assert "p.yaml:10: demand[domestic].growth.rate:" in err
     assert demand_at(tmp_path / "out" / "x", "2027-01") == pytest.approx(200 * 1.3, rel=1e-12)
     assert out.count("report written") == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "passed"),
+    [
+        (["--samples", "500", "--seed", "7"], ["--samples", "500", "--seed", "7"]),
+        (["--deterministic", "--samples", "500"], ["--deterministic"]),
+        ([], []),
+    ],
+)
+def test_the_background_report_samples_as_asked(
+    options: list[str], passed: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from capacity_model import watch
+    from capacity_model.cli import main
+
+    seen: dict[str, list[str]] = {}
+
+    class Recorded:
+        def __init__(self, report: list[str], **_: object) -> None:
+            seen["report"] = report
+
+        def loop(self) -> int:
+            return 0
+
+    monkeypatch.setattr(watch, "Watch", Recorded)
+    (tmp_path / "x.yaml").write_text(BASE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["watch", "x.yaml", "-o", "out", *options]) == 0
+    assert seen["report"][seen["report"].index("-q") + 1 :] == passed

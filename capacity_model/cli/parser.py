@@ -91,11 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("file", type=Path, metavar="FILE", help="scenario YAML file")
     _output_option(watch, "folder for the report (default: %(default)s); the scenario gets DIR/<name>/")
     _set_option(watch)
-    watch.add_argument(
-        "--deterministic",
-        action="store_true",
-        help="write the report for the values written only, without sampling (faster)",
-    )
+    _sampling_options(watch)
     watch.add_argument(
         "--runs",
         type=whole_argument(1, 1_000_000),
@@ -109,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         "plan",
         help="print the capacity plan: what to order, how much, by when",
         description=(
-            "Print the capacity plan of each scenario (of each corridor, in one with several): the upgrades (in steps of planning.upgrade.step, "
+            "Print the capacity plan of each scenario (of each corridor, in one with several): the "
+            "upgrades (in steps of planning.upgrade.step, "
             "each sized to last planning.upgrade.horizon) that keep utilisation at or below the "
             "threshold in every month, on top of the capacity already planned, with their order-by "
             "months; then the capacity announced against the capacity needed at each target date. "

@@ -170,6 +170,9 @@ def watch_command(arguments: argparse.Namespace) -> int:
     file: Path = arguments.file
     (folder,) = output_folders([file], arguments.output)
     extra = ["--deterministic"] if arguments.deterministic else []
+    for option, value in (("--samples", arguments.samples), ("--seed", arguments.seed)):
+        if value is not None and not arguments.deterministic:
+            extra += [option, str(value)]
     for setting in arguments.overrides:
         extra += ["--set", setting]
 
