@@ -39,6 +39,7 @@ from pypdf import PdfReader
 from capacity_model.engine import project
 from capacity_model.errors import ScenarioError
 from capacity_model.results import timeline_columns
+from capacity_model.results.words import volume
 from capacity_model.scenario_files import load
 from tests.cli_helpers import cli
 from tests.scenario_data import one_link
@@ -612,6 +613,13 @@ def test_sweep_rows_equal_single_runs(batch: Batch) -> None:
     assert_row_matches(rows[1], expected_outcomes(refs, "baseline"))  # 10%: the file's own value
     assert_row_matches(rows[2], expected_outcomes(by_set, "baseline"))  # run --set ...=15%
     assert len({r["first_shortfall_month"] for r in rows}) == 3  # the field made a difference
+    # stdout: a line a run, with the figures of its row
+    printed = [line.strip() for line in ran.stdout.splitlines() if line.startswith(f"  {SHARE_END} = ")]
+    assert printed == [
+        f"{SHARE_END} = {r[SHARE_END]}: short from {r['first_shortfall_month']}; "
+        f"{int(r['months_short']):,} months short, {volume(float(r['unserved_tbps_months']))} unserved"
+        for r in rows
+    ]
 
 
 def test_sweep_results_do_not_depend_on_jobs(batch: Batch) -> None:

@@ -14,6 +14,9 @@ from .exit_codes import EXIT_OK
 from .parser import DEFAULT_OUTPUT
 from .scenarios import check_at, is_uncertain, load_all, named, one_scenario, samples_of, writing
 
+#: Most runs of a sweep printed one a line; more are left to sweep.csv.
+MOST_POINTS_SHOWN = 25
+
 
 def compare_command(arguments: argparse.Namespace) -> int:
     """``compare``: run scenarios side by side, write the comparison and print a line each."""
@@ -125,7 +128,20 @@ def sweep_command(arguments: argparse.Namespace) -> int:
     echo(
         f"{item.scenario.name}: {points} run{'s' if points != 1 else ''} of "
         + " x ".join(a.path for a in axes)
+        + (" (with the values written: the central case)" if uncertain and item.scenario.uncertainty else "")
     )
+    if points <= MOST_POINTS_SHOWN:
+        from ..results.narrative import volume
+
+        for values, o in zip(result.points, result.outcomes, strict=True):
+            first = f"short from {format_month(o.first_shortfall)}" if o.first_shortfall else "never short"
+            echo(
+                "  "
+                + ", ".join(f"{a.path} = {a.label(v)}" for a, v in zip(axes, values, strict=True))
+                + f": {first}; {o.months_short:,} months short, {volume(o.unserved_tbps_months)} unserved"
+            )
+    else:
+        echo(f"  ({points:,} runs: each in sweep.csv, the grid in sweep.pdf)")
     for path in written:
         echo(path)
     return EXIT_OK
