@@ -86,7 +86,10 @@ class TextFlow:
         )
 
     def heading(self, text: str) -> None:
-        """A section heading, placed on the same page as the block that follows it."""
+        """A section heading, placed on the same page as the block that follows it (a heading
+        still waiting, with its paragraph, is drawn first)."""
+        if self._heading is not None:
+            self._place_heading(0.0)
         self._heading = text
 
     def _place_heading(self, room_below_in: float) -> None:

@@ -137,8 +137,9 @@ def _index(network: Network, stream_id: str) -> int:
 
 
 def network_lines(network: Network) -> list[str]:
-    """The network in sentences: each corridor's verdict, each stream end to end (and over the
-    samples, when they were run), then which corridors are full."""
+    """The network in sentences: its answer (:func:`network_verdict`), each corridor's verdict,
+    each stream end to end (and over the samples, when they were run), then which corridors
+    are full."""
     names = _corridor_names(network)
     lines = [network_verdict(network)]
     lines += [

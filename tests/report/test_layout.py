@@ -55,3 +55,13 @@ def test_a_heading_and_paragraph_at_the_end_are_drawn() -> None:
     (page,) = flow.pages
     assert texts(page)[-2:] == ["Provenance", "Scenario file baseline.yaml."]
     assert flow.pages == [page]  # drawn once
+
+
+def test_a_section_of_one_paragraph_is_kept_when_the_next_heading_comes() -> None:
+    flow = TextFlow("Title")
+    flow.heading("Provenance")
+    flow.paragraph("Scenario file baseline.yaml.")
+    flow.heading("Sources")
+    flow.bullets(["PTA, 2025"])
+    (page,) = flow.pages
+    assert texts(page)[1:] == ["Provenance", "Scenario file baseline.yaml.", "Sources", "\u2022", "PTA, 2025"]
