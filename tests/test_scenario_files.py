@@ -171,3 +171,27 @@ def test_bit_rate_typos_suggest_the_likely_unit(tmp_path: Path) -> None:
         "x.yaml:12: links[ofc].phases[1].capacity: '1 tbs' is not a bit rate; write e.g. '1 Tbps' "
         "(units: bps, kbps, Mbps, Gbps, Tbps, Pbps)"
     ]
+
+
+def test_a_missing_field_says_what_it_holds(tmp_path: Path) -> None:
+    text = (
+        "period: {start: 2026-01, end: 2027-12}\n"
+        "links:\n"
+        "  - id: a\n"
+        "    phases: [{in_service: 2025-01}]\n"
+        "demand:\n"
+        "  - {id: d, base: {value: 1 Gbps, at: 2026-01}, growth: {model: cagr, rate: 5%}}\n"
+        "uncertainty:\n"
+        "  parameters:\n"
+        '    "demand.d.growth.rate": {dist: uniform, low: 1%}\n'
+    )
+    found = problems(tmp_path, text)
+    assert "x.yaml:1: name: required field is missing: title of the scenario, shown on the report" in found
+    assert (
+        "x.yaml:4: links[a].phases[0].capacity: required field is missing: total capacity of the link "
+        "once this phase is in service [Gbps]"
+    ) in found
+    # a field inside a mapping of distributions: the plain message
+    assert any(p.startswith("x.yaml:9: ") and p.endswith("high: required field is missing") for p in found), (
+        found
+    )

@@ -77,6 +77,9 @@ def _problem_from_error(error: Mapping[str, Any], data: Any, marks: Marks, file:
             )
     elif kind == "missing":
         message = "required field is missing"
+        holds = _what_it_holds(tuple(error["loc"]))
+        if holds:
+            message += f": {holds}"
         if tuple(loc) in marks:  # dropped by a remove: list, which is marked there
             message += "; remove: drops it here, and the scenario needs it"
             line_path = tuple(loc)
@@ -166,15 +169,15 @@ def _expected_tags(ctx: Mapping[str, Any], line_path: Path_) -> tuple[str, ...]:
     return MODEL_TAGS.get(str(line_path[-1]) if line_path else "", DISTRIBUTIONS)
 
 
-def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model found by following ``loc`` from :class:`Scenario`."""
+def _model_at(loc: tuple[Any, ...]) -> Any:
+    """The model found by following ``loc`` from :class:`Scenario`, or None."""
     model: Any = Scenario
     pending: list[Any] = []
     for step in loc:
         if isinstance(step, str) and _is_model(model):
             fields = {f.alias or name: f for name, f in model.model_fields.items()}
             if step not in fields:
-                return []
+                return None
             pending = [fields[step].annotation]
         elif isinstance(step, str):  # a union tag chooses the member
             pending = [m for m in pending if _literal_model_tag(m) == step]
@@ -183,9 +186,26 @@ def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
             pending = [model]
         elif isinstance(model, list):
             pending = model
-    if _is_model(model):
-        return [f.alias or name for name, f in model.model_fields.items()]
-    return []
+    return model if _is_model(model) else None
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by following ``loc`` from :class:`Scenario`."""
+    model = _model_at(loc)
+    return [] if model is None else [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _what_it_holds(loc: tuple[Any, ...]) -> str:
+    """The first sentence of the field's description at ``loc``, for a reader (``''`` when
+    there is none): ``'title of the scenario, shown on the report'``."""
+    model = _model_at(loc[:-1])
+    if model is None:
+        return ""
+    fields = {f.alias or name: f for name, f in model.model_fields.items()}
+    described = fields.get(str(loc[-1]))
+    text = (described.description or "") if described is not None else ""
+    first = text.replace("``", "").split(". ")[0].split("\n\n")[0].strip().rstrip(".")
+    return " ".join(first.split())[:1].lower() + " ".join(first.split())[1:]
 
 
 def _is_model(annotation: Any) -> bool:
