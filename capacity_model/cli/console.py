@@ -12,11 +12,6 @@ from typing import Any
 from ..errors import one_line
 
 
-def count_of(count: int, word: str) -> str:
-    """``'1 link'``, ``'2 links'``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 class ProgressBar:
     """A progress bar on stderr, only on a terminal and only once work has taken 2 s."""
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from ..errors import CapacityModelError, Problem, ScenarioError
+from ..results.words import plural
 from ..scenario_files import load, unique
 from ..units import format_bit_rate, format_month
-from .console import count_of, echo
+from .console import echo
 from .exit_codes import EXIT_OK
 from .scenarios import corridor_parts, load_all, project_item
 from .text import plan_lines
@@ -28,8 +29,8 @@ def validate_command(arguments: argparse.Namespace) -> int:
         extends = f", extends {', '.join(item.files[1:])}" if len(item.files) > 1 else ""
         corridors = f"{len(scenario.corridors)} corridors, " if len(scenario.corridors) > 1 else ""
         echo(
-            f"{item.file}: ok ({scenario.name!r}, {corridors}{count_of(len(scenario.links), 'link')}, "
-            f"{count_of(len(scenario.demand), 'demand stream')}{extends})"
+            f"{item.file}: ok ({scenario.name!r}, {corridors}{plural(len(scenario.links), 'link')}, "
+            f"{plural(len(scenario.demand), 'demand stream')}{extends})"
         )
     if problems:
         raise ScenarioError(unique(problems))

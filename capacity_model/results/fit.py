@@ -19,7 +19,7 @@ from ..engine.growth_curves import BASS_MAX_LEAD, BASS_MIN_P, PARAMETER_NAMES
 from ..schema import DemandStream, FittedGrowth
 from ..series import Series
 from ..units import format_bit_rate, format_month
-from .words import percent
+from .words import percent, plural
 from .words import rate as _rate
 
 __all__ = [
@@ -112,11 +112,6 @@ class Unit(Protocol):
     def gbps_per_unit(self) -> float | None: ...
 
 
-def plural(count: int, word: str) -> str:
-    """``'1 forecast'``, ``'3 forecasts'``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def _value(series: Unit, value: float, unit: bool = True) -> str:
     """A value of the series in its unit, to three significant digits: a bit rate when the
     column names one; otherwise the number, then the column's name unless ``unit`` is false."""
@@ -180,7 +175,7 @@ def fit_lines(calibration: Calibration, series: Series) -> list[str]:
             + "; ".join(
                 f"{r.horizon} year{'s' if r.horizon != 1 else ''} ahead: median error {percent(r.mdape)}, "
                 f"bias {'+' if r.bias > 0 else ''}{percent(r.bias)}, {percent(r.coverage)} inside P10-P90 "
-                f"({r.count} forecast{'s' if r.count != 1 else ''})"
+                f"({plural(r.count, 'forecast')})"
                 for r in rows
             )
             + "."

@@ -15,7 +15,8 @@ from ..engine.growth_curves import natural_parameters
 from ..schema import Z_90
 from ..series import Series
 from ..units import format_bit_rate, format_month
-from .fit import FORM_NAMES, month_of, plural
+from .fit import FORM_NAMES, month_of
+from .words import plural
 
 __all__ = ["written_correlations", "yaml_block"]
 

@@ -18,7 +18,7 @@ from ..units import format_bit_rate, format_days, format_duration, format_month
 from .outages import outage_lines
 from .uncertainty_text import central_case_differences, uncertain_answer
 from .words import names as _names
-from .words import percent, volume
+from .words import percent, plural, volume
 from .words import rate as _rate
 
 if TYPE_CHECKING:  # the Monte Carlo modules load scipy.stats: only runs with uncertainty need them
@@ -38,10 +38,6 @@ __all__ = [
     "verdict",
     "volume",
 ]
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 # --- targets, shortfalls, carried traffic, plan ----------------------------------------------
@@ -78,7 +74,7 @@ def shortfall_line(projection: Projection) -> str:
         f"Demand exceeds {threshold} of capacity in {projection.months_short:,} of {total:,} months"
         + (
             f", first from {format_month(first.start)}, in {episodes} episodes; the longest runs "
-            f"{span(longest)} ({_count(longest.months, 'month')})."
+            f"{span(longest)} ({plural(longest.months, 'month')})."
             if episodes > 1
             else f", {span(first)}."
         )

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..units import format_bit_rate
 
-__all__ = ["names", "percent", "rate", "tbps_days", "volume"]
+__all__ = ["names", "percent", "plural", "rate", "tbps_days", "tbps_days_alike", "volume"]
 
 
 def percent(fraction: float) -> str:
@@ -48,6 +48,11 @@ def volume(tbps_months: float) -> str:
 def rate(gbps: float) -> str:
     """A bit rate to three significant digits (``'1.76 Tbps'``)."""
     return format_bit_rate(gbps, 3)
+
+
+def plural(count: int, word: str) -> str:
+    """``'1 forecast'``, ``'3 forecasts'``, ``'1,200 months'``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def names(items: list[str]) -> str:
