@@ -572,7 +572,13 @@ Priority = Annotated[
 """A stream's priority: a whole number from 0 (served first) to :data:`MAX_PRIORITY`."""
 
 
-def breaks_problem(times: Sequence[float], breaks: Sequence[float], segment_points: int) -> str | None:
+#: The fewest points a segment of a piecewise fit holds, between breakpoints given or chosen.
+SEGMENT_POINTS = 2
+
+
+def breaks_problem(
+    times: Sequence[float], breaks: Sequence[float], segment_points: int = SEGMENT_POINTS
+) -> str | None:
     """Why breakpoints given to a piecewise fit of points at ``times`` (increasing) cannot be
     fitted, or None: they must differ, lie after the first point and before the last, and
     leave at least ``segment_points`` points in every segment (the times in any one unit).

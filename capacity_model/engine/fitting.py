@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..quantities import breaks_problem
+from ..quantities import SEGMENT_POINTS, breaks_problem
 from ..schema import FIT_FORMS
 from .growth_curves import FloatArray, log_curve_of, natural_parameters, parameter_count
 from .least_squares import FitError, jacobian, least_squares_theta, refit_all
@@ -77,8 +77,9 @@ BACKTEST_BOOTSTRAP = 100
 #: Most points a saturating form is fitted to (a month a point for 83 years): its bootstrap
 #: refits it :data:`BOOTSTRAP` times, each over every point.
 MOST_SATURATING_POINTS = 1000
-#: Most breakpoints the data may choose for a piecewise fit, and the fewest points a segment holds.
-MOST_BREAKS, SEGMENT_POINTS = 3, 2
+#: Most breakpoints the data may choose for a piecewise fit (each segment holding at least
+#: :data:`~capacity_model.quantities.SEGMENT_POINTS` points).
+MOST_BREAKS = 3
 #: Candidate breakpoints the data may choose among, at most (evenly spread over the points):
 #: with three breakpoints at most, 1,350 least-squares fits.
 MOST_CANDIDATES = 20
@@ -410,7 +411,7 @@ def fit(
             _check(t, y, 4, form)
             return _linear(t, y, form, choose_breaks(t, y), given=False)
         _check(t, y, 2 + len(breaks), form)
-        problem = breaks_problem(t.tolist(), list(breaks), SEGMENT_POINTS)
+        problem = breaks_problem(t.tolist(), list(breaks))
         if problem is not None:
             raise FitError(problem)
         return _linear(t, y, form, tuple(sorted(breaks)), given=True)

@@ -212,7 +212,7 @@ class FittedGrowth(StrictModel):
                 )
             )
         if self.breaks is not None and len(months) >= 2:
-            problem_text = breaks_problem(months, self.breaks, 2)
+            problem_text = breaks_problem(months, self.breaks)
             if problem_text is not None:
                 findings.append((problem_text, ("breaks",)))
         raise_all(findings)
