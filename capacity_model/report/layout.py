@@ -202,14 +202,17 @@ class TextFlow:
 
         head = wrapped(header, bold=True)
         bodies = [wrapped(row) for row in rows]
-        whole = sum(max(len(c) for c in cells) * _LINE_IN + 0.05 for cells in [head, *bodies])
+        heights = [max(len(c) for c in cells) * _LINE_IN + 0.05 for cells in [head, *bodies]]
+        whole = sum(heights)
         fits_on_a_page = keep_together and whole < PAGE_SIZE[1] - _BOTTOM_IN - _TOP_IN - 0.5
-        # A table that fits on one page is not split; a longer one starts wherever it is.
-        self._place_heading(whole if fits_on_a_page else (max(len(c) for c in head) + 1) * _LINE_IN)
+        # A table that fits on one page is not split; a longer one starts wherever its header
+        # and first row fit, and never leaves its last row alone on a page.
+        self._place_heading(whole if fits_on_a_page else sum(heights[:2]))
         draw(head, bold=True)
-        for cells in bodies:
-            needed = max(len(c) for c in cells) * _LINE_IN + 0.05
-            if self._y + needed > PAGE_SIZE[1] - _BOTTOM_IN:
+        rows_in = heights[1:]
+        for k, cells in enumerate(bodies):
+            together = k + 2 if k and k == len(bodies) - 2 else k + 1  # the last two rows together
+            if self._y + sum(rows_in[k:together]) > PAGE_SIZE[1] - _BOTTOM_IN:
                 self._new_page()
                 draw(head, bold=True)
             draw(cells, bold=False)

@@ -65,3 +65,28 @@ def test_a_section_of_one_paragraph_is_kept_when_the_next_heading_comes() -> Non
     flow.bullets(["PTA, 2025"])
     (page,) = flow.pages
     assert texts(page)[1:] == ["Provenance", "Scenario file baseline.yaml.", "Sources", "\u2022", "PTA, 2025"]
+
+
+def body_rows_by_page(flow: TextFlow, prefix: str) -> list[list[str]]:
+    return [[t for t in texts(page) if t.startswith(prefix)] for page in flow.pages]
+
+
+def test_a_split_table_never_leaves_its_header_without_a_row() -> None:
+    # Rows three lines tall (a long citation in a narrow column) after every amount of text above.
+    citation = "a citation long enough to wrap onto three lines in a column this narrow, with its address"
+    for above in range(31):
+        flow = filled_flow(above)
+        flow.heading("Sources")
+        flow.table(["Key", "Citation"], [[f"key{k}", citation] for k in range(40)], [1.0, 0.6])
+        for page, rows in zip(flow.pages, body_rows_by_page(flow, "key"), strict=True):
+            if "Key" in texts(page):
+                assert rows, f"{above} lines above: a header with no row under it"
+
+
+def test_a_split_table_never_leaves_its_last_row_alone() -> None:
+    for count in range(20, 60):
+        flow = TextFlow("Title")
+        flow.table(["Row", "Value"], [[f"row{k}", str(k)] for k in range(count)], [1, 1], keep_together=False)
+        pages = body_rows_by_page(flow, "row")
+        assert [r for rows in pages for r in rows] == [f"row{k}" for k in range(count)]
+        assert len(pages[-1]) != 1, f"{count} rows: the last one alone on page {len(pages)}"
