@@ -26,7 +26,7 @@ from ..studies.tables import solve_columns, sweep_columns
 from ..units import format_month
 from .files import csv_text, save_pdf, write_atomically
 from .style import OKABE_ITO, PAGE_SIZE, report_style
-from .text import fill, shorten
+from .text import fill, shorten, wrap
 
 __all__ = ["write_solution", "write_sweep"]
 
@@ -145,7 +145,7 @@ def sweep_figures(sweep: Sweep) -> list[Figure]:
         chunk = series[start : start + per_page]
         figure = Figure(figsize=PAGE_SIZE)
         figure.suptitle(
-            shorten(_sweep_title(sweep), 0.9 * PAGE_SIZE[0], 13, bold=True),
+            _two_lines(_sweep_title(sweep), 0.9 * PAGE_SIZE[0], 13),
             x=0.06,
             ha="left",
             fontweight="bold",
@@ -172,6 +172,24 @@ def sweep_figures(sweep: Sweep) -> list[Figure]:
     return pages
 
 
+def _two_lines(text: str, width_in: float, size: float) -> str:
+    """A bold title on two lines at most (two field paths rarely fit on one), the rest cut with '...'."""
+    lines = wrap(text, width_in, size, bold=True) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], shorten(" ".join(lines[1:]), width_in, size, bold=True)]
+    return "\n".join(lines)
+
+
+#: Written in a panel whose outcome is the same at every point swept (a flat line on an axis,
+#: or one colour), so that it is not taken for an empty chart.
+_SAME_EVERYWHERE = "the same at every point swept"
+
+
+def _same_everywhere(values: np.ndarray) -> bool:
+    """Whether every point has a value, and the same one (two points or more)."""
+    return values.size > 1 and bool(np.isfinite(values).all()) and bool(np.all(values == values.flat[0]))
+
+
 def _sweep_title(sweep: Sweep) -> str:
     return f"{sweep.scenario.name}: outcomes against " + " and ".join(a.path for a in sweep.axes)
 
@@ -194,7 +212,7 @@ def _sweep_caption(sweep: Sweep) -> str:
 def _line_panel(axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: str) -> None:
     axis = sweep.axes[0]
     x = np.array([p[0] for p in sweep.points])
-    axes.plot(x, values, marker="o", ms=3.5, color=OKABE_ITO[0], lw=1.6)
+    axes.plot(x, values, marker="o", ms=3.5, color=OKABE_ITO[0], lw=1.6, clip_on=False, zorder=3)
     unit = _format_axis(axes, kind, values)
     axes.set_title(f"{title} [{unit}]", loc="left", fontsize=10.5)
     x_unit = _format_axis(axes, _axis_kind(axis.ref.kind), x, "x")
@@ -208,6 +226,10 @@ def _line_panel(axes: Axes, sweep: Sweep, title: str, values: np.ndarray, kind: 
         axes.set_yticks([])
         axes.text(
             0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="#666666"
+        )
+    elif _same_everywhere(values):
+        axes.text(
+            0.5, 0.5, _SAME_EVERYWHERE, transform=axes.transAxes, ha="center", va="center", color="#666666"
         )
 
 
@@ -261,6 +283,10 @@ def _heat_panel(figure: Figure, axes: Axes, sweep: Sweep, title: str, values: np
             0.5, 0.5, "none at any value", transform=axes.transAxes, ha="center", va="center", color="#666666"
         )
         return
+    if _same_everywhere(grid):
+        axes.text(
+            0.5, 0.5, _SAME_EVERYWHERE, transform=axes.transAxes, ha="center", va="center", color="white"
+        )
     bar = figure.colorbar(image, ax=axes, fraction=0.05, pad=0.02)
     if constant:  # one tick, at the one value
         bar.set_ticks([(low + high) / 2])

@@ -64,6 +64,10 @@ def test_a_sweep_where_nothing_runs_short_has_readable_axes() -> None:
             elif title.startswith(("Months short", "Unserved", "Gap", "Upgrades", "Months late")):
                 assert panel.get_ylim()[0] == 0  # never negative: the scale starts at 0
                 assert not any(label.startswith(("-", "\u2212")) for label in labels(panel, "y"))
+            if title.startswith(("Months short", "Unserved", "Gap")):  # 0 everywhere: a flat line, said so
+                assert [t.get_text() for t in panel.texts] == ["the same at every point swept"]
+            if title.startswith("Carried share"):  # changes with the growth rate: no such note
+                assert panel.texts == []
 
 
 def test_a_two_field_sweep_gives_one_value_one_tick_and_nothing_no_colour_bar() -> None:
@@ -80,6 +84,11 @@ def test_a_two_field_sweep_gives_one_value_one_tick_and_nothing_no_colour_bar() 
     assert len(bars) == len(others) == 3  # none for the panel with no value
     for bar in bars:  # months short, unserved, gap: 0 everywhere, one tick reading 0
         assert labels(bar, "y") == ["0"]
+    for panel in others:
+        assert [t.get_text() for t in panel.texts] == ["the same at every point swept"]
+    # two field paths in the title: on two lines, neither cut
+    title = first.get_suptitle()
+    assert "demand.domestic.growth.rate" in title and title.endswith("demand.domestic.base.value")
 
 
 def test_solve_over_decades_labels_ticks_in_the_axis_unit() -> None:
