@@ -87,7 +87,7 @@ def test_a_two_field_sweep_gives_one_value_one_tick_and_nothing_no_colour_bar() 
     for panel in others:
         assert [t.get_text() for t in panel.texts] == ["the same at every point swept"]
     # two field paths in the title: on two lines, neither cut
-    title = first.get_suptitle()
+    title = next(t.get_text() for t in first.texts if "outcomes against" in t.get_text())
     assert "demand.domestic.growth.rate" in title and title.endswith("demand.domestic.base.value")
 
 
